@@ -1,0 +1,44 @@
+# Touyan — the two commands are `make demo` and `make test` (see README).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install demo test lint typecheck pytest messages serve clean
+
+install: $(STAMP) node_modules/.installed
+
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/constraints.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/dev.txt -c requirements/constraints.txt
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json .npmrc
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver --noreload $(HOST)
+
+test: install lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy .
+
+pytest:
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
+	$(BIN)/pytest -q
+
+messages:
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles touyan.sqlite3*

@@ -1,0 +1,12 @@
+"""Test settings: fast password hashing, eager tasks, plain static storage."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+AXES_ENABLED = True
+
+# SQLite tests use a file, so WAL and IMMEDIATE transactions are exercised as in
+# the demo (an in-memory database would hide "database is locked").
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}  # noqa: F405

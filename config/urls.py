@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import include, path
+
+from touyan.accounts.views import LoginView
+from touyan.api.api import api
+
+urlpatterns = [
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("touyan.accounts.urls")),
+    path("regions/", include("touyan.regions.urls")),
+    path("policy/", include("touyan.policy.urls")),
+    path("audit/", include("touyan.audit.urls")),
+    path("sysadmin/", admin.site.urls),
+    path("", include("touyan.dashboards.urls")),
+]

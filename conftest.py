@@ -1,0 +1,93 @@
+"""Fixed personas and a small region tree shared by every app's tests.
+
+Tree (real Qianxinan codes): prefecture 5223 → county A 522301 (兴义市) with
+townships A1 522301001 and A2 522301002, each with villages; county B 522302
+(兴仁市) with township B1 522302001. Personas: prefecture admin, county A
+admin, township A1 officer, township B1 officer, auditor, national admin,
+and an anonymous client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from touyan.accounts.models import Role, User
+from touyan.regions.models import Region
+
+PASSWORD = "Persona#2026"
+
+TREE = [
+    ("520000000000", "贵州省", "province", None),
+    ("522300000000", "黔西南布依族苗族自治州", "prefecture", "520000000000"),
+    ("522301000000", "兴义市", "county", "522300000000"),
+    ("522301001000", "黄草街道", "township", "522301000000"),
+    ("522301001001", "坪东社区", "village", "522301001000"),
+    ("522301001002", "栗坪村", "village", "522301001000"),
+    ("522301002000", "丰都街道", "township", "522301000000"),
+    ("522301002001", "丰都社区", "village", "522301002000"),
+    ("522302000000", "兴仁市", "county", "522300000000"),
+    ("522302001000", "东湖街道", "township", "522302000000"),
+    ("522302001001", "东湖社区", "village", "522302001000"),
+    ("530000000000", "云南省", "province", None),
+]
+
+COUNTY_A, TOWNSHIP_A1, TOWNSHIP_A2, VILLAGE_A1 = "522301000000", "522301001000", "522301002000", "522301001001"
+COUNTY_B, TOWNSHIP_B1, VILLAGE_B1 = "522302000000", "522302001000", "522302001001"
+PREFECTURE = "522300000000"
+
+
+@pytest.fixture
+def tree(db: Any) -> dict[str, Region]:
+    regions: dict[str, Region] = {}
+    for code, name, level, parent in TREE:
+        regions[code] = Region.objects.create(code=code, name=name, level=level, parent_id=parent)
+    return regions
+
+
+def _user(username: str, role: str, region: str | None, **extra: Any) -> User:
+    return User.objects.create_user(username=username, password=PASSWORD, role=role, region_id=region, **extra)
+
+
+@pytest.fixture
+def personas(tree: dict[str, Region]) -> dict[str, User]:
+    return {
+        "national": _user("national", Role.ADMIN, None, is_superuser=True, is_staff=True),
+        "prefecture_admin": _user("pref_admin", Role.ADMIN, PREFECTURE),
+        "county_a_admin": _user("county_a", Role.ADMIN, COUNTY_A),
+        "county_b_admin": _user("county_b", Role.ADMIN, COUNTY_B),
+        "township_a1": _user("town_a1", Role.TOWNSHIP_OFFICER, TOWNSHIP_A1),
+        "township_b1": _user("town_b1", Role.TOWNSHIP_OFFICER, TOWNSHIP_B1),
+        "auditor": _user("auditor", Role.AUDITOR, PREFECTURE),
+    }
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[User], Client]:
+    def _login(user: User) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return _login
+
+
+@pytest.fixture
+def api_client(personas: dict[str, User]) -> Callable[[User | None], Client]:
+    """A client that sends a bearer token for the user (None: anonymous)."""
+    from touyan.accounts.services import token_issue
+
+    def _client(user: User | None) -> Client:
+        if user is None:
+            return Client()
+        from django.test import RequestFactory
+
+        raw, _ = token_issue(
+            request=RequestFactory().post("/api/v1/auth/token"), username=user.username, password=PASSWORD
+        )
+        return Client(headers={"Authorization": f"Bearer {raw}"})
+
+    return _client

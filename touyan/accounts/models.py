@@ -1,0 +1,60 @@
+"""Users bound to a role and a region, and hashed API tokens (SPEC A1)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("组织部管理员")
+    TOWNSHIP_OFFICER = "township_officer", _("乡镇党委干部")
+    LIAISON = "liaison", _("包村干部")
+    CADRE = "cadre", _("村干部")
+    REVIEWER = "reviewer", _("联审部门")
+    FINANCE = "finance", _("财政")
+    AUDITOR = "auditor", _("安全审计员")
+
+
+class User(AbstractUser):
+    """A person who logs in. `region` is the scope; a superuser with no region
+    is a national administrator. A user of role `cadre` is bound to their own
+    file (the cadres app adds that link)."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.ADMIN)
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("所属区域"),
+    )
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

@@ -1,0 +1,47 @@
+"""Pure rules of roles: what each role may do and where it may be bound (SPEC A1)."""
+
+from __future__ import annotations
+
+from touyan.regions import rules as region_rules
+
+from .models import Role
+
+# Capabilities, checked by `require()`; scope is checked separately.
+REGION_STATS_WRITE = "regions.stats.write"
+POLICY_WRITE = "policy.write"
+USERS_MANAGE = "users.manage"
+AUDIT_READ = "audit.read"
+CADRES_WRITE = "cadres.write"
+CADRES_READ = "cadres.read"
+ID_REVEAL = "cadres.reveal_id"
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({REGION_STATS_WRITE, POLICY_WRITE, USERS_MANAGE, CADRES_READ, CADRES_WRITE, ID_REVEAL}),
+    Role.TOWNSHIP_OFFICER: frozenset({CADRES_READ, CADRES_WRITE, ID_REVEAL}),
+    Role.LIAISON: frozenset({CADRES_READ}),
+    Role.CADRE: frozenset(),
+    Role.REVIEWER: frozenset(),
+    Role.FINANCE: frozenset({CADRES_READ}),
+    Role.AUDITOR: frozenset({AUDIT_READ}),
+}
+
+# The levels a user of each role may be bound to.
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({region_rules.PROVINCE, region_rules.PREFECTURE, region_rules.COUNTY}),
+    Role.TOWNSHIP_OFFICER: frozenset({region_rules.TOWNSHIP}),
+    Role.LIAISON: frozenset({region_rules.TOWNSHIP, region_rules.VILLAGE}),
+    Role.CADRE: frozenset({region_rules.VILLAGE}),
+    Role.REVIEWER: frozenset({region_rules.PREFECTURE, region_rules.COUNTY}),
+    Role.FINANCE: frozenset({region_rules.PREFECTURE, region_rules.COUNTY}),
+    Role.AUDITOR: frozenset(region_rules.LEVELS),
+}
+
+
+def has_capability(role: str, capability: str, *, is_superuser: bool = False) -> bool:
+    if is_superuser:
+        return True
+    return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+def level_allowed(role: str, level: str) -> bool:
+    return level in ROLE_LEVELS.get(role, frozenset())

@@ -1,0 +1,159 @@
+"""Writes to accounts: creating users, changing roles, issuing API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from touyan.audit.services import audit_record
+from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from touyan.regions.selectors import access_region
+
+from . import rules
+from .models import ApiToken, Role, User
+from .scope import require
+from .selectors import users_in_scope
+
+TOKEN_PREFIX = "ty_"
+
+
+def _check_password(password: str, user: User | None = None) -> None:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise InvalidInput(errors={"password": [str(m) for m in exc.messages]}) from exc
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    region_code: str,
+    display_name: str = "",
+) -> User:
+    """An admin creates a user bound to a role and a region inside their scope (SPEC A1, A7)."""
+    require(actor, rules.USERS_MANAGE)
+    errors: dict[str, str] = {}
+    username = (username or "").strip()
+    if not username or len(username) > 150:
+        errors["username"] = _("请填写用户名(不超过150个字符)")
+    if role not in Role.values:
+        errors["role"] = _("角色无效,可选: %(roles)s") % {"roles": ", ".join(Role.values)}
+    if errors:
+        raise InvalidInput(errors=errors)
+    region = access_region(actor=actor, code=region_code)
+    if not rules.level_allowed(role, region.level):
+        raise InvalidInput(
+            errors={
+                "region": _("角色 %(role)s 不能绑定到%(level)s级区域")
+                % {"role": role, "level": region.get_level_display()}
+            }
+        )
+    _check_password(password, User(username=username))
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("用户名 %(u)s 已存在") % {"u": username}, field="username")
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=username, password=password, role=role, region=region, display_name=display_name
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("用户名 %(u)s 已存在") % {"u": username}, field="username") from exc
+    audit_record(
+        actor=actor,
+        action="accounts.user.create",
+        obj=user,
+        region_code=region.code,
+        changes={"username": [None, username], "role": [None, role], "region": [None, region.code]},
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_role(*, actor: Any, user_id: int, role: str, region_code: str | None = None) -> User:
+    """Change a user's role (and region); audited as a role change."""
+    require(actor, rules.USERS_MANAGE)
+    user = access_user(actor=actor, user_id=user_id, for_write=True)
+    if role not in Role.values:
+        raise InvalidInput(errors={"role": _("角色无效")})
+    region = access_region(actor=actor, code=region_code or user.region_id or "")
+    if not rules.level_allowed(role, region.level):
+        raise InvalidInput(errors={"region": _("该角色不能绑定到此级区域")})
+    old = {"role": user.role, "region": user.region_id}
+    user.role = role
+    user.region = region
+    user.save(update_fields=["role", "region"])
+    audit_record(
+        actor=actor,
+        action="accounts.user.role",
+        obj=user,
+        region_code=region.code,
+        changes={"role": [old["role"], role], "region": [old["region"], region.code]},
+    )
+    return user
+
+
+def access_user(*, actor: Any, user_id: int, for_write: bool = False) -> User:
+    """A user whose region lies inside the actor's scope; else NotFound."""
+    user = users_in_scope(actor=actor).filter(pk=user_id).first()
+    if user is None or (for_write and user.is_superuser and not actor.is_superuser):
+        raise NotFound(_("未找到该用户"))
+    return user
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(*, request: HttpRequest, username: str, password: str) -> tuple[str, ApiToken]:
+    """Exchange a username and password for a bearer token (SPEC A7).
+
+    Goes through Django's authenticate() so django-axes counts failures and locks
+    out after 5; the failure records are written outside any transaction of ours
+    so that refusing the request does not roll them back. Only the token's
+    SHA-256 is stored; the token is returned once.
+    """
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        raise Forbidden(_("用户名或密码错误,或账号已被锁定"))
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=_hash_token(raw),
+            prefix=raw[:10],
+            expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+        )
+        audit_record(actor=user, action="auth.token.issue", obj=token, region_code=user.region_id or "")
+    return raw, token
+
+
+def token_user(raw: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash_token(raw), revoked=False, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

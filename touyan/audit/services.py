@@ -1,0 +1,61 @@
+"""audit_record(): the one way to write an AuditEvent.
+
+Call it inside the service's transaction so the event commits or rolls back
+with the change it describes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .middleware import current_ip
+from .models import AuditEvent, Result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    region_code: str = "",
+    changes: dict[str, Any] | None = None,
+    result: str = Result.OK,
+    reason: str = "",
+    username: str = "",
+) -> AuditEvent:
+    """Write one audit event. `changes` maps field → [old, new] (or any detail)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_username=(actor.get_username() if authenticated else username)[:150],
+        ip=current_ip.get(),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        region_code=region_code,
+        changes=_plain(changes or {}),
+        result=result,
+        reason=reason[:500],
+    )
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
+    """Fields whose value changed, as field → [old, new]."""
+    return {k: [old.get(k), new.get(k)] for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)}

@@ -1,0 +1,119 @@
+"""Demo data for `make demo`: Qianxinan's real regions, demo statistics, logins.
+
+Everything is written through the services, by a national administrator the
+demo creates, so the demo leaves the same audit trail real use would. Running
+it again changes nothing that is already there.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+
+from touyan.accounts.models import Role, User
+from touyan.accounts.services import user_create
+from touyan.regions import rules as region_rules
+from touyan.regions.importer import import_divisions
+from touyan.regions.models import Region, RegionStat
+from touyan.regions.services import region_stat_put
+
+DEMO_PASSWORD = "Touyan@2026"
+PREFECTURE = "522300000000"
+YEARS = (2024, 2025)
+
+
+@dataclass
+class DemoLogins:
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, region name)
+
+
+def _national_admin() -> User:
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        admin = User.objects.create_superuser(
+            username="admin", password=DEMO_PASSWORD, display_name="全国管理员(演示)", role=Role.ADMIN
+        )
+    return admin
+
+
+def _ensure_user(actor: User, username: str, role: str, region: Region, display_name: str) -> None:
+    if not User.objects.filter(username=username).exists():
+        user_create(
+            actor=actor,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            region_code=region.code,
+            display_name=display_name,
+        )
+
+
+def _stats(actor: User, say: Callable[[str], None]) -> None:
+    """Plausible, clearly marked demo figures (not official statistics)."""
+    rng = random.Random(5223)  # noqa: S311 - demo figures, not security
+    have = set(RegionStat.objects.filter(region__code__startswith="5223").values_list("region_id", "year"))
+    regions = list(Region.objects.filter(code__startswith="5223").exclude(level=region_rules.VILLAGE).order_by("code"))
+    villages = list(Region.objects.filter(code__startswith="5223", level=region_rules.VILLAGE).order_by("code"))
+    for year in YEARS:
+        growth = Decimal("1.00") if year == 2024 else Decimal("1.075")
+        for region in regions:
+            if (region.code, year) in have:
+                continue
+            income = (Decimal(rng.randint(12800, 15200)) * growth).quantize(Decimal("1"))
+            staff = (Decimal(rng.randint(4200, 4800)) * growth).quantize(Decimal("1"))
+            region_stat_put(
+                actor=actor,
+                code=region.code,
+                year=year,
+                rural_income_per_capita=income,
+                ref_new_staff_monthly=staff,
+                is_demo=True,
+            )
+        with transaction.atomic():
+            for village in villages:
+                if (village.code, year) in have:
+                    continue
+                collective = Decimal(rng.choice([rng.randint(3000, 9999), rng.randint(20000, 400000)]))
+                region_stat_put(
+                    actor=actor,
+                    code=village.code,
+                    year=year,
+                    rural_income_per_capita=None,
+                    collective_income=collective,
+                    is_demo=True,
+                )
+        say(f"  {year} 年演示统计数据已就绪")
+
+
+def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
+    say("导入黔西南州行政区划(2023 年统计用区划代码)…")
+    report = import_divisions(source=None)
+    say(f"  {report.summary()}")
+    admin = _national_admin()
+    logins = DemoLogins()
+    logins.rows.append(("admin", "全国管理员", "全国"))
+    prefecture = Region.objects.get(code=PREFECTURE)
+    _ensure_user(admin, "admin_5223", Role.ADMIN, prefecture, "州委组织部管理员")
+    _ensure_user(admin, "audit_5223", Role.AUDITOR, prefecture, "州安全审计员")
+    logins.rows.append(("admin_5223", "州组织部管理员", prefecture.name))
+    logins.rows.append(("audit_5223", "安全审计员", prefecture.name))
+    counties = Region.objects.filter(parent=prefecture).order_by("code")
+    for county in counties:
+        _ensure_user(admin, f"admin_{county.code[:6]}", Role.ADMIN, county, f"{county.name}委组织部管理员")
+        logins.rows.append((f"admin_{county.code[:6]}", "县组织部管理员", county.name))
+    townships = Region.objects.filter(code__startswith="5223", level=region_rules.TOWNSHIP).order_by("code")
+    first = True
+    for township in townships:
+        _ensure_user(admin, f"town_{township.code[:9]}", Role.TOWNSHIP_OFFICER, township, f"{township.name}党委干部")
+        if first:
+            logins.rows.append(
+                (f"town_{township.code[:9]}", "乡镇党委干部(每个乡镇一个: town_乡镇9位代码)", township.name)
+            )
+            first = False
+    say(f"  演示账号已就绪: {2 + counties.count() + townships.count()} 个")
+    _stats(admin, say)
+    return logins

@@ -1,0 +1,42 @@
+"""Helpers shared by the web views: domain errors become 404/403 pages."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .errors import Forbidden, NotFound
+
+
+def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Turn NotFound into a 404 page and Forbidden into a 403 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def crumbs(*pairs: tuple[Any, str | None]) -> list[dict[str, Any]]:
+    return [{"label": label, "url": url} for label, url in pairs]
+
+
+if TYPE_CHECKING:
+    from touyan.accounts.models import User
+
+    class AuthedRequest(HttpRequest):
+        """A request behind login_required: its user is a real User."""
+
+        user: User
+else:
+    AuthedRequest = HttpRequest

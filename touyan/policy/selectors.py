@@ -1,0 +1,78 @@
+"""policy_resolve(): the one function that says which parameters apply where.
+
+Village → township → county → prefecture → province → national document →
+SPEC default, each region's document in force on the given day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from touyan.regions import rules as region_rules
+
+from . import rules
+from .models import PolicyDocument
+from .params import FullParams
+
+
+@dataclass(frozen=True)
+class ResolvedPolicy:
+    region_code: str | None
+    on: dt.date
+    params: Any  # FullParams instance: typed values, attribute access
+    sources: dict[str, str | None]
+    documents: tuple[int, ...]
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self.params, key)
+
+
+def _layers(code: str | None, on: dt.date, extra: rules.Layer | None = None) -> list[rules.Layer]:
+    """Each region's document in force on `on`, nearest region first.
+
+    `extra` stands in for its region's document (used to check a document
+    before it is saved)."""
+    chain: list[str | None] = [*(region_rules.ancestors(code) if code else []), None]
+    docs = (
+        PolicyDocument.objects.filter(Q(region_id__in=chain[:-1]) | Q(region__isnull=True), effective_from__lte=on)
+        .order_by("region_id", "-effective_from", "-id")
+        .values("id", "region_id", "params")
+    )
+    latest: dict[str | None, rules.Layer] = {}
+    for doc in docs:
+        if doc["region_id"] not in latest:
+            latest[doc["region_id"]] = rules.Layer(doc["region_id"], doc["id"], doc["params"])
+    if extra is not None and extra.region_code in chain:
+        latest[extra.region_code] = extra
+    return [latest[c] for c in chain if c in latest]
+
+
+def merged_for(code: str | None, on: dt.date, extra: rules.Layer | None = None) -> rules.Merged:
+    return rules.merge(_layers(code, on, extra))
+
+
+def policy_resolve(region_code: str | None, on: dt.date | None = None) -> ResolvedPolicy:
+    """The parameters in force for a region on a day, with where each came from."""
+    day = on or dt.date.today()
+    code = region_rules.normalize_code(region_code) if region_code else None
+    merged = merged_for(code, day)
+    return ResolvedPolicy(
+        region_code=code,
+        on=day,
+        params=FullParams.model_validate(merged.values),
+        sources=merged.sources,
+        documents=merged.documents,
+    )
+
+
+def policy_documents(*, region_code: str | None) -> list[PolicyDocument]:
+    """A region's document history, newest first."""
+    return list(
+        PolicyDocument.objects.filter(region_id=region_code)
+        .select_related("created_by")
+        .order_by("-effective_from", "-id")
+    )

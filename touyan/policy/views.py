@@ -1,0 +1,151 @@
+"""The policy page: a region's parameters, the inherited value beside each field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from touyan.accounts import rules as account_rules
+from touyan.core.errors import Forbidden, InvalidInput
+from touyan.core.views import AuthedRequest, web_errors
+from touyan.dashboards.navigation import current_region
+from touyan.regions.models import Region
+from touyan.regions.selectors import access_region, visible_path
+
+from .params import GROUPS, PARAMS, Param
+from .selectors import merged_for, policy_documents, policy_resolve
+from .services import policy_put
+
+
+def _field_kind(p: Param) -> str:
+    if p.type is bool:
+        return "bool"
+    if hasattr(p.type, "__args__") and all(isinstance(a, str) for a in p.type.__args__):
+        return "choice"
+    return "number" if p.type is not str else "text"
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return _("不限")
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    return str(value)
+
+
+def _raw_value(raw: str, p: Param) -> Any:
+    if _field_kind(p) == "bool":
+        return raw == "true"
+    return raw
+
+
+@login_required
+def edit_current(request: AuthedRequest) -> HttpResponse:
+    region = current_region(request)
+    if region is None:
+        return redirect("regions:switch")
+    return redirect("policy:edit", code=region.code)
+
+
+@login_required
+@web_errors
+def edit(request: AuthedRequest, code: str) -> HttpResponse:
+    region = access_region(actor=request.user, code=code)
+    can_edit = account_rules.has_capability(
+        request.user.role, account_rules.POLICY_WRITE, is_superuser=request.user.is_superuser
+    )
+    today = timezone.localdate()
+    on = parse_date(request.GET.get("on", "")) or today
+    errors: dict[str, list[str]] = {}
+    submitted: dict[str, str] = {}
+    effective_from = today
+    if request.method == "POST":
+        if not can_edit:
+            raise Forbidden(_("您的角色无权修改政策参数"))
+        effective_from = parse_date(request.POST.get("effective_from", "")) or today
+        params = {}
+        for p in PARAMS:
+            raw = request.POST.get(p.key, "").strip()
+            submitted[p.key] = raw
+            if raw and not p.law:
+                params[p.key] = _raw_value(raw, p)
+        try:
+            policy_put(
+                actor=request.user,
+                region_code=region.code,
+                effective_from=effective_from,
+                params=params,
+                note=request.POST.get("note", "")[:300],
+            )
+        except InvalidInput as exc:
+            errors = {k.removeprefix("params."): v for k, v in exc.field_errors().items()}
+            messages.error(request, _("参数未保存:请修改标红的字段。"))
+        else:
+            messages.success(request, _("已保存新版本,自 %(d)s 起生效") % {"d": effective_from.isoformat()})
+            return redirect("policy:edit", code=region.code)
+    resolved = policy_resolve(region.code, on)
+    values = resolved.params.model_dump()
+    # What this region would inherit if it set nothing itself.
+    parent_merged = merged_for(region.parent_id, on) if region.parent_id else merged_for(None, on)
+    own = {k: v for k, v in values.items() if resolved.sources[k] == region.code}
+    names = dict(
+        Region.objects.filter(code__in={c for c in resolved.sources.values() if c}).values_list("code", "name")
+    )
+    groups: list[dict[str, Any]] = []
+    for gkey, glabel in GROUPS.items():
+        rows = []
+        for p in PARAMS:
+            if p.group != gkey:
+                continue
+            source = resolved.sources[p.key]
+            parent_source = parent_merged.sources[p.key]
+            rows.append(
+                {
+                    "p": p,
+                    "kind": _field_kind(p),
+                    "choices": list(getattr(p.type, "__args__", ())) if _field_kind(p) == "choice" else [],
+                    "value": _display(values[p.key]),
+                    "source": names.get(source, _("全国")) if source else _("默认值"),
+                    "is_own": p.key in own,
+                    "own": submitted.get(p.key, "" if p.key not in own else _form_value(own[p.key])),
+                    "inherited": _display(parent_merged.values[p.key]),
+                    "inherited_from": names.get(parent_source or "", "")
+                    or (_("全国") if parent_source else _("默认值")),
+                    "errors": errors.get(p.key, []),
+                }
+            )
+        groups.append({"key": gkey, "label": glabel, "rows": rows})
+    return render(
+        request,
+        "policy/edit.html",
+        {
+            "region": region,
+            "groups": groups,
+            "on": on,
+            "can_edit": can_edit,
+            "effective_from": effective_from,
+            "documents": policy_documents(region_code=region.code)[:20],
+            "general_errors": errors.get("__all__", []),
+            "breadcrumbs": [
+                {"label": _("政策参数"), "url": None},
+                *[{"label": r.name, "url": None} for r in visible_path(actor=request.user, region=region)],
+            ],
+        },
+    )
+
+
+def _form_value(value: Any) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
