@@ -33,11 +33,10 @@ typecheck:
 	$(BIN)/mypy .
 
 pytest:
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0 || true
 	$(BIN)/pytest -q
 
 messages:
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=bench
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=bench --ignore=scripts
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:

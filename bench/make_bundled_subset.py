@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = Path("/work/shared/data/divisions-2023")
@@ -21,13 +21,13 @@ DEFAULT_OUT = ROOT / "touyan" / "regions" / "data" / "qianxinan-5223"
 FILES = ("provinces", "cities", "areas", "streets", "villages")
 
 
-def open_source(folder: Path, stem: str) -> io.TextIOBase:
+def open_source(folder: Path, stem: str) -> TextIO:
     for name in (f"{stem}.csv.gz", f"{stem}.csv"):
         path = folder / name
         if path.exists():
             if name.endswith(".gz"):
-                return gzip.open(path, "rt", encoding="utf-8", newline="")  # type: ignore[return-value]
-            return path.open(encoding="utf-8", newline="")  # type: ignore[return-value]
+                return gzip.open(path, "rt", encoding="utf-8", newline="")
+            return path.open(encoding="utf-8", newline="")
     raise SystemExit(f"missing {stem}.csv(.gz) in {folder}")
 
 
@@ -40,7 +40,7 @@ def keep_rule(stem: str, city: str) -> Callable[[dict[str, str]], bool]:
     return lambda row: row["cityCode"] == city
 
 
-def subset_lines(text: io.TextIOBase, keep: Callable[[dict[str, str]], bool]) -> Iterator[str]:
+def subset_lines(text: TextIO, keep: Callable[[dict[str, str]], bool]) -> Iterator[str]:
     """The header line and every raw line whose parsed row passes `keep`."""
     header = text.readline()
     yield header

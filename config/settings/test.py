@@ -1,5 +1,8 @@
 """Test settings: fast password hashing, eager tasks, plain static storage."""
 
+import os
+import tempfile
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -9,4 +12,6 @@ AXES_ENABLED = True
 # SQLite tests use a file, so WAL and IMMEDIATE transactions are exercised as in
 # the demo (an in-memory database would hide "database is locked").
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".pytest-db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"touyan-test-{os.getpid()}.sqlite3")
+    }

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from django.db import transaction
 from django.db.models import Q
@@ -169,10 +169,10 @@ def _find_file(folder: Path, stem: str) -> Path:
     return found[0]
 
 
-def _open_text(path: Path) -> io.TextIOBase:
+def _open_text(path: Path) -> TextIO:
     if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", newline="")  # type: ignore[return-value]
-    return path.open(encoding="utf-8", newline="")  # type: ignore[return-value]
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
 
 
 def _in_scope(code: str, scope: str | None) -> bool:

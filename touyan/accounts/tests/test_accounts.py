@@ -39,8 +39,10 @@ def test_login_page_is_chinese_and_offers_english(client: Client) -> None:
     text = r.content.decode()
     assert "登录" in text and "English" in text
     assert "cdn" not in text.lower() and "https://" not in text
-    en = client.get("/login/", headers={"Accept-Language": "en"})
-    assert "Sign in" in en.content.decode()
+    # An English browser still gets Chinese; the switch (a cookie) gives English.
+    assert "登录" in client.get("/login/", headers={"Accept-Language": "en-US,en"}).content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    assert "Sign in" in client.get("/login/").content.decode()
 
 
 @pytest.mark.django_db
@@ -75,9 +77,18 @@ def test_createsuperuser_noinput_gives_national_admin(tmp_path: Path) -> None:
     subprocess.run([*run, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*run, "createsuperuser", "--noinput"], cwd=ROOT, env=env, check=True)
     out = subprocess.run(
-        [*run, "shell", "-c", "from touyan.accounts.models import User; u=User.objects.get(username='root');"
-         "from touyan.accounts.scope import scope_prefix; print(repr(scope_prefix(u)), u.role)"],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        [
+            *run,
+            "shell",
+            "-c",
+            "from touyan.accounts.models import User; u=User.objects.get(username='root');"
+            "from touyan.accounts.scope import scope_prefix; print(repr(scope_prefix(u)), u.role)",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     assert out.strip().splitlines()[-1] == "'' admin"
 
@@ -91,8 +102,13 @@ def test_production_settings_pass_deploy_checks() -> None:
         "TOUYAN_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
         "TOUYAN_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
-    r = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                       cwd=ROOT, env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 

@@ -30,8 +30,9 @@ def test_events_cannot_be_changed_or_deleted(personas) -> None:
 @pytest.mark.django_db
 def test_event_rolls_back_with_the_change(personas) -> None:
     with pytest.raises(RuntimeError), transaction.atomic():
-        region_stat_put(actor=personas["county_a_admin"], code=COUNTY_A, year=2025,
-                        rural_income_per_capita=Decimal("14000"))
+        region_stat_put(
+            actor=personas["county_a_admin"], code=COUNTY_A, year=2025, rural_income_per_capita=Decimal("14000")
+        )
         raise RuntimeError("fault after the service")
     assert not AuditEvent.objects.filter(action="regions.stat.put").exists()
 

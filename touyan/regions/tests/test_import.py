@@ -25,7 +25,7 @@ HEADERS = {
 }
 TINY = {
     "provinces": ['52,"贵州省"'],
-    "cities": ['5223,"黔西南布依族苗族自治州"'],
+    "cities": ['5223,"黔西南布依族苗族自治州",52'],
     "areas": ['522301,"兴义市",5223,52'],
     "streets": ['522301001,"黄草街道",522301,52,5223', '522301002,"兴泰街道",522301,52,5223'],
     "villages": [
@@ -101,10 +101,10 @@ def test_renamed_village_is_updated(tmp_path: Path) -> None:
     assert Region.objects.get(code="522301001002").name == "向阳村村民委员会"
 
 
-def test_village_moved_to_another_township_gets_its_new_parent(tmp_path: Path) -> None:
+def test_stored_row_with_wrong_name_level_or_parent_is_corrected(tmp_path: Path) -> None:
     """A stored row with a wrong parent or level is corrected, not duplicated."""
     import_divisions(write_set(tmp_path))
-    Region.objects.filter(code="522301002001").update(name="旧名", level=rules.TOWNSHIP)
+    Region.objects.filter(code="522301002001").update(name="旧名", level=rules.TOWNSHIP, parent_id="522301001000")
 
     report = import_divisions(write_set(tmp_path))
 
@@ -197,7 +197,7 @@ def test_placeholder_row_with_its_parents_code_is_merged(tmp_path: Path) -> None
     folder = write_set(
         tmp_path,
         provinces=['44,"广东省"'],
-        cities=['4419,"东莞市"'],
+        cities=['4419,"东莞市",44'],
         areas=['441900,"东莞市",4419,44'],
         streets=['441900003,"东城街道",441900,44,4419'],
         villages=['441900003001,"东城社区居委会",441900003,44,4419,441900'],
