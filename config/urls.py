@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("touyan.accounts.urls")),
     path("regions/", include("touyan.regions.urls")),
+    path("cadres/", include("touyan.cadres.urls")),
     path("policy/", include("touyan.policy.urls")),
     path("audit/", include("touyan.audit.urls")),
     path("sysadmin/", admin.site.urls),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "touyan.accounts",
     "touyan.audit",
     "touyan.policy",
+    "touyan.cadres",
     "touyan.dashboards",
     "touyan.api",
     "ninja",

@@ -40,10 +40,13 @@ class UserOut(Schema):
     role: str
     region: str | None
     display_name: str
+    cadre: int | None = None
 
     @staticmethod
     def from_user(u: User) -> UserOut:
-        return UserOut(id=u.pk, username=u.username, role=u.role, region=u.region_id, display_name=u.display_name)
+        return UserOut(
+            id=u.pk, username=u.username, role=u.role, region=u.region_id, display_name=u.display_name, cadre=u.cadre_id
+        )
 
 
 class UserPage(Schema):
@@ -66,6 +69,7 @@ def create_user(request: HttpRequest, body: UserIn) -> Status[UserOut]:
         role=body.role,
         region_code=body.region,
         display_name=body.display_name,
+        cadre_id=body.cadre,
     )
     return Status(201, UserOut.from_user(user))
 

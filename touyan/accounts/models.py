@@ -32,6 +32,14 @@ class User(AbstractUser):
         verbose_name=_("所属区域"),
     )
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    cadre = models.OneToOneField(
+        "cadres.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+        verbose_name=_("本人档案"),
+    )
 
     class Meta:
         verbose_name = _("用户")

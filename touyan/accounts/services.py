@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.audit.services import audit_record
+from touyan.cadres.selectors import access_cadre
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.regions.selectors import access_region
 
@@ -44,8 +45,11 @@ def user_create(
     role: str,
     region_code: str,
     display_name: str = "",
+    cadre_id: int | None = None,
 ) -> User:
-    """An admin creates a user bound to a role and a region inside their scope (SPEC A1, A7)."""
+    """An admin creates a user bound to a role and a region inside their scope (SPEC A1, A7).
+
+    A user of role `cadre` is bound to their own file (`cadre_id`), in their village."""
     require(actor, rules.USERS_MANAGE)
     errors: dict[str, str] = {}
     username = (username or "").strip()
@@ -53,8 +57,20 @@ def user_create(
         errors["username"] = _("请填写用户名(不超过150个字符)")
     if role not in Role.values:
         errors["role"] = _("角色无效,可选: %(roles)s") % {"roles": ", ".join(Role.values)}
+    if role == Role.CADRE and cadre_id is None:
+        errors["cadre"] = _("村干部账号须绑定本人档案")
+    if role != Role.CADRE and cadre_id is not None:
+        errors["cadre"] = _("只有村干部账号绑定档案")
     if errors:
         raise InvalidInput(errors=errors)
+    cadre = None
+    if cadre_id is not None:
+        cadre = access_cadre(actor=actor, cadre_id=cadre_id)
+        if User.objects.filter(cadre=cadre).exists():
+            raise Conflict(_("该干部已有账号"), field="cadre")
+        region_code = region_code or cadre.village_id
+        if cadre.village_id != access_region(actor=actor, code=region_code).code:
+            raise InvalidInput(errors={"region": _("村干部账号的区域须为其所在村(社区)")})
     region = access_region(actor=actor, code=region_code)
     if not rules.level_allowed(role, region.level):
         raise InvalidInput(
@@ -69,7 +85,7 @@ def user_create(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                username=username, password=password, role=role, region=region, display_name=display_name
+                username=username, password=password, role=role, region=region, display_name=display_name, cadre=cadre
             )
     except IntegrityError as exc:
         raise Conflict(_("用户名 %(u)s 已存在") % {"u": username}, field="username") from exc

@@ -36,7 +36,14 @@ class NavModule:
 
 
 MODULES: tuple[NavModule, ...] = (
-    NavModule(_("统计分析"), "bar-chart", (NavItem(_("工作台"), "home", "speedometer2"),)),
+    NavModule(
+        _("统计分析"),
+        "bar-chart",
+        (
+            NavItem(_("工作台"), "home", "speedometer2"),
+            NavItem(_("队伍结构"), "structure_current", "pie-chart", account_rules.CADRES_READ),
+        ),
+    ),
     NavModule(
         _("系统设置"),
         "gear",

@@ -125,6 +125,7 @@ def test_create_user(api_client, personas) -> None:
         "role": "township_officer",
         "region": "522301002000",
         "display_name": "",
+        "cadre": None,
     }
     assert post(c, "/api/v1/users", body).status_code == 409
     bad_role = post(c, "/api/v1/users", body | {"username": "x1", "role": "king"})

@@ -1,0 +1,377 @@
+"""Writes to cadre files: create, edit, posts, ID reveal, filing (R-ORG-09, R-DATA-03/04).
+
+Every change is audited; history rows (django-simple-history) keep old → new
+for the timeline. A change to a secretary's or director's post is reported to
+the county for filing (凡动必报).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from touyan.accounts import rules as account_rules
+from touyan.accounts.scope import require, scope_filter
+from touyan.audit.models import Result
+from touyan.audit.services import audit_record, diff
+from touyan.core import crypto, idnumber
+from touyan.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from touyan.policy.selectors import policy_resolve
+from touyan.regions import rules as region_rules
+from touyan.regions.models import Region
+from touyan.regions.selectors import access_region
+
+from .models import (
+    POST_ORG,
+    SINGLE_SEATS,
+    Education,
+    EndReason,
+    Filing,
+    Gender,
+    Origin,
+    Person,
+    PoliticalStatus,
+    Post,
+    PostCode,
+    Source,
+)
+from .selectors import access_cadre, normalize_name
+
+ID_CONTEXT = "id_number"
+PHONE_CONTEXT = "phone"
+FILED_POSTS = frozenset({"PS", "VD"})
+PERSON_FIELDS = (
+    "name", "ethnicity", "political_status", "party_join_date", "education", "full_time_education", "origin",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PostIn:
+    post: str
+    start_date: dt.date
+    end_date: dt.date | None = None
+    full_time: bool = False
+    professionalized: bool = False
+    tier: int | None = None
+    term_year: int | None = None
+    source: str = Source.ELECTION
+    end_reason: str = ""
+
+
+@dataclass
+class PersonIn:
+    name: str
+    id_number: str
+    village: str
+    education: str
+    political_status: str
+    full_time_education: bool = False
+    phone: str = ""
+    ethnicity: str = "汉族"
+    party_join_date: dt.date | None = None
+    origin: str = Origin.OTHER
+    posts: list[PostIn] = field(default_factory=list)
+
+
+def id_hash(number: str) -> str:
+    return crypto.blind_index(idnumber.normalize(number), context=ID_CONTEXT)
+
+
+def validate_person(
+    data: PersonIn, *, today: dt.date | None = None, prefix: str = ""
+) -> tuple[idnumber.IdFacts | None, dict[str, list[str]]]:
+    """Check every field of one cadre; return the ID facts and the errors by field.
+
+    Pure apart from the clock: used by the API, the forms and the roster import."""
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, msg: str) -> None:
+        errors.setdefault(prefix + name, []).append(msg)
+
+    name = (data.name or "").strip()
+    if not name or len(name) > 50:
+        err("name", _("请填写姓名(不超过50个字符)"))
+    facts = None
+    try:
+        facts = idnumber.parse_id(data.id_number, today=today)
+    except idnumber.BadIdNumber as exc:
+        err("id_number", str(exc))
+    if data.education not in Education.values:
+        err("education", _("学历无效,可选: %(v)s") % {"v": ", ".join(Education.values)})
+    if data.political_status not in PoliticalStatus.values:
+        err("political_status", _("政治面貌无效,可选: %(v)s") % {"v": ", ".join(PoliticalStatus.values)})
+    if data.origin not in Origin.values:
+        err("origin", _("来源无效,可选: %(v)s") % {"v": ", ".join(Origin.values)})
+    phone = (data.phone or "").strip()
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
+        err("phone", _("手机号应为 7–12 位数字"))
+    if data.party_join_date and data.political_status not in (
+        PoliticalStatus.PARTY_MEMBER,
+        PoliticalStatus.PROBATIONARY,
+    ):
+        err("party_join_date", _("只有党员填写入党时间"))
+    if data.party_join_date and facts and data.party_join_date < facts.birth_date:
+        err("party_join_date", _("入党时间早于出生日期"))
+    for i, p in enumerate(data.posts):
+        for name_, msg in validate_post(p).items():
+            err(f"posts.{i}.{name_}", msg)
+    return facts, errors
+
+
+def validate_post(p: PostIn) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if p.post not in PostCode.values:
+        errors["post"] = _("职务代码无效,可选: %(v)s") % {"v": ", ".join(PostCode.values)}
+    if p.end_date and p.end_date < p.start_date:
+        errors["end_date"] = _("离任日期不能早于任职日期")
+    if p.tier is not None and (not p.professionalized or p.tier not in (1, 2, 3)):
+        errors["tier"] = _("专业化档次为 1、2、3,且只用于职业化管理的干部")
+    if p.source not in Source.values:
+        errors["source"] = _("产生方式无效")
+    if p.end_reason and p.end_reason not in EndReason.values:
+        errors["end_reason"] = _("离任原因无效")
+    return errors
+
+
+def _village(actor: Any, code: str) -> Region:
+    region = access_region(actor=actor, code=code, field="village")
+    if region.level != region_rules.VILLAGE:
+        raise InvalidInput(errors={"village": _("请选择村(社区),不是上级区域")})
+    return region
+
+
+def _county_of(village: Region) -> str:
+    return village.code[:6].ljust(12, "0")
+
+
+def _report(actor: Any, post: Post, change: str) -> None:
+    """凡动必报: a secretary's or director's post change goes to the county for filing."""
+    if post.post in FILED_POSTS:
+        Filing.objects.create(
+            post=post,
+            county_id=_county_of(post.village),
+            change=change,
+            reported_by=actor if getattr(actor, "pk", None) else None,
+        )
+
+
+def _create_post(actor: Any, person: Person, p: PostIn, index: int | None = None) -> Post:
+    label = f"posts.{index}.post" if index is not None else "post"
+    if p.end_date is None and p.post in SINGLE_SEATS:
+        holder = Post.objects.filter(village=person.village, post=p.post, end_date__isnull=True).first()
+        if holder is not None:
+            raise Conflict(
+                _("%(v)s 已有在任的%(p)s,请先办理其离任") % {"v": person.village.name, "p": PostCode(p.post).label},
+                field=label,
+            )
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                person=person,
+                village=person.village,
+                post=p.post,
+                organisation=POST_ORG[p.post],
+                term_year=p.term_year,
+                start_date=p.start_date,
+                end_date=p.end_date,
+                end_reason=p.end_reason,
+                full_time=p.full_time,
+                professionalized=p.professionalized,
+                tier=p.tier,
+                source=p.source,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("该职务已有在任人员,或本人已在任此职务"), field=label) from exc
+    _report(actor, post, "appointed" if p.end_date is None else "recorded")
+    return post
+
+
+@transaction.atomic
+def cadre_create(*, actor: Any, data: PersonIn) -> Person:
+    """Open a cadre's file with their posts (一人一档, R-ORG-09; API A7 POST /cadres)."""
+    require(actor, account_rules.CADRES_WRITE)
+    facts, errors = validate_person(data)
+    if errors or facts is None:
+        raise InvalidInput(errors=errors)
+    village = _village(actor, data.village)
+    hashed = id_hash(facts.number)
+    if Person.objects.filter(id_hash=hashed).exists():
+        raise Conflict(_("该身份证号已有档案"), field="id_number")
+    mask = policy_resolve(village.code)
+    phone = (data.phone or "").strip()
+    try:
+        with transaction.atomic():
+            person = Person.objects.create(
+                village=village,
+                name=data.name.strip(),
+                name_search=normalize_name(data.name),
+                id_enc=crypto.encrypt(facts.number, context=ID_CONTEXT),
+                id_hash=hashed,
+                id_masked=idnumber.mask_id(facts.number, mask["id_mask_keep_first"], mask["id_mask_keep_last"]),
+                gender=Gender(facts.gender),
+                birth_date=facts.birth_date,
+                ethnicity=data.ethnicity or "汉族",
+                phone_enc=crypto.encrypt(phone, context=PHONE_CONTEXT) if phone else "",
+                phone_masked=idnumber.mask_phone(phone) if phone else "",
+                political_status=data.political_status,
+                party_join_date=data.party_join_date,
+                education=data.education,
+                full_time_education=data.full_time_education,
+                origin=data.origin,
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("该身份证号已有档案"), field="id_number") from exc
+    for i, p in enumerate(data.posts):
+        _create_post(actor, person, p, i)
+    audit_record(
+        actor=actor,
+        action="cadres.person.create",
+        obj=person,
+        region_code=village.code,
+        changes={
+            "name": [None, person.name],
+            "id_number": [None, person.id_masked],
+            "posts": [None, [p.post for p in data.posts]],
+        },
+    )
+    return person
+
+
+@transaction.atomic
+def cadre_update(*, actor: Any, cadre_id: int, changes: dict[str, Any], phone: str | None = None) -> Person:
+    """Edit a cadre's personal fields (not the ID number); history keeps old → new."""
+    person = access_cadre(actor=actor, cadre_id=cadre_id, for_write=True)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise InvalidInput(errors={k: _("该字段不能在此修改") for k in unknown})
+    old = {f: getattr(person, f) for f in PERSON_FIELDS}
+    new = old | changes
+    draft = PersonIn(
+        name=new["name"],
+        id_number="",
+        village=person.village_id,
+        education=new["education"],
+        political_status=new["political_status"],
+        party_join_date=new["party_join_date"],
+        origin=new["origin"],
+        phone=phone or "",
+    )
+    _facts, errors = validate_person(draft)
+    errors.pop("id_number", None)
+    if new["party_join_date"] and new["party_join_date"] < person.birth_date:
+        errors["party_join_date"] = [_("入党时间早于出生日期")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    for f, v in changes.items():
+        setattr(person, f, v)
+    person.name_search = normalize_name(person.name)
+    detail = diff(old, new)
+    if phone is not None:
+        phone = phone.strip()
+        masked = idnumber.mask_phone(phone) if phone else ""
+        if masked != person.phone_masked or phone:
+            person.phone_enc = crypto.encrypt(phone, context=PHONE_CONTEXT) if phone else ""
+            if masked != person.phone_masked:
+                detail["phone"] = [person.phone_masked, masked]
+            person.phone_masked = masked
+    person.save()
+    audit_record(actor=actor, action="cadres.person.update", obj=person, region_code=person.village_id, changes=detail)
+    return person
+
+
+@transaction.atomic
+def post_add(*, actor: Any, cadre_id: int, data: PostIn) -> Post:
+    person = access_cadre(actor=actor, cadre_id=cadre_id, for_write=True)
+    errors = validate_post(data)
+    if errors:
+        raise InvalidInput(errors=errors)
+    post = _create_post(actor, person, data)
+    audit_record(
+        actor=actor,
+        action="cadres.post.add",
+        obj=post,
+        region_code=person.village_id,
+        changes={"post": [None, post.post], "start_date": [None, post.start_date]},
+    )
+    return post
+
+
+@transaction.atomic
+def post_end(*, actor: Any, post_id: int, end_date: dt.date, end_reason: str) -> Post:
+    post = Post.objects.select_for_update().filter(pk=post_id).first()
+    if post is None:
+        raise InvalidInput(errors={"post": _("未找到该任职")})
+    access_cadre(actor=actor, cadre_id=post.person_id, for_write=True)
+    errors: dict[str, str] = {}
+    if post.end_date is not None:
+        errors["end_date"] = _("该任职已结束")
+    elif end_date < post.start_date:
+        errors["end_date"] = _("离任日期不能早于任职日期")
+    if end_reason not in EndReason.values:
+        errors["end_reason"] = _("请选择离任原因")
+    if errors:
+        raise InvalidInput(errors=errors)
+    post.end_date, post.end_reason = end_date, end_reason
+    post.save(update_fields=["end_date", "end_reason"])
+    _report(actor, post, "ended")
+    audit_record(
+        actor=actor,
+        action="cadres.post.end",
+        obj=post,
+        region_code=post.village_id,
+        changes={"end_date": [None, end_date], "end_reason": [None, end_reason]},
+    )
+    return post
+
+
+def cadre_reveal_id(*, actor: Any, cadre_id: int, password: str, reason: str) -> str:
+    """Show one full ID number (R-DATA-04): the right role, the password again and a
+    reason; every reveal, and every refused attempt, is an audit event."""
+    person = access_cadre(actor=actor, cadre_id=cadre_id)
+    reason = (reason or "").strip()
+    refusal: DomainError | None = None
+    if not account_rules.has_capability(actor.role, account_rules.ID_REVEAL, is_superuser=actor.is_superuser):
+        refusal = Forbidden(_("您的角色无权查看完整身份证号"))
+    elif not actor.check_password(password or ""):
+        refusal = InvalidInput(errors={"password": _("密码不正确")})
+    elif len(reason) < 4:
+        refusal = InvalidInput(errors={"reason": _("请填写查看事由(至少 4 个字)")})
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="cadres.id.reveal",
+            obj=person,
+            region_code=person.village_id,
+            reason=reason[:500],
+            result=Result.DENIED if refusal else Result.OK,
+        )
+    if refusal is not None:
+        raise refusal
+    return crypto.decrypt(person.id_enc, context=ID_CONTEXT)
+
+
+@transaction.atomic
+def filing_file(*, actor: Any, filing_id: int) -> Filing:
+    """The county organization department files a reported change (备案, R-ORG-09)."""
+    require(actor, account_rules.POLICY_WRITE)  # county-level and higher admins
+    filing = scope_filter(Filing.objects.select_for_update(), actor, "county__code").filter(pk=filing_id).first()
+    if filing is None:
+        raise NotFound(_("未找到该备案"))
+    if filing.status == Filing.Status.FILED:
+        return filing
+    filing.status, filing.filed_at, filing.filed_by = Filing.Status.FILED, timezone.now(), actor
+    filing.save(update_fields=["status", "filed_at", "filed_by"])
+    audit_record(
+        actor=actor,
+        action="cadres.filing.file",
+        obj=filing,
+        region_code=filing.county_id,
+        changes={"status": [Filing.Status.PENDING, Filing.Status.FILED]},
+    )
+    return filing
