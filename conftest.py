@@ -124,3 +124,18 @@ def make_cadre(personas: dict[str, User]) -> Callable[..., Any]:
         return cadre_create(actor=personas["national"], data=data)
 
     return _make
+
+
+@pytest.fixture
+def cadre_user(personas: dict[str, User], make_cadre: Callable[..., Any]) -> Callable[..., User]:
+    """A login of role `cadre` bound to a new cadre file (R-… A1: a cadre sees their own record)."""
+    from touyan.accounts.services import user_create
+
+    def _make(village: str = VILLAGE_A1, posts: tuple[str, ...] = ("VM",), username: str = "", **fields: Any) -> User:
+        person = make_cadre(village=village, posts=posts, **fields)
+        return user_create(
+            actor=personas["national"], username=username or f"cadre{person.pk}", password=PASSWORD,
+            role=Role.CADRE, region_code=village, cadre_id=person.pk,
+        )  # fmt: skip
+
+    return _make

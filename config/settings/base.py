@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "touyan.audit",
     "touyan.policy",
     "touyan.cadres",
+    "touyan.attendance",
     "touyan.dashboards",
     "touyan.api",
     "ninja",

@@ -34,7 +34,7 @@
       color: [RED],
       textStyle: { fontFamily: FONT },
       animation: false,
-      grid: { left: 8, right: 36, top: 12, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 36, top: spec.horizontal ? 8 : 22, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => v + " " + unit },
       xAxis: spec.horizontal ? valueAxis : categoryAxis,
       yAxis: spec.horizontal ? categoryAxis : valueAxis,
@@ -53,14 +53,15 @@
       color: ["#1565c0", RED].concat(PALETTE.slice(2)), // 男 blue, 女 red, as in the table order
       textStyle: { fontFamily: FONT },
       animation: false,
-      tooltip: { trigger: "item", formatter: (p) => p.name + ":" + p.value + " " + unit + "(" + p.percent + "%)" },
+      tooltip: { trigger: "item", formatter: (p) => p.name + ":" + p.value + " " + unit },
       legend: { bottom: 0, itemWidth: 12, itemHeight: 12 },
       series: [{
         type: "pie",
         radius: small ? ["30%", "58%"] : ["35%", "65%"],
         center: ["50%", "45%"],
         data: spec.items,
-        label: { formatter: "{b}\n{d}%", fontSize: 12 },
+        // The page's own rounded share (0.1 %, half up), so the chart and its table agree.
+        label: { formatter: (p) => p.name + "\n" + (p.data.share === null ? "—" : p.data.share + "%"), fontSize: 12 },
       }],
     };
   }

@@ -76,6 +76,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from touyan.accounts.api import router as accounts_router
     from touyan.accounts.api import token_router
+    from touyan.attendance.api import leave_router
+    from touyan.attendance.api import router as attendance_router
     from touyan.cadres.api import router as cadres_router
     from touyan.policy.api import router as policy_router
     from touyan.regions.api import router as regions_router
@@ -85,6 +87,8 @@ def _register() -> None:
     api.add_router("/regions", regions_router)
     api.add_router("/policy", policy_router)
     api.add_router("/cadres", cadres_router)
+    api.add_router("/attendance", attendance_router)
+    api.add_router("/leave-requests", leave_router)
 
 
 _register()

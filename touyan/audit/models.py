@@ -22,7 +22,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # an actor with events is deactivated, never deleted
         related_name="+",
         verbose_name=_("操作人"),
     )

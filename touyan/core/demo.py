@@ -1,4 +1,5 @@
-"""Demo data for `make demo`: Qianxinan's real regions, demo statistics, logins.
+"""Demo data for `make demo`: Qianxinan's real regions, demo statistics, logins, and
+synthetic cadre files (≈8,800 people across the 1,294 villages, `touyan.cadres.demo`).
 
 Everything is written through the services, by a national administrator the
 demo creates, so the demo leaves the same audit trail real use would. Running
@@ -13,9 +14,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from touyan.accounts.models import Role, User
 from touyan.accounts.services import user_create
+from touyan.cadres.bulk import cadres_bulk_upsert
+from touyan.cadres.demo import demo_people
+from touyan.cadres.models import Person, Post
 from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
@@ -23,6 +28,7 @@ from touyan.regions.services import region_stat_put
 
 DEMO_PASSWORD = "Touyan@2026"
 PREFECTURE = "522300000000"
+EXAMPLE_COUNTY = "522301"  # 兴义市: the example cadre file is shown to its county admin
 YEARS = (2024, 2025)
 
 
@@ -89,6 +95,37 @@ def _stats(actor: User, say: Callable[[str], None]) -> None:
         say(f"  {year} 年演示统计数据已就绪")
 
 
+def _cadres(actor: User, say: Callable[[str], None]) -> Person | None:
+    """≈8,800 synthetic cadre files, written once through the bulk service (the roster import's path,
+    so validation, encryption, history, filing and audit are the real ones). Returns an example file:
+    a one-shoulder, professionalised secretary re-elected twice, in 兴义市."""
+    prefix = PREFECTURE[:4]
+    if not Person.objects.filter(village__code__startswith=prefix).exists():
+        villages = list(
+            Region.objects.filter(code__startswith=prefix, level=region_rules.VILLAGE)
+            .order_by("code")
+            .values_list("code", "name")
+        )
+        people = demo_people(villages)
+        report = cadres_bulk_upsert(actor=actor, people=people, source="demo")
+        say(f"  演示干部档案已写入: 新建 {report.created} 人")
+    in_office = Post.objects.filter(person=OuterRef("pk"), end_date__isnull=True)
+    cadres = Person.objects.filter(village__code__startswith=prefix)
+    say(
+        f"  干部档案: {cadres.count()} 人, 其中在任 {cadres.filter(Exists(in_office)).count()} 人"
+        f"(演示数据,姓名和身份证号均为虚构)"
+    )
+    current_ps = in_office.filter(post="PS", professionalized=True)
+    return (
+        cadres.filter(village__code__startswith=EXAMPLE_COUNTY)
+        .filter(Exists(current_ps), Exists(in_office.filter(post="VD")))
+        .filter(Exists(Post.objects.filter(person=OuterRef("pk"), post="PS", start_date__year=2011)))
+        .select_related("village")
+        .order_by("village_id", "id")
+        .first()
+    )
+
+
 def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
     say("导入黔西南州行政区划(2023 年统计用区划代码)…")
     report = import_divisions(source=None)
@@ -116,4 +153,13 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
             first = False
     say(f"  演示账号已就绪: {2 + counties.count() + townships.count()} 个")
     _stats(admin, say)
+    example = _cadres(admin, say)
+    if example is not None:
+        logins.rows.append(
+            (
+                f"admin_{EXAMPLE_COUNTY}",
+                f"示例干部档案 /cadres/{example.pk}/ (一肩挑书记, 连任两届, 专业化管理)",
+                f"{example.village.name} {example.name}",
+            )
+        )
     return logins

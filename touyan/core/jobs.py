@@ -30,6 +30,7 @@ MIN_SECONDS = 1.0  # ... or once a second, whichever comes first
 SIDE_LOCK_TIMEOUT = "200ms"
 
 _written: dict[int, tuple[int, float]] = {}  # job id -> (done, monotonic time) last written
+_no_side: set[int] = set()  # jobs whose row the main transaction holds: write progress there
 
 
 def job_root() -> Path:
@@ -98,7 +99,9 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
     return True
 
 
-def job_finish(job: Job, *, outcome: dict[str, Any] | None = None, result: Path | None = None, message: str = "") -> Job:
+def job_finish(
+    job: Job, *, outcome: dict[str, Any] | None = None, result: Path | None = None, message: str = ""
+) -> Job:
     """The work is done; `result` (a file inside the job's folder) becomes downloadable."""
     job.status = Job.Status.DONE
     if job.total:
@@ -137,6 +140,7 @@ def _close(job: Job, *, outcome: dict[str, Any] | None, result: Path | None, mes
         ]
     )  # fmt: skip
     _written.pop(job.pk, None)
+    _no_side.discard(job.pk)
     return job
 
 
@@ -144,21 +148,23 @@ def _write_beside_transaction(job_id: int, values: dict[str, Any]) -> bool:
     """On PostgreSQL inside a transaction, UPDATE the job through a short-lived second
     connection (autocommit) so others see the progress now. False when not possible."""
     main = connections[DEFAULT_DB_ALIAS]
-    if not main.in_atomic_block or main.vendor != "postgresql":
+    if not main.in_atomic_block or main.vendor != "postgresql" or job_id in _no_side:
         return False
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     table = main.ops.quote_name(Job._meta.db_table)
     sets = ", ".join(f"{main.ops.quote_name(k)} = %s" for k in values if k != "started_at")
     started = main.ops.quote_name("started_at")
+    pk = main.ops.quote_name(Job._meta.pk.column or "id")
     try:
         with side.cursor() as cursor:
             cursor.execute(f"SET lock_timeout = '{SIDE_LOCK_TIMEOUT}'")
             cursor.execute(
-                f"UPDATE {table} SET {sets}, {started} = COALESCE({started}, %s) WHERE id = %s",  # noqa: S608
+                f"UPDATE {table} SET {sets}, {started} = COALESCE({started}, %s) WHERE {pk} = %s",  # noqa: S608
                 [*(v for k, v in values.items() if k != "started_at"), values["started_at"], job_id],
             )
-            return cursor.rowcount == 1
-    except DatabaseError:  # locked by the main transaction, or not committed yet
+            return cursor.rowcount == 1  # 0: the job is not committed yet (e.g. inside a test)
+    except DatabaseError:  # the main transaction holds the row: stop trying for this job
+        _no_side.add(job_id)
         return False
     finally:
         side.close()

@@ -37,6 +37,15 @@ class NavModule:
 
 MODULES: tuple[NavModule, ...] = (
     NavModule(
+        _("干部档案"),
+        "person-vcard",
+        (
+            NavItem(_("花名册"), "cadres:roster", "people", account_rules.CADRES_READ),
+            NavItem(_("新建档案"), "cadres:create", "person-plus", account_rules.CADRES_WRITE),
+            NavItem(_("备案管理"), "cadres:filings", "clipboard-check", account_rules.POLICY_WRITE),
+        ),
+    ),
+    NavModule(
         _("统计分析"),
         "bar-chart",
         (
@@ -86,8 +95,13 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
             ):
                 continue
             url = reverse(item.url_name)
-            active = path == url or (url != "/" and path.startswith(url))
-            items.append({"label": item.label, "url": url, "icon": item.icon, "active": active})
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
         if items:
             modules.append({"label": module.label, "icon": module.icon, "items": items})
+    # The item whose address is the longest prefix of the page's is the active one.
+    matches = [
+        i for m in modules for i in m["items"] if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return {"nav_modules": modules, "shell_region": current_region(request)}

@@ -42,11 +42,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 from django.utils import timezone
 
-from touyan.cadres.models import Education, Origin, Person, PoliticalStatus, Post, PostCode
+from touyan.cadres.models import Education, Origin, PoliticalStatus, PostCode
 from touyan.cadres.selectors import cadres_in_scope, current_posts
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
@@ -205,26 +205,42 @@ def _age_bands(row: Mapping[str, int], n: int) -> tuple[Bucket, ...]:
     return tuple(bands)
 
 
+def _totals(rows: Iterable[Mapping[str, Any]], keys: Iterable[str]) -> dict[str, int]:
+    rows = list(rows)
+    return {k: sum(r.get(k) or 0 for r in rows) for k in keys}
+
+
 def structure_stats(*, actor: Any, region_code: str, on: dt.date | None = None) -> StructureStats:
     """The structure figures of a region in the actor's scope (S0, S1, S3; R-POS-01, R-ORG-05).
 
-    Raises NotFound for a region outside the actor's scope. Runs a fixed number
-    of aggregate queries (region, policy, cadres, posts, reserves, villages, and
-    for a region above village level its children's cadres, villages and names)
-    whatever the number of villages and cadres under the region.
+    Raises NotFound for a region outside the actor's scope. Eight queries whatever
+    the number of villages and cadres (seven for a village): the region, its
+    policy, then one scan each of the cadres, of the PS/VD posts and of the
+    villages grouped by child region (the headline figures are their sums), the
+    posts by code, the full-time people per village, and the children's names.
     """
     day = on or timezone.localdate()
     region = access_region(actor=actor, code=region_code)
     prefix = region.prefix
     quota = int(policy_resolve(region.code, day)["full_time_quota_per_village"])
+    child_level = _child_level(region.level)
+    width = region_rules.PREFIX_LENGTH[child_level or region_rules.VILLAGE]
 
     people = cadres_in_scope(actor=actor).filter(village__code__startswith=prefix)
     posts = current_posts(day).filter(village__code__startswith=prefix, person__in=people.values("pk")).order_by()
     team_posts = posts.filter(post__in=TEAM_POSTS)
     cadres = people.filter(Exists(team_posts.filter(person=OuterRef("pk")))).order_by()
 
-    # 1. people: one row of conditional counts
-    row = cadres.aggregate(**_person_aggregates(day))
+    # 1. cadres, by child region: one row of conditional counts each
+    person_aggs = _person_aggregates(day)
+    by_child = {
+        r["child"]: r
+        for r in cadres.annotate(child=Substr("village_id", 1, width))
+        .values("child")
+        .annotate(**person_aggs)
+        .order_by()
+    }
+    row = _totals(by_child.values(), person_aggs)
     n = row["n"]
     under_35 = row[f"lt{YOUNG_AGE}"]
     education = {v: row[f"edu_{v}"] for v in Education.values}
@@ -232,23 +248,42 @@ def structure_stats(*, actor: Any, region_code: str, on: dt.date | None = None) 
     bachelor_plus = sum(education[v] for v in BACHELOR_PLUS)
     college_plus = sum(education[v] for v in COLLEGE_PLUS)
 
-    # 2. posts: distinct people per post code (a person holds each post once)
-    by_code = {
-        r["post"]: r["n"] for r in posts.values("post").annotate(n=Count("person", distinct=True)).order_by("post")
-    }
-
-    # 3. reserves (S1 reports their number and their bachelor+ share)
-    reserves = (
-        people.filter(Exists(posts.filter(person=OuterRef("pk"), post=PostCode.RSV)))
+    # 2. villages, and their secretaries and directors (R-ORG-05), by child region
+    head_aggs = _head_aggregates()
+    heads_by_child = {
+        r["child"]: r
+        for r in posts.filter(post__in=(PostCode.PS, PostCode.VD))
+        .annotate(child=Substr("village_id", 1, width))
+        .values("child")
+        .annotate(**head_aggs)
         .order_by()
-        .aggregate(n=Count("pk"), bachelor=Count("pk", filter=Q(education__in=BACHELOR_PLUS)))
-    )
-
-    # 4. villages: one-shoulder (R-ORG-05), vacant secretary, full-time against the quota (R-POS-01)
-    villages = Region.objects.filter(level=region_rules.VILLAGE, code__startswith=prefix).order_by()
-    n_villages = villages.count()
-    heads = posts.aggregate(**_head_aggregates())
+    }
+    heads = _totals(heads_by_child.values(), head_aggs)
+    villages_by_child = {
+        r["child"]: r["n"]
+        for r in Region.objects.filter(level=region_rules.VILLAGE, code__startswith=prefix)
+        .annotate(child=Substr("code", 1, width))
+        .values("child")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    n_villages = sum(villages_by_child.values())
     one_shoulder = heads["head_rows"] - heads["head_people"]
+
+    # 3. posts by code: distinct people, and how many of them hold a bachelor's degree or more
+    #    (S1 reports the reserves' bachelor+ share)
+    by_code = {
+        r["post"]: r
+        for r in posts.values("post")
+        .annotate(
+            n=Count("person", distinct=True),
+            bachelor=Count("person", distinct=True, filter=Q(person__education__in=BACHELOR_PLUS)),
+        )
+        .order_by()
+    }
+    reserves = by_code.get(PostCode.RSV, {"n": 0, "bachelor": 0})
+
+    # 4. full-time people per village against the quota (R-POS-01)
     full_time = (
         team_posts.filter(full_time=True)
         .values("village")
@@ -256,14 +291,16 @@ def structure_stats(*, actor: Any, region_code: str, on: dt.date | None = None) 
         .aggregate(total=Coalesce(Sum("people"), 0), at_quota=Count("village", filter=Q(people__gte=quota)))
     )
 
-    children = _children(region, cadres, villages, posts, day)
+    children: tuple[ChildRow, ...] = ()
+    if child_level is not None:
+        children = _children(region, width, by_child, heads_by_child, villages_by_child)
     return StructureStats(
         region_code=region.code,
         region_name=region.name,
         level=region.level,
         on=day,
         cadres=n,
-        average_age=mean(row["age_sum"] or 0, n),
+        average_age=mean(row["age_sum"], n),
         under_35=under_35,
         under_35_share=pct(under_35, n),
         women=row["women"],
@@ -274,14 +311,14 @@ def structure_stats(*, actor: Any, region_code: str, on: dt.date | None = None) 
         college_plus_share=pct(college_plus, n),
         party_members=row["party"],
         party_share=pct(row["party"], n),
-        by_post=_buckets(by_code, TEAM_POSTS, n),
+        by_post=_buckets({k: r["n"] for k, r in by_code.items()}, TEAM_POSTS, n),
         education=_buckets(education, Education.values, n),
         origin=_buckets(origin, Origin.values, n),
         age_bands=_age_bands(row, n),
         reserves=reserves["n"],
         reserves_bachelor_plus=reserves["bachelor"],
         reserves_bachelor_plus_share=pct(reserves["bachelor"], reserves["n"]),
-        first_secretaries=by_code.get(PostCode.FS, 0),
+        first_secretaries=by_code.get(PostCode.FS, {"n": 0})["n"],
         villages=n_villages,
         one_shoulder_villages=one_shoulder,
         one_shoulder_share=pct(one_shoulder, n_villages),
@@ -294,62 +331,40 @@ def structure_stats(*, actor: Any, region_code: str, on: dt.date | None = None) 
     )
 
 
+def _child_level(level: str) -> str | None:
+    index = region_rules.LEVELS.index(level)
+    return region_rules.LEVELS[index + 1] if index + 1 < len(region_rules.LEVELS) else None
+
+
 def _head_aggregates() -> dict[str, Any]:
-    """Over current posts: villages with a secretary, and the rows and people in PS/VD posts.
+    """Over current PS and VD posts: villages with a secretary, and the rows and people.
 
     One-shoulder villages (R-ORG-05) = PS/VD rows − distinct PS/VD people: a person
     holds a post once and a village has one secretary (database constraints), so
     each person in both posts is one village whose secretary is also director. Pure
     aggregation, no correlated subquery per village (a province has ≈30,000)."""
-    heads = Q(post__in=(PostCode.PS, PostCode.VD))
     return {
         "with_ps": Count("village", distinct=True, filter=Q(post=PostCode.PS)),
-        "head_rows": Count("pk", filter=heads),
-        "head_people": Count("person", distinct=True, filter=heads),
+        "head_rows": Count("pk"),
+        "head_people": Count("person", distinct=True),
     }
 
 
 def _children(
     region: Region,
-    cadres: QuerySet[Person],
-    villages: QuerySet[Region],
-    posts: QuerySet[Post],
-    day: dt.date,
+    width: int,
+    people: Mapping[str, Mapping[str, Any]],
+    heads: Mapping[str, Mapping[str, Any]],
+    villages: Mapping[str, int],
 ) -> tuple[ChildRow, ...]:
-    """One row per child region, grouped on the child's code prefix (four queries in all)."""
-    if region.level == region_rules.VILLAGE:
-        return ()
-    child_level = region_rules.LEVELS[region_rules.LEVELS.index(region.level) + 1]
-    width = region_rules.PREFIX_LENGTH[child_level]
-    people = {
-        r["child"]: r
-        for r in cadres.annotate(child=Substr("village_id", 1, width))
-        .values("child")
-        .annotate(
-            n=Count("pk"),
-            women=Count("pk", filter=Q(gender="female")),
-            college=Count("pk", filter=Q(education__in=COLLEGE_PLUS)),
-            age_sum=Sum(age_expression(day)),
-        )
-        .order_by("child")
-    }
-    places = {
-        r["child"]: r["n"]
-        for r in villages.annotate(child=Substr("code", 1, width)).values("child").annotate(n=Count("pk")).order_by()
-    }
-    heads = {
-        r["child"]: r
-        for r in posts.annotate(child=Substr("village_id", 1, width))
-        .values("child")
-        .annotate(**_head_aggregates())
-        .order_by()
-    }
+    """One row per child region from the grouped counts (one more query: the names)."""
     rows = []
     for child in Region.objects.filter(parent=region).order_by("code").values("code", "name", "level"):
         key = child["code"][:width]
-        p = people.get(key, {"n": 0, "women": 0, "college": 0, "age_sum": 0})
+        p = people.get(key, {"n": 0, "women": 0, "age_sum": 0})
         h = heads.get(key, {"with_ps": 0, "head_rows": 0, "head_people": 0})
-        n_villages = places.get(key, 0)
+        college = sum(p.get(f"edu_{v}", 0) for v in COLLEGE_PLUS)
+        n_villages = villages.get(key, 0)
         one_shoulder = h["head_rows"] - h["head_people"]
         rows.append(
             ChildRow(
@@ -360,7 +375,7 @@ def _children(
                 villages=n_villages,
                 average_age=mean(p["age_sum"] or 0, p["n"]),
                 women_share=pct(p["women"], p["n"]),
-                college_plus_share=pct(p["college"], p["n"]),
+                college_plus_share=pct(college, p["n"]),
                 one_shoulder_villages=one_shoulder,
                 one_shoulder_share=pct(one_shoulder, n_villages),
                 vacant_secretary=n_villages - h["with_ps"],

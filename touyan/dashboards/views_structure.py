@@ -29,6 +29,7 @@ from touyan.accounts.scope import require
 from touyan.cadres.models import Education, Origin, PostCode
 from touyan.core.views import AuthedRequest, web_errors
 from touyan.regions.models import Region
+from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
 
 from .navigation import current_region
@@ -72,50 +73,96 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _day(request: AuthedRequest) -> tuple[DayForm, dt.date | None]:
+    """The day asked for (?on=YYYY-MM-DD), or None for today; a bad date keeps its error."""
     form = DayForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["on"]
     return form, None
 
 
+def _shown(form: DayForm, day: dt.date) -> DayForm:
+    """The form to show: the one with its errors, or one filled with the day the figures are for."""
+    return form if form.is_bound and form.errors else DayForm(initial={"on": day.isoformat()})
+
+
 def cards(s: StructureStats) -> list[Card]:
     """The headline figures, in the order the seeds report them."""
+    return (
+        _people_cards(s)
+        + (_one_village_cards(s) if s.level == VILLAGE else _village_cards(s))
+        + [
+            Card(
+                _("后备干部"),
+                f"{s.reserves:,}",
+                _("人"),
+                _("其中本科以上学历 %(p)s") % {"p": _pct(s.reserves_bachelor_plus_share)},
+            ),
+        ]
+    )
+
+
+def _people_cards(s: StructureStats) -> list[Card]:
     return [
-        Card(
-            _("两委干部"), f"{s.cadres:,}", _("人"), _("不含第一书记 %(fs)s 人、后备干部") % {"fs": s.first_secretaries}
-        ),
+        Card(_("两委干部"), f"{s.cadres:,}", _("人"), _("另有第一书记 %(n)s 人,不计入") % {"n": s.first_secretaries}),
         Card(_("平均年龄"), _num(s.average_age), _("岁"), _("按周岁计算")),
-        Card(_("35岁以下"), _pct(s.under_35_share), "", _("%(n)s 人") % {"n": s.under_35}),
-        Card(_("女性"), _pct(s.women_share), "", _("%(n)s 人") % {"n": s.women}),
-        Card(_("本科以上学历"), _pct(s.bachelor_plus_share), "", _("%(n)s 人") % {"n": s.bachelor_plus}),
-        Card(_("大专以上学历"), _pct(s.college_plus_share), "", _("%(n)s 人(含本科以上)") % {"n": s.college_plus}),
-        Card(_("中共党员"), _pct(s.party_share), "", _("%(n)s 人(含预备党员)") % {"n": s.party_members}),
+        Card(_("35岁以下"), _pct(s.under_35_share), "", _("共 %(n)s 人(未满35周岁)") % {"n": s.under_35}),
+        Card(_("女性"), _pct(s.women_share), "", _("共 %(n)s 人") % {"n": s.women}),
+        Card(_("本科以上学历"), _pct(s.bachelor_plus_share), "", _("共 %(n)s 人") % {"n": s.bachelor_plus}),
+        Card(_("大专以上学历"), _pct(s.college_plus_share), "", _("共 %(n)s 人(含本科以上)") % {"n": s.college_plus}),
+        Card(_("中共党员"), _pct(s.party_share), "", _("共 %(n)s 人(含预备党员)") % {"n": s.party_members}),
+    ]
+
+
+def _village_cards(s: StructureStats) -> list[Card]:
+    return [
         Card(
             _("“一肩挑”村(社区)"),
             _pct(s.one_shoulder_share),
             "",
-            _("%(n)s / %(v)s 个村(社区),书记兼任主任") % {"n": s.one_shoulder_villages, "v": s.villages},
+            _("%(n)s 个村(社区)书记兼任主任,共 %(v)s 个") % {"n": s.one_shoulder_villages, "v": s.villages},
             "warn" if s.villages and s.one_shoulder_villages < s.villages else "",
         ),
         Card(
             _("每村专职干部"),
             _num(s.full_time_per_village),
             _("人"),
-            _("核定 %(q)s 人/村;%(b)s 个村(社区)不足") % {"q": s.full_time_quota, "b": s.villages_below_quota},
+            _("核定每村 %(q)s 人;%(b)s 个村(社区)未配齐") % {"q": s.full_time_quota, "b": s.villages_below_quota},
             "warn" if s.villages_below_quota else "",
         ),
         Card(
-            _("书记空缺"),
+            _("党组织书记空缺"),
             f"{s.vacant_secretary:,}",
             _("个村(社区)"),
             _("共 %(v)s 个村(社区)") % {"v": s.villages},
             "warn" if s.vacant_secretary else "",
         ),
+    ]
+
+
+def _one_village_cards(s: StructureStats) -> list[Card]:
+    """A single village: yes/no and counts read better than shares of one village."""
+    below = s.villages_below_quota > 0
+    return [
         Card(
-            _("后备干部"),
-            f"{s.reserves:,}",
+            _("“一肩挑”"),
+            _("是") if s.one_shoulder_villages else _("否"),
+            "",
+            _("党组织书记兼任村(居)委会主任"),
+            "" if s.one_shoulder_villages else "warn",
+        ),
+        Card(
+            _("专职干部"),
+            f"{s.full_time:,}",
             _("人"),
-            _("本科以上 %(p)s") % {"p": _pct(s.reserves_bachelor_plus_share)},
+            (_("核定 %(q)s 人,未配齐") if below else _("核定 %(q)s 人")) % {"q": s.full_time_quota},
+            "warn" if below else "",
+        ),
+        Card(
+            _("党组织书记"),
+            _("空缺") if s.vacant_secretary else _("在任"),
+            "",
+            _("统计日期在任情况"),
+            "warn" if s.vacant_secretary else "",
         ),
     ]
 
@@ -172,7 +219,13 @@ def chart_data(blocks: list[dict[str, Any]]) -> dict[str, Any]:
     data: dict[str, Any] = {"unit": _("人")}
     for block in blocks:
         if block["key"] == "gender":
-            data["gender"] = {"kind": "pie", "items": [{"name": label, "value": n} for label, n, _s in block["rows"]]}
+            data["gender"] = {
+                "kind": "pie",
+                "items": [
+                    {"name": label, "value": n, "share": None if share is None else str(share)}
+                    for label, n, share in block["rows"]
+                ],
+            }
         else:
             data[block["key"]] = {
                 "kind": "bar",
@@ -219,13 +272,13 @@ def structure(request: AuthedRequest, code: str) -> HttpResponse:
         {
             "s": s,
             "region": region,
-            "form": form,
+            "form": _shown(form, s.on),
             "cards": cards(s),
             "blocks": blocks,
             "data": chart_data(blocks),
             "query": query,
             "export_url": reverse("structure_export", args=[s.region_code]) + query,
-            "child_level": s.children[0].level if s.children else None,
+            "children_are_villages": bool(s.children) and s.children[0].level == VILLAGE,
             "breadcrumbs": _crumbs(request, region),
         },
     )

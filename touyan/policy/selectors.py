@@ -76,3 +76,31 @@ def policy_documents(*, region_code: str | None) -> list[PolicyDocument]:
         .select_related("created_by")
         .order_by("-effective_from", "-id")
     )
+
+
+def policy_resolve_many(region_codes: list[str], on: dt.date | None = None) -> dict[str, ResolvedPolicy]:
+    """policy_resolve for many regions in one query (set-based batch work)."""
+    day = on or dt.date.today()
+    chains = {code: region_rules.ancestors(code) for code in {region_rules.normalize_code(c) for c in region_codes}}
+    wanted = {c for chain in chains.values() for c in chain}
+    latest: dict[str | None, rules.Layer] = {}
+    docs = (
+        PolicyDocument.objects.filter(Q(region_id__in=wanted) | Q(region__isnull=True), effective_from__lte=day)
+        .order_by("region_id", "-effective_from", "-id")
+        .values("id", "region_id", "params")
+    )
+    for doc in docs:
+        if doc["region_id"] not in latest:
+            latest[doc["region_id"]] = rules.Layer(doc["region_id"], doc["id"], doc["params"])
+    out: dict[str, ResolvedPolicy] = {}
+    cache: dict[tuple[int, ...], ResolvedPolicy] = {}
+    for code, chain in chains.items():
+        layers = [latest[c] for c in [*chain, None] if c in latest]
+        key = tuple(layer.document_id or 0 for layer in layers)
+        if key not in cache:
+            merged = rules.merge(layers)
+            cache[key] = ResolvedPolicy(
+                code, day, FullParams.model_validate(merged.values), merged.sources, merged.documents
+            )
+        out[code] = cache[key]
+    return out

@@ -10,6 +10,7 @@ new endpoint or page is added without a row here.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from conftest import (
     make_id,
 )
 from touyan.accounts.models import User
+from touyan.attendance.models import LeaveRequest, Presence
 from touyan.audit.models import AuditEvent
 from touyan.policy.models import PolicyDocument
 from touyan.regions.models import RegionStat
@@ -46,6 +48,7 @@ class Call:
     api: bool = True
     admin_only: bool = False  # only an admin may do it even inside scope
     writes: bool = False  # a township officer may do it inside scope
+    inside: frozenset[int] = frozenset({200, 201, 302})  # what the positive control accepts
 
 
 CALLS: list[Call] = [
@@ -111,6 +114,50 @@ CALLS: list[Call] = [
         "post",
         "/api/v1/cadres/{cadre}/reveal-id",
         {"password": "Persona#2026", "reason": "核对身份信息"},
+    ),
+    Call(
+        "/api/v1/attendance/records",
+        "post",
+        "/api/v1/attendance/records",
+        {"cadre": "{cadre}", "date": "2026-03-02", "channel": "duty_book"},
+        writes=True,
+    ),
+    Call(
+        "/api/v1/attendance/locks",
+        "post",
+        "/api/v1/attendance/locks",
+        {"region": "{township}", "month": "2026-03"},
+        writes=True,
+    ),
+    Call("/api/v1/attendance/monthly", "get", "/api/v1/attendance/monthly?region={code}&month=2026-03"),
+    Call(
+        "/api/v1/leave-requests",
+        "post",
+        "/api/v1/leave-requests",
+        {"cadre": "{cadre}", "start_date": "2026-12-01", "end_date": "2026-12-01", "reason": "事假"},
+        writes=True,
+    ),
+    Call(
+        "/api/v1/leave-requests/{leave_id}/approve",
+        "post",
+        "/api/v1/leave-requests/{leave}/approve",
+        {"note": ""},
+        writes=True,
+    ),
+    Call(
+        "/api/v1/leave-requests/{leave_id}/reject",
+        "post",
+        "/api/v1/leave-requests/{leave}/reject",
+        {"note": ""},
+        writes=True,
+    ),
+    Call(
+        "/api/v1/leave-requests/{leave_id}/return",
+        "post",
+        "/api/v1/leave-requests/{leave}/return",
+        {"returned_on": "2026-12-02"},
+        writes=True,
+        inside=frozenset({200, 422}),
     ),
     Call("cadres/", "get", "/cadres/?region={code}", api=False),
     Call(
@@ -233,6 +280,17 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
     ids = iter(range(500, 999))
     villages = [code for code, _n, level, _p in TREE if level == "village"]
     cadres = {v: make_cadre(village=v) for v in villages}
+    for person in cadres.values():
+        LeaveRequest.objects.create(
+            person=person,
+            village_id=person.village_id,
+            start_date=dt.date(2026, 12, 7),
+            end_date=dt.date(2026, 12, 7),
+            days=1,
+            reason="事假",
+            route=["secretary"],
+            next_level="secretary",
+        )
     levels = {code: level for code, _n, level, _p in TREE}
 
     def target(code: str, persona: str) -> dict[str, str]:
@@ -243,7 +301,14 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
         if under:
             person = cadres[under[0]]
             post = Post.objects.filter(person=person).values_list("pk", flat=True).first()
-            entry |= {"village": under[0], "cadre": str(person.pk), "post": str(post)}
+            leave = LeaveRequest.objects.filter(person=person).values_list("pk", flat=True).first()
+            entry |= {
+                "village": under[0],
+                "township": under[0][:9],
+                "cadre": str(person.pk),
+                "post": str(post),
+                "leave": str(leave),
+            }
         return entry
 
     return target
@@ -263,7 +328,7 @@ def _fill(value: Any, entry: dict[str, str]) -> Any:
 
 def _applies(call: Call, entry: dict[str, str]) -> bool:
     text = json.dumps(call.body or {}) + call.url
-    return all(key in entry for key in ("village", "cadre", "post") if "{" + key + "}" in text)
+    return all(key in entry for key in ("village", "cadre", "post", "leave", "township") if "{" + key + "}" in text)
 
 
 def _send(client: Client, call: Call, entry: dict[str, str]) -> Any:
@@ -285,6 +350,8 @@ def _counts() -> tuple[int, ...]:
         PolicyDocument.objects.count(),
         Person.objects.count(),
         Post.objects.count(),
+        Presence.objects.count(),
+        LeaveRequest.objects.filter(status="submitted").count(),
         AuditEvent.objects.exclude(action__startswith="auth.").exclude(result="denied").count(),
     )
 
@@ -332,7 +399,7 @@ def test_allowed_inside_region(persona: str, call: Call, personas, api_client, l
     if call.admin_only and persona != "county_a_admin":
         assert r.status_code == 403, r.content[:300]
     else:
-        assert r.status_code in {200, 201, 302}, (r.status_code, r.content[:500])
+        assert r.status_code in call.inside, (r.status_code, r.content[:500])
 
 
 @pytest.mark.django_db

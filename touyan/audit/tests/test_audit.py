@@ -59,3 +59,14 @@ def test_auditor_reads_only_the_region(personas, login) -> None:
         audit_events(actor=personas["county_a_admin"])
     page = login(personas["auditor"]).get("/audit/")
     assert page.status_code == 200 and b"test.a" in page.content and b"test.other" not in page.content
+
+
+@pytest.mark.django_db
+def test_database_refuses_to_rewrite_an_event(personas) -> None:
+    """Even a raw UPDATE past the application fails: the trail is append-only."""
+    from django.db import DatabaseError, connection
+
+    event = audit_record(actor=personas["county_a_admin"], action="test.raw", region_code=COUNTY_A)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'rewritten' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.raw"

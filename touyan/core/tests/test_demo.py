@@ -1,4 +1,4 @@
-"""The demo data behind `make demo`: real Qianxinan regions, logins, demo statistics."""
+"""The demo data behind `make demo`: real Qianxinan regions, logins, demo statistics, cadre files."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from touyan.accounts.models import Role, User
+from touyan.cadres.models import Person, Post
 from touyan.core.demo import DEMO_PASSWORD, load_demo
 from touyan.regions.models import Region, RegionStat
 
@@ -22,9 +23,24 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
     stats = RegionStat.objects.filter(year__in=[2024, 2025])
     assert stats.filter(is_demo=False).count() == 0
     assert stats.filter(region_id="522301000000").count() == 2
-    counts = (User.objects.count(), RegionStat.objects.count(), Region.objects.count())
-    load_demo(say=lambda _msg: None)
-    assert (User.objects.count(), RegionStat.objects.count(), Region.objects.count()) == counts
+    # ≈9,000 synthetic cadres (S0: 9,060), every village with a director, secretaries in all but a few.
+    cadres = Person.objects.count()
+    assert 7000 <= cadres <= 9500
+    current = Post.objects.filter(end_date__isnull=True)
+    assert current.filter(post="VD").values("village").distinct().count() == 1294
+    assert current.filter(post="PS").count() >= 1294 * 0.95
+    example = [row for row in logins.rows if row[1].startswith("示例干部档案")]
+    assert len(example) == 1 and example[0][0] == "admin_522301"
+    counts = (User.objects.count(), RegionStat.objects.count(), Region.objects.count(), cadres, Post.objects.count())
+    again = load_demo(say=lambda _msg: None)
+    assert again.rows == logins.rows
+    assert (
+        User.objects.count(),
+        RegionStat.objects.count(),
+        Region.objects.count(),
+        Person.objects.count(),
+        Post.objects.count(),
+    ) == counts
 
     # A printed county admin sees their county, its townships and villages, nothing else.
     c = Client()
@@ -34,3 +50,9 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
     assert "兴仁市" not in page and "普安县" not in page
     r = c.get("/api/v1/regions/522302")
     assert r.status_code == 404
+    # ...and the printed example cadre file, and the roster with its cadres.
+    path = example[0][1].split()[1]
+    r = c.get(path)
+    assert r.status_code == 200 and example[0][2].split()[-1] in r.content.decode()
+    r = c.get("/cadres/")
+    assert r.status_code == 200

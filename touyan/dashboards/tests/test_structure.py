@@ -358,3 +358,12 @@ def test_outsiders_get_404_and_anonymous_goes_to_login(county: dict[str, Any], l
 def test_a_bad_date_is_refused_in_chinese(county: dict[str, Any], login: Any) -> None:
     r = login(county["county_a_admin"]).get(f"/stats/structure/{COUNTY_A}/?on=2026-13-40")
     assert r.status_code == 200 and "请输入有效的日期" in r.content.decode()
+
+
+def test_village_page_says_yes_or_no(county: dict[str, Any], login: Any) -> None:
+    client = login(county["township_a1"])
+    v2 = client.get(f"/stats/structure/{V2}/?on=2026-03-01").content.decode()
+    assert "“一肩挑”" in v2 and "否" in v2 and "在任" in v2  # V2: secretary 7 and director 8 are two people
+    v4 = client.get(f"/stats/structure/{V4}/?on=2026-03-01").content.decode()
+    assert "空缺" in v4 and "没有在任的“两委”干部档案" in v4
+    assert 'data-chart="posts"' not in v4  # no empty charts

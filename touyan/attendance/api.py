@@ -1,0 +1,164 @@
+"""/api/v1/attendance and /api/v1/leave-requests (SPEC A7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from touyan.core.errors import InvalidInput
+from touyan.core.pagination import page_bounds
+from touyan.regions import rules as region_rules
+from touyan.regions.selectors import access_region
+
+from .models import LeaveRequest, Presence
+from .selectors import monthly_summary
+from .services import leave_decide, leave_return, leave_submit, month_lock, presence_record
+
+router = Router(tags=["attendance"])
+leave_router = Router(tags=["leave"])
+
+
+class RecordIn(Schema):
+    cadre: int
+    date: dt.date
+    kind: str = "present"
+    channel: str = "web"
+    inside_fence: bool | None = None
+    distance_m: int | None = None
+    correction_reason: str = ""
+
+
+class RecordOut(Schema):
+    id: int
+    cadre: int
+    date: dt.date
+    kind: str
+    channel: str
+
+    @staticmethod
+    def of(p: Presence) -> RecordOut:
+        return RecordOut(id=p.pk, cadre=p.person_id, date=p.date, kind=p.kind, channel=p.channel)
+
+
+class LeaveIn(Schema):
+    cadre: int
+    start_date: dt.date
+    end_date: dt.date
+    reason: str
+
+
+class LeaveOut(Schema):
+    id: int
+    status: str
+    next_level: str
+    route: list[str]
+    days: int
+
+    @staticmethod
+    def of(leave: LeaveRequest) -> LeaveOut:
+        return LeaveOut(id=leave.pk, status=leave.status, next_level=leave.next_level, route=leave.route,
+                        days=leave.days)  # fmt: skip
+
+
+class DecisionIn(Schema):
+    note: str = ""
+
+
+class ReturnIn(Schema):
+    returned_on: dt.date
+
+
+class LockIn(Schema):
+    region: str
+    month: str  # YYYY-MM
+
+
+class LockOut(Schema):
+    region: str
+    month: str
+
+
+class MonthRow(Schema):
+    cadre: int
+    name: str
+    village: str
+    required_days: int
+    present_days: int
+    excused_days: int
+    shortfall_days: int
+    unexcused_days: int
+
+
+class MonthPage(Schema):
+    items: list[MonthRow]
+    total: int
+
+
+def parse_month(raw: str, field: str = "month") -> dt.date:
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m").date()
+    except ValueError as exc:
+        raise InvalidInput(errors={field: _("月份格式为 YYYY-MM")}) from exc
+
+
+@router.post("/records", response={200: RecordOut, 201: RecordOut}, summary="登记在岗(签到/值班簿/导入)")
+def post_record(request: HttpRequest, body: RecordIn) -> Status[RecordOut]:
+    """The same cadre and date again returns 200 and the existing record (idempotent;
+    an `Idempotency-Key` header is accepted and changes nothing more)."""
+    record, created = presence_record(
+        actor=request.user, cadre_id=body.cadre, day=body.date, kind=body.kind, channel=body.channel,
+        inside_fence=body.inside_fence, distance_m=body.distance_m, correction_reason=body.correction_reason,
+    )  # fmt: skip
+    return Status(201 if created else 200, RecordOut.of(record))
+
+
+@router.post("/locks", response={201: LockOut}, summary="乡镇锁定某月考勤")
+def post_lock(request: HttpRequest, body: LockIn) -> Status[LockOut]:
+    lock = month_lock(actor=request.user, region_code=body.region, month=parse_month(body.month))
+    return Status(201, LockOut(region=lock.region_id, month=lock.month.strftime("%Y-%m")))
+
+
+@router.get("/monthly", response=MonthPage, summary="月度考勤汇总(A4)")
+def get_monthly(request: HttpRequest, region: str, month: str, page: int = 1, page_size: int = 200) -> MonthPage:
+    area = access_region(actor=request.user, code=region)
+    first = parse_month(month)
+    start, end = page_bounds(page, page_size)
+    rows = monthly_summary(prefix=region_rules.prefix_of(area.code), year=first.year, month=first.month)
+    return MonthPage(
+        items=[
+            MonthRow(cadre=r.person_id, name=r.name, village=r.village_id, required_days=r.result.required_days,
+                     present_days=r.result.present_days, excused_days=r.result.excused_days,
+                     shortfall_days=r.result.shortfall_days, unexcused_days=r.result.unexcused_days)
+            for r in rows[start:end]
+        ],
+        total=len(rows),
+    )  # fmt: skip
+
+
+@leave_router.post("", response={201: LeaveOut}, summary="请假")
+def post_leave(request: HttpRequest, body: LeaveIn) -> Status[LeaveOut]:
+    leave = leave_submit(actor=request.user, cadre_id=body.cadre, start=body.start_date, end=body.end_date,
+                         reason=body.reason)  # fmt: skip
+    return Status(201, LeaveOut.of(leave))
+
+
+@leave_router.post("/{leave_id}/approve", response=LeaveOut, summary="审批同意")
+def approve_leave(request: HttpRequest, leave_id: int, body: DecisionIn | None = None) -> LeaveOut:
+    return LeaveOut.of(
+        leave_decide(actor=request.user, leave_id=leave_id, approve=True, note=body.note if body else "")
+    )
+
+
+@leave_router.post("/{leave_id}/reject", response=LeaveOut, summary="审批驳回")
+def reject_leave(request: HttpRequest, leave_id: int, body: DecisionIn | None = None) -> LeaveOut:
+    return LeaveOut.of(
+        leave_decide(actor=request.user, leave_id=leave_id, approve=False, note=body.note if body else "")
+    )
+
+
+@leave_router.post("/{leave_id}/return", response=LeaveOut, summary="销假")
+def return_leave(request: HttpRequest, leave_id: int, body: ReturnIn) -> LeaveOut:
+    return LeaveOut.of(leave_return(actor=request.user, leave_id=leave_id, returned_on=body.returned_on))

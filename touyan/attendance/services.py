@@ -1,0 +1,443 @@
+"""Writes to attendance: presence by three channels, the duty roster, leave (WF-4),
+month locks and corrections (SPEC A4, R-ATT-01…04, WF-8). Every write is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from touyan.accounts import rules as account_rules
+from touyan.accounts.models import Role
+from touyan.accounts.scope import in_scope, require
+from touyan.audit.services import audit_record
+from touyan.cadres.models import Person
+from touyan.cadres.selectors import access_cadre, current_posts
+from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from touyan.policy.selectors import policy_resolve
+from touyan.regions import rules as region_rules
+from touyan.regions.selectors import access_region
+
+from . import rules
+from .models import BlockedPeriod, DutyAssignment, LeaveApproval, LeaveRequest, MonthLock, Presence
+from .selectors import is_locked, leaves_in_scope
+
+
+def _is_self(actor: Any, person: Person) -> bool:
+    return getattr(actor, "role", None) == Role.CADRE and actor.cadre_id == person.pk
+
+
+def _is_officer_of(actor: Any, village_code: str) -> bool:
+    """A township officer or admin whose region covers the village."""
+    return (actor.is_superuser or actor.role in (Role.TOWNSHIP_OFFICER, Role.ADMIN)) and in_scope(actor, village_code)
+
+
+def _on_duty(actor: Any, village_code: str, day: dt.date) -> bool:
+    return (
+        getattr(actor, "role", None) == Role.CADRE
+        and actor.cadre_id is not None
+        and DutyAssignment.objects.filter(village_id=village_code, date=day, person_id=actor.cadre_id).exists()
+    )
+
+
+def _person_for_presence(actor: Any, cadre_id: int) -> Person:
+    """Any cadre of the actor's village for a duty officer; else scoped as usual."""
+    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+        person = Person.objects.select_related("village").filter(pk=cadre_id, village_id=actor.region_id).first()
+        if person is None:
+            raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
+        return person
+    return access_cadre(actor=actor, cadre_id=cadre_id)
+
+
+@transaction.atomic
+def presence_record(
+    *,
+    actor: Any,
+    cadre_id: int,
+    day: dt.date,
+    kind: str = Presence.Kind.PRESENT,
+    channel: str = Presence.Channel.WEB,
+    inside_fence: bool | None = None,
+    distance_m: int | None = None,
+    correction_reason: str = "",
+) -> tuple[Presence, bool]:
+    """One presence record per cadre per day (A4); a repeat returns the existing
+    record and `created=False`. The cadre signs in for themself (web); the day's
+    duty officer keeps the duty book for the village; a township officer may use
+    any channel. A locked month needs a correction with a reason."""
+    person = _person_for_presence(actor, cadre_id)
+    errors: dict[str, str] = {}
+    if kind not in Presence.Kind.values:
+        errors["kind"] = _("类别无效,可选: present, official_business")
+    if channel not in Presence.Channel.values:
+        errors["channel"] = _("方式无效,可选: web, duty_book, import")
+    if day > timezone.localdate():
+        errors["date"] = _("不能为将来的日期登记在岗")
+    if errors:
+        raise InvalidInput(errors=errors)
+    allowed = (
+        (channel == Presence.Channel.WEB and _is_self(actor, person) and day == timezone.localdate())
+        or (channel == Presence.Channel.DUTY_BOOK and (_on_duty(actor, person.village_id, day)
+                                                       or _is_officer_of(actor, person.village_id)))
+        or (_is_officer_of(actor, person.village_id))
+    )  # fmt: skip
+    if not allowed:
+        raise Forbidden(_("您不能为该干部在该日登记(本人只能当天签到,值班员只能登记本村当天值班簿)"))
+    existing = Presence.objects.filter(person=person, date=day).first()
+    if existing is not None:
+        return existing, False
+    if is_locked(person.village_id, day) and not correction_reason.strip():
+        raise Conflict(_("该月考勤已锁定,补登须填写更正事由"), field="date")
+    if inside_fence is not None and not policy_resolve(person.village_id, day)["location_check"]:
+        inside_fence, distance_m = None, None  # location is off here: keep none (A4)
+    try:
+        with transaction.atomic():
+            record = Presence.objects.create(
+                person=person, village_id=person.village_id, date=day, kind=kind, channel=channel,
+                inside_fence=inside_fence, distance_m=distance_m,
+                recorded_by=actor if getattr(actor, "pk", None) else None,
+            )  # fmt: skip
+    except IntegrityError:
+        return Presence.objects.get(person=person, date=day), False
+    audit_record(
+        actor=actor,
+        action="attendance.presence" + (".correct" if correction_reason else ""),
+        obj=record,
+        region_code=person.village_id,
+        reason=correction_reason,
+        changes={"date": [None, day], "kind": [None, kind], "channel": [None, channel]},
+    )
+    return record, True
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    cadre_id: int
+    day: dt.date
+    kind: str = Presence.Kind.PRESENT
+
+
+@transaction.atomic
+def presence_import(*, actor: Any, rows: list[ImportRow]) -> tuple[int, int]:
+    """A township officer imports presence from an attendance machine or a spreadsheet:
+    all rows checked first, nothing written on any error; repeats are skipped.
+    Returns (created, already_there)."""
+    require(actor, account_rules.CADRES_WRITE)
+    ids = {r.cadre_id for r in rows}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).only("id", "village_id")}
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    for i, r in enumerate(rows):
+        person = people.get(r.cadre_id)
+        if person is None or not in_scope(actor, person.village_id):
+            errors[f"rows.{i}.cadre"] = [_("未找到该干部,或不在您的管辖范围内")]
+        elif r.day > today:
+            errors[f"rows.{i}.date"] = [_("不能为将来的日期登记在岗")]
+        elif r.kind not in Presence.Kind.values:
+            errors[f"rows.{i}.kind"] = [_("类别无效")]
+        elif is_locked(person.village_id, r.day):
+            errors[f"rows.{i}.date"] = [_("该月考勤已锁定")]
+    if errors:
+        raise InvalidInput(errors=errors)
+    unique = {(r.cadre_id, r.day): r for r in rows}
+    objs = [
+        Presence(person_id=pid, village_id=people[pid].village_id, date=day, kind=r.kind,
+                 channel=Presence.Channel.IMPORT, recorded_by=actor)
+        for (pid, day), r in unique.items()
+    ]  # fmt: skip
+    before = Presence.objects.filter(person_id__in=ids).count()
+    Presence.objects.bulk_create(objs, batch_size=2000, ignore_conflicts=True)
+    created = Presence.objects.filter(person_id__in=ids).count() - before
+    audit_record(
+        actor=actor,
+        action="attendance.import",
+        region_code=actor.region_id or "",
+        changes={"rows": [None, len(rows)], "created": [None, created]},
+    )
+    return created, len(unique) - created
+
+
+@transaction.atomic
+def duty_set(*, actor: Any, village_code: str, day: dt.date, cadre_ids: list[int]) -> list[DutyAssignment]:
+    """Set who is on duty in a village on a day (replaces that day's roster)."""
+    require(actor, account_rules.CADRES_WRITE)
+    village = access_region(actor=actor, code=village_code, field="village")
+    if village.level != region_rules.VILLAGE:
+        raise InvalidInput(errors={"village": _("请选择村(社区)")})
+    valid = set(current_posts(day).filter(village=village, person_id__in=cadre_ids).values_list("person_id", flat=True))
+    bad = [c for c in cadre_ids if c not in valid]
+    if bad:
+        raise InvalidInput(errors={"cadres": _("只能安排本村在任干部值班")})
+    old = sorted(DutyAssignment.objects.filter(village=village, date=day).values_list("person_id", flat=True))
+    DutyAssignment.objects.filter(village=village, date=day).delete()
+    made = DutyAssignment.objects.bulk_create(
+        [DutyAssignment(village=village, date=day, person_id=c, assigned_by=actor) for c in dict.fromkeys(cadre_ids)]
+    )
+    if old != sorted(cadre_ids):
+        audit_record(
+            actor=actor,
+            action="attendance.duty.set",
+            region_code=village.code,
+            object_type="duty",
+            object_id=f"{village.code}:{day}",
+            changes={"cadres": [old, cadre_ids]},
+        )
+    return made
+
+
+@transaction.atomic
+def duty_copy_month(*, actor: Any, village_code: str, year: int, month: int) -> int:
+    """Copy last month's pattern by weekday order: the n-th Monday gets last month's
+    n-th Monday's cadres (still in post). Days already rostered are kept."""
+    require(actor, account_rules.CADRES_WRITE)
+    village = access_region(actor=actor, code=village_code, field="village")
+    days = rules.month_days(year, month)
+    prev_last = days[0] - dt.timedelta(days=1)
+    prev_days = rules.month_days(prev_last.year, prev_last.month)
+    by_slot: dict[tuple[int, int], list[int]] = {}
+    for day, person in DutyAssignment.objects.filter(
+        village=village, date__gte=prev_days[0], date__lte=prev_days[-1]
+    ).values_list("date", "person_id"):
+        by_slot.setdefault((day.weekday(), (day.day - 1) // 7), []).append(person)
+    taken = set(
+        DutyAssignment.objects.filter(village=village, date__gte=days[0], date__lte=days[-1]).values_list(
+            "date", flat=True
+        )
+    )
+    in_post = set(current_posts(days[0]).filter(village=village).values_list("person_id", flat=True))
+    objs = []
+    for day in days:
+        if day in taken:
+            continue
+        slot = by_slot.get((day.weekday(), (day.day - 1) // 7)) or by_slot.get((day.weekday(), 0), [])
+        objs += [
+            DutyAssignment(village=village, date=day, person_id=p, assigned_by=actor) for p in slot if p in in_post
+        ]
+    DutyAssignment.objects.bulk_create(objs, ignore_conflicts=True)
+    audit_record(
+        actor=actor,
+        action="attendance.duty.copy",
+        region_code=village.code,
+        object_type="duty",
+        object_id=f"{village.code}:{year}-{month:02d}",
+        changes={"assignments": [None, len(objs)]},
+    )
+    return len(objs)
+
+
+def _blocked(village_code: str, start: dt.date, end: dt.date) -> BlockedPeriod | None:
+    chain = region_rules.ancestors(village_code)
+    return BlockedPeriod.objects.filter(region_id__in=chain, start_date__lte=end, end_date__gte=start).first()
+
+
+@transaction.atomic
+def leave_submit(*, actor: Any, cadre_id: int, start: dt.date, end: dt.date, reason: str) -> LeaveRequest:
+    """WF-4 / R-ATT-02: a cadre asks for leave; the route follows its length;
+    caps `leave_max_single` and `leave_max_year`; none in a declared blocked period."""
+    person = access_cadre(actor=actor, cadre_id=cadre_id)
+    if not (_is_self(actor, person) or _is_officer_of(actor, person.village_id)):
+        raise Forbidden(_("只能为本人请假"))
+    policy = policy_resolve(person.village_id, start)
+    errors: dict[str, str] = {}
+    if end < start:
+        errors["end_date"] = _("结束日期不能早于开始日期")
+    if not (reason or "").strip():
+        errors["reason"] = _("请填写请假事由")
+    if errors:
+        raise InvalidInput(errors=errors)
+    days = (end - start).days + 1
+    if days > policy["leave_max_single"]:
+        raise InvalidInput(errors={"end_date": _("单次请假不能超过 %(n)s 天") % {"n": policy["leave_max_single"]}})
+    taken = (
+        LeaveRequest.objects.filter(person=person, start_date__year=start.year)
+        .exclude(status__in=[LeaveRequest.Status.REJECTED, LeaveRequest.Status.CANCELLED])
+        .aggregate(n=Sum("days"))["n"]
+        or 0
+    )
+    if taken + days > policy["leave_max_year"]:
+        raise InvalidInput(
+            errors={
+                "end_date": _("本年度已请假 %(t)s 天,再请 %(d)s 天将超过上限 %(n)s 天")
+                % {"t": taken, "d": days, "n": policy["leave_max_year"]}
+            }
+        )
+    blocked = _blocked(person.village_id, start, end)
+    if blocked is not None:
+        raise InvalidInput(
+            errors={
+                "start_date": _("%(from)s 至 %(to)s 为%(why)s,暂停请假")
+                % {"from": blocked.start_date, "to": blocked.end_date, "why": blocked.reason}
+            }
+        )
+    overlap = LeaveRequest.objects.filter(
+        person=person, start_date__lte=end, end_date__gte=start,
+        status__in=[LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED],
+    ).exists()  # fmt: skip
+    if overlap:
+        raise Conflict(_("与已有请假时间重叠"), field="start_date")
+    is_secretary = current_posts(start).filter(person=person, post="PS").exists()
+    route = rules.leave_route(
+        days,
+        is_secretary=is_secretary,
+        secretary_max=policy["leave_secretary_max_days"],
+        liaison_record_max=policy["leave_liaison_record_max_days"],
+    ).levels
+    leave = LeaveRequest.objects.create(
+        person=person, village_id=person.village_id, start_date=start, end_date=end, days=days, reason=reason.strip(),
+        route=list(route), next_level=route[0], created_by=actor,
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action="attendance.leave.submit",
+        obj=leave,
+        region_code=person.village_id,
+        changes={"start_date": [None, start], "end_date": [None, end], "route": [None, list(route)]},
+    )
+    return leave
+
+
+def can_decide(actor: Any, leave: LeaveRequest) -> bool:
+    """Who may act at the leave's current level (R-ATT-02)."""
+    level = leave.next_level
+    village = leave.village_id
+    if not level or leave.status != LeaveRequest.Status.SUBMITTED:
+        return False
+    if actor.pk == leave.created_by_id and _is_self(actor, leave.person):
+        return False  # nobody approves their own leave
+    if level == "secretary":
+        return (
+            getattr(actor, "role", None) == Role.CADRE
+            and actor.cadre_id is not None
+            and current_posts(leave.start_date).filter(village_id=village, post="PS", person_id=actor.cadre_id).exists()
+        ) or _is_officer_of(actor, village)
+    if level in ("liaison", "liaison_record"):
+        return (getattr(actor, "role", None) == Role.LIAISON and in_scope(actor, village)) or _is_officer_of(
+            actor, village
+        )
+    if level == "township":
+        return (actor.role == Role.TOWNSHIP_OFFICER and in_scope(actor, village)) or (
+            actor.is_superuser or (actor.role == Role.ADMIN and in_scope(actor, village))
+        )
+    return False
+
+
+def _leave_for_update(actor: Any, leave_id: int) -> LeaveRequest:
+    leave = leaves_in_scope(actor=actor).select_for_update().filter(pk=leave_id).first()
+    if leave is None:
+        raise NotFound(_("未找到该请假"))
+    return leave
+
+
+@transaction.atomic
+def leave_decide(*, actor: Any, leave_id: int, approve: bool, note: str = "") -> LeaveRequest:
+    """Approve or reject at the current level; approval moves to the next level or
+    grants the leave. A liaison record (2–3 days) is noted, it does not hold the leave."""
+    leave = _leave_for_update(actor, leave_id)
+    if not can_decide(actor, leave):
+        raise Forbidden(_("该请假当前不由您审批"))
+    level = leave.next_level
+    LeaveApproval.objects.create(
+        leave=leave, level=level, approver=actor, decision="approve" if approve else "reject", note=note[:300]
+    )
+    old = leave.status
+    if not approve:
+        leave.status, leave.next_level = LeaveRequest.Status.REJECTED, ""
+    else:
+        remaining = [lv for lv in leave.route[leave.route.index(level) + 1 :] if lv != "liaison_record"]
+        if remaining:
+            leave.next_level = remaining[0]
+        else:
+            leave.status, leave.next_level = LeaveRequest.Status.APPROVED, ""
+            if "liaison_record" in leave.route:
+                LeaveApproval.objects.create(
+                    leave=leave, level="liaison_record", approver=None, decision="record", note=_("报包村干部备案")
+                )
+    leave.save(update_fields=["status", "next_level"])
+    audit_record(
+        actor=actor,
+        action="attendance.leave." + ("approve" if approve else "reject"),
+        obj=leave,
+        region_code=leave.village_id,
+        reason=note,
+        changes={"status": [old, leave.status], "level": [level, None]},
+    )
+    return leave
+
+
+@transaction.atomic
+def leave_return(*, actor: Any, leave_id: int, returned_on: dt.date) -> LeaveRequest:
+    """销假 (R-ATT-03): report back. Days after the end without presence are unexcused."""
+    leave = _leave_for_update(actor, leave_id)
+    if not (_is_self(actor, leave.person) or _is_officer_of(actor, leave.village_id)):
+        raise Forbidden(_("只能由本人或乡镇销假"))
+    if leave.status != LeaveRequest.Status.APPROVED:
+        raise InvalidInput(errors={"status": _("只有已批准的请假可以销假")})
+    if returned_on < leave.start_date:
+        raise InvalidInput(errors={"returned_on": _("销假日期不能早于请假开始日期")})
+    leave.status, leave.returned_on = LeaveRequest.Status.RETURNED, returned_on
+    if returned_on <= leave.end_date:  # back early: the leave ends the day before
+        leave.end_date = max(leave.start_date, returned_on - dt.timedelta(days=1))
+        leave.days = (leave.end_date - leave.start_date).days + 1
+    leave.save(update_fields=["status", "returned_on", "end_date", "days"])
+    audit_record(
+        actor=actor,
+        action="attendance.leave.return",
+        obj=leave,
+        region_code=leave.village_id,
+        changes={"returned_on": [None, returned_on]},
+    )
+    return leave
+
+
+@transaction.atomic
+def blocked_period_declare(*, actor: Any, region_code: str, start: dt.date, end: dt.date, reason: str) -> BlockedPeriod:
+    """A county declares a period without leave (flood or fire season, R-ATT-02)."""
+    require(actor, account_rules.POLICY_WRITE)
+    region = access_region(actor=actor, code=region_code)
+    if end < start or not reason.strip():
+        raise InvalidInput(errors={"end_date" if end < start else "reason": _("请填写正确的起止日期和原因")})
+    period = BlockedPeriod.objects.create(
+        region=region, start_date=start, end_date=end, reason=reason.strip(), created_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="attendance.blocked.declare",
+        obj=period,
+        region_code=region.code,
+        changes={"start_date": [None, start], "end_date": [None, end], "reason": [None, reason]},
+    )
+    return period
+
+
+@transaction.atomic
+def month_lock(*, actor: Any, region_code: str, month: dt.date, today: dt.date | None = None) -> MonthLock:
+    """WF-8: the township locks a month after day `attendance_lock_day` of the next month."""
+    require(actor, account_rules.CADRES_WRITE)
+    region = access_region(actor=actor, code=region_code)
+    if region.level != region_rules.TOWNSHIP:
+        raise InvalidInput(errors={"region": _("按乡镇(街道)锁定考勤")})
+    first = month.replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    day = today or timezone.localdate()
+    lock_day = policy_resolve(region.code, first)["attendance_lock_day"]
+    if day <= next_month.replace(day=lock_day):
+        raise InvalidInput(errors={"month": _("须在次月 %(d)s 日之后锁定,以便村里核对") % {"d": lock_day}})
+    try:
+        with transaction.atomic():
+            lock = MonthLock.objects.create(region=region, month=first, locked_by=actor)
+    except IntegrityError as exc:
+        raise Conflict(_("该月已锁定"), field="month") from exc
+    audit_record(
+        actor=actor,
+        action="attendance.month.lock",
+        obj=lock,
+        region_code=region.code,
+        changes={"month": [None, first.strftime("%Y-%m")]},
+    )
+    return lock

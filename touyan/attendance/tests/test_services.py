@@ -1,0 +1,210 @@
+"""Attendance on the database: presence channels, leave (WF-4, R-ATT-02/03), duty gaps,
+the monthly summary (A4) and month locks (WF-8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
+
+from conftest import PASSWORD, TOWNSHIP_A1, VILLAGE_A1
+from touyan.attendance import services
+from touyan.attendance.models import LeaveRequest, Presence
+from touyan.attendance.selectors import duty_gap_list, monthly_summary
+from touyan.attendance.workcalendar import month_calendar
+from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+D = dt.date
+
+
+@pytest.mark.django_db
+def test_channels_make_one_record_per_day(personas, cadre_user) -> None:
+    me = cadre_user()
+    today = timezone.localdate()
+    record, created = services.presence_record(actor=me, cadre_id=me.cadre_id, day=today)
+    assert created and record.channel == "web"
+    again, created = services.presence_record(actor=me, cadre_id=me.cadre_id, day=today, channel="web")
+    assert not created and again.pk == record.pk
+    officer = personas["township_a1"]
+    _r, created = services.presence_record(actor=officer, cadre_id=me.cadre_id, day=today, channel="duty_book")
+    assert not created and Presence.objects.count() == 1
+    with pytest.raises(Forbidden):  # a cadre signs in only for today
+        services.presence_record(actor=me, cadre_id=me.cadre_id, day=today - dt.timedelta(days=3))
+
+
+@pytest.mark.django_db
+def test_duty_officer_keeps_the_village_duty_book(personas, cadre_user, make_cadre) -> None:
+    officer = cadre_user(posts=("VDD",))
+    colleague = make_cadre(village=VILLAGE_A1, posts=("VM",))
+    today = timezone.localdate()
+    with pytest.raises(Forbidden):
+        services.presence_record(actor=officer, cadre_id=colleague.pk, day=today, channel="duty_book")
+    services.duty_set(actor=personas["township_a1"], village_code=VILLAGE_A1, day=today, cadre_ids=[officer.cadre_id])
+    rec, created = services.presence_record(
+        actor=officer, cadre_id=colleague.pk, day=today, channel="duty_book", kind="official_business"
+    )
+    assert created and rec.kind == "official_business"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_concurrent_sign_ins_make_exactly_one_record(cadre_user) -> None:
+    """A7: the same cadre and date again → 200, no second record, no server error (SQLite and PostgreSQL)."""
+    from django.test import RequestFactory
+
+    from touyan.accounts.services import token_issue
+
+    me = cadre_user()
+    raw, _token = token_issue(request=RequestFactory().post("/"), username=me.username, password=PASSWORD)
+    body = {"cadre": me.cadre_id, "date": timezone.localdate().isoformat(), "kind": "present", "channel": "web"}
+
+    def sign_in(i: int) -> int:
+        try:
+            c = Client(headers={"Authorization": f"Bearer {raw}", "Idempotency-Key": f"k{i % 7}"})
+            return c.post("/api/v1/attendance/records", data=body, content_type="application/json").status_code
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        codes = list(pool.map(sign_in, range(200)))
+    assert Presence.objects.filter(person_id=me.cadre_id).count() == 1
+    assert sorted(set(codes)) == [200, 201] and codes.count(201) == 1
+
+
+@pytest.mark.django_db
+def test_five_day_leave_needs_the_township(personas, cadre_user, make_cadre) -> None:
+    """R-ATT-02: >3 days → the secretary, then the township Party committee."""
+    me = cadre_user(posts=("VM",))
+    secretary = cadre_user(posts=("PS",), username="secretary")
+    leave = services.leave_submit(
+        actor=me, cadre_id=me.cadre_id, start=D(2026, 12, 7), end=D(2026, 12, 11), reason="家中有事"
+    )
+    assert leave.route == ["secretary", "township"] and leave.next_level == "secretary"
+    with pytest.raises(Forbidden):
+        services.leave_decide(actor=me, leave_id=leave.pk, approve=True)  # not one's own
+    with pytest.raises(NotFound):  # outsiders learn nothing
+        services.leave_decide(actor=personas["township_b1"], leave_id=leave.pk, approve=True)
+    leave = services.leave_decide(actor=secretary, leave_id=leave.pk, approve=True)
+    assert leave.status == "submitted" and leave.next_level == "township"
+    with pytest.raises(Forbidden):
+        services.leave_decide(actor=secretary, leave_id=leave.pk, approve=True)  # the township's turn
+    leave = services.leave_decide(actor=personas["township_a1"], leave_id=leave.pk, approve=True)
+    assert leave.status == "approved"
+    short = services.leave_submit(
+        actor=me, cadre_id=me.cadre_id, start=D(2026, 12, 14), end=D(2026, 12, 15), reason="体检"
+    )
+    short = services.leave_decide(actor=secretary, leave_id=short.pk, approve=True)
+    assert short.status == "approved" and short.approvals.filter(level="liaison_record").exists()
+
+
+@pytest.mark.django_db
+def test_leave_in_a_blocked_period_is_refused(personas, cadre_user) -> None:
+    me = cadre_user()
+    services.blocked_period_declare(
+        actor=personas["county_a_admin"], region_code="522301", start=D(2026, 6, 1), end=D(2026, 8, 31), reason="防汛期"
+    )
+    with pytest.raises(InvalidInput) as exc:
+        services.leave_submit(actor=me, cadre_id=me.cadre_id, start=D(2026, 7, 1), end=D(2026, 7, 2), reason="探亲")
+    assert "防汛期" in exc.value.errors["start_date"][0]
+
+
+@pytest.mark.django_db
+def test_leave_caps(personas, cadre_user) -> None:
+    """R-ATT-02: max_single 20 days, max_year 60 days."""
+    me = cadre_user()
+    with pytest.raises(InvalidInput) as exc:
+        services.leave_submit(actor=me, cadre_id=me.cadre_id, start=D(2026, 1, 1), end=D(2026, 1, 21), reason="x")
+    assert "20" in exc.value.errors["end_date"][0]
+    for start in (D(2026, 2, 1), D(2026, 3, 1), D(2026, 4, 1)):
+        services.leave_submit(
+            actor=me, cadre_id=me.cadre_id, start=start, end=start + dt.timedelta(days=19), reason="病假"
+        )
+    with pytest.raises(InvalidInput):
+        services.leave_submit(actor=me, cadre_id=me.cadre_id, start=D(2026, 5, 4), end=D(2026, 5, 4), reason="x")
+
+
+@pytest.mark.django_db
+def test_not_reporting_back_makes_unexcused_days(personas, cadre_user) -> None:
+    """R-ATT-03: leave 2026-03-02…03-06 approved; present every other workday but never back after it
+    until 03-11 → the workdays 03-09 and 03-10 are unexcused, the leave's 5 workdays excused."""
+    me = cadre_user(posts=("PDS",))
+    from touyan.cadres.models import Post
+
+    Post.objects.filter(person_id=me.cadre_id).update(full_time=True)
+    leave = services.leave_submit(
+        actor=personas["township_a1"], cadre_id=me.cadre_id, start=D(2026, 3, 2), end=D(2026, 3, 6), reason="探亲"
+    )
+    services.leave_decide(actor=personas["township_a1"], leave_id=leave.pk, approve=True)
+    services.leave_decide(actor=personas["township_a1"], leave_id=leave.pk, approve=True)
+    workdays = sorted(month_calendar(2026, 3).workdays)
+    absent = {D(2026, 3, d) for d in (2, 3, 4, 5, 6, 9, 10)}
+    Presence.objects.bulk_create(
+        [
+            Presence(person_id=me.cadre_id, village_id=VILLAGE_A1, date=d, channel="import")
+            for d in workdays
+            if d not in absent
+        ]
+    )
+    row = next(r for r in monthly_summary(prefix="522301001", year=2026, month=3) if r.person_id == me.cadre_id)
+    assert row.result.excused_days == 5
+    assert row.result.required_days == 22 - 5
+    assert row.result.present_days == 22 - 7
+    assert row.result.unexcused_days == 2
+    assert row.result.shortfall_days == 2
+
+
+@pytest.mark.django_db
+def test_duty_gap_appears_on_the_township_list(personas, make_cadre) -> None:
+    person = make_cadre(village=VILLAGE_A1, posts=("VM",))
+    officer = personas["township_a1"]
+    for day in month_calendar(2026, 3).workdays | {D(2026, 3, d) for d in range(1, 32)}:
+        if day != D(2026, 3, 10):
+            services.duty_set(actor=officer, village_code=VILLAGE_A1, day=day, cadre_ids=[person.pk])
+            Presence.objects.get_or_create(
+                person=person, date=day, defaults={"village_id": VILLAGE_A1, "channel": "import"}
+            )
+    gaps = duty_gap_list(
+        prefix="522301001", year=2026, month=3, villages=[(VILLAGE_A1, "坪东社区"), ("522301001002", "栗坪村")]
+    )
+    mine = next(g for g in gaps if g["village"] == VILLAGE_A1)
+    assert mine["gaps"] == [(D(2026, 3, 10), 0)]
+    assert any(g["village"] == "522301001002" and len(g["gaps"]) == 31 for g in gaps)
+
+
+@pytest.mark.django_db
+def test_month_lock_after_day_three_and_corrections(personas, cadre_user) -> None:
+    officer = personas["township_a1"]
+    with pytest.raises(InvalidInput):
+        services.month_lock(actor=officer, region_code=TOWNSHIP_A1, month=D(2026, 3, 1), today=D(2026, 4, 3))
+    services.month_lock(actor=officer, region_code=TOWNSHIP_A1, month=D(2026, 3, 1), today=D(2026, 4, 4))
+    with pytest.raises(Conflict):
+        services.month_lock(actor=officer, region_code=TOWNSHIP_A1, month=D(2026, 3, 1), today=D(2026, 4, 5))
+    me = cadre_user()
+    with pytest.raises(Conflict):
+        services.presence_record(actor=officer, cadre_id=me.cadre_id, day=D(2026, 3, 9), channel="duty_book")
+    _rec, created = services.presence_record(
+        actor=officer, cadre_id=me.cadre_id, day=D(2026, 3, 9), channel="duty_book", correction_reason="补录值班簿"
+    )
+    assert created
+    from touyan.audit.models import AuditEvent
+
+    assert AuditEvent.objects.get(action="attendance.presence.correct").reason == "补录值班簿"
+    with pytest.raises(Forbidden):
+        services.month_lock(actor=me, region_code=TOWNSHIP_A1, month=D(2026, 4, 1), today=D(2026, 5, 4))
+
+
+@pytest.mark.django_db
+def test_presence_import_is_all_or_nothing_and_idempotent(personas, make_cadre) -> None:
+    a = make_cadre(village=VILLAGE_A1)
+    b = make_cadre(village="522302001001")
+    officer = personas["township_a1"]
+    rows = [services.ImportRow(a.pk, D(2026, 3, 2)), services.ImportRow(b.pk, D(2026, 3, 2))]
+    with pytest.raises(InvalidInput) as exc:
+        services.presence_import(actor=officer, rows=rows)
+    assert "rows.1.cadre" in exc.value.errors and Presence.objects.count() == 0
+    assert services.presence_import(actor=officer, rows=rows[:1]) == (1, 0)
+    assert services.presence_import(actor=officer, rows=rows[:1]) == (0, 1)
+    assert LeaveRequest.objects.count() == 0
