@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "touyan.policy",
     "touyan.cadres",
     "touyan.attendance",
+    "touyan.assessment",
     "touyan.dashboards",
     "touyan.api",
     "ninja",

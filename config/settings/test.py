@@ -15,3 +15,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"touyan-test-{os.getpid()}.sqlite3")
     }
+elif os.environ.get("TOUYAN_TEST_DB_PER_PROCESS"):
+    # Several test runs at once on one PostgreSQL server (developers' helpers) need their own databases.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_touyan_{os.getpid()}"}  # noqa: F405

@@ -14,11 +14,14 @@ AUDIT_READ = "audit.read"
 CADRES_WRITE = "cadres.write"
 CADRES_READ = "cadres.read"
 ID_REVEAL = "cadres.reveal_id"
+ASSESS = "assessment.score"
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({REGION_STATS_WRITE, POLICY_WRITE, USERS_MANAGE, CADRES_READ, CADRES_WRITE, ID_REVEAL}),
-    Role.TOWNSHIP_OFFICER: frozenset({CADRES_READ, CADRES_WRITE, ID_REVEAL}),
-    Role.LIAISON: frozenset({CADRES_READ}),
+    Role.ADMIN: frozenset(
+        {REGION_STATS_WRITE, POLICY_WRITE, USERS_MANAGE, CADRES_READ, CADRES_WRITE, ID_REVEAL, ASSESS}
+    ),
+    Role.TOWNSHIP_OFFICER: frozenset({CADRES_READ, CADRES_WRITE, ID_REVEAL, ASSESS}),
+    Role.LIAISON: frozenset({CADRES_READ, ASSESS}),
     Role.CADRE: frozenset(),
     Role.REVIEWER: frozenset(),
     Role.FINANCE: frozenset({CADRES_READ}),

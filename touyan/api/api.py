@@ -76,6 +76,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from touyan.accounts.api import router as accounts_router
     from touyan.accounts.api import token_router
+    from touyan.assessment.api import router as assessment_router
     from touyan.attendance.api import leave_router
     from touyan.attendance.api import router as attendance_router
     from touyan.cadres.api import router as cadres_router
@@ -89,6 +90,7 @@ def _register() -> None:
     api.add_router("/cadres", cadres_router)
     api.add_router("/attendance", attendance_router)
     api.add_router("/leave-requests", leave_router)
+    api.add_router("/assessments", assessment_router)
 
 
 _register()

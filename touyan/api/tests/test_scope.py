@@ -33,6 +33,7 @@ from conftest import (
     make_id,
 )
 from touyan.accounts.models import User
+from touyan.assessment.models import AnnualAssessment, QuarterlyEvaluation
 from touyan.attendance.models import LeaveRequest, Presence
 from touyan.audit.models import AuditEvent
 from touyan.policy.models import PolicyDocument
@@ -159,6 +160,51 @@ CALLS: list[Call] = [
         writes=True,
         inside=frozenset({200, 422}),
     ),
+    Call(
+        "/api/v1/assessments/quarterly",
+        "post",
+        "/api/v1/assessments/quarterly",
+        {"cadre": "{cadre}", "year": 2026, "quarter": 2, "score": "85"},
+        writes=True,
+    ),
+    Call("/api/v1/assessments/quarterly/{evaluation_id}", "get", "/api/v1/assessments/quarterly/{evaluation}"),
+    Call(
+        "/api/v1/assessments/quarterly/{evaluation_id}/finalize",
+        "post",
+        "/api/v1/assessments/quarterly/{evaluation}/finalize",
+        {},
+        writes=True,
+    ),
+    Call(
+        "/api/v1/assessments/quarterly/{evaluation_id}/corrections",
+        "post",
+        "/api/v1/assessments/quarterly/{evaluation}/corrections",
+        {"score": "80", "reason": "复核更正"},
+        writes=True,
+        inside=frozenset({422}),
+    ),
+    Call(
+        "/api/v1/assessments/annual",
+        "post",
+        "/api/v1/assessments/annual",
+        {"cadre": "{cadre}", "year": 2026, "tallies": {}},
+        writes=True,
+        inside=frozenset({422}),
+    ),
+    Call(
+        "/api/v1/assessments/annual/{annual_id}/finalize",
+        "post",
+        "/api/v1/assessments/annual/{annual}/finalize",
+        {},
+        writes=True,
+    ),
+    Call(
+        "/api/v1/assessments/competency",
+        "post",
+        "/api/v1/assessments/competency",
+        {"cadre": "{cadre}", "year": 2026, "half": 1, "tallies": {"party_members": {"competent": 9}}},
+        writes=True,
+    ),
     Call("cadres/", "get", "/cadres/?region={code}", api=False),
     Call(
         "cadres/new/",
@@ -281,6 +327,19 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
     villages = [code for code, _n, level, _p in TREE if level == "village"]
     cadres = {v: make_cadre(village=v) for v in villages}
     for person in cadres.values():
+        QuarterlyEvaluation.objects.create(
+            person=person, village_id=person.village_id, year=2026, quarter=1, score=90, grade="excellent"
+        )
+        AnnualAssessment.objects.create(
+            person=person,
+            village_id=person.village_id,
+            year=2025,
+            work_score=80,
+            demo_score=80,
+            satisfaction=1,
+            total=80,
+            grade="competent",
+        )
         LeaveRequest.objects.create(
             person=person,
             village_id=person.village_id,
@@ -302,6 +361,10 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
             person = cadres[under[0]]
             post = Post.objects.filter(person=person).values_list("pk", flat=True).first()
             leave = LeaveRequest.objects.filter(person=person).values_list("pk", flat=True).first()
+            entry |= {
+                "evaluation": str(QuarterlyEvaluation.objects.get(person=person).pk),
+                "annual": str(AnnualAssessment.objects.get(person=person).pk),
+            }
             entry |= {
                 "village": under[0],
                 "township": under[0][:9],
@@ -328,7 +391,8 @@ def _fill(value: Any, entry: dict[str, str]) -> Any:
 
 def _applies(call: Call, entry: dict[str, str]) -> bool:
     text = json.dumps(call.body or {}) + call.url
-    return all(key in entry for key in ("village", "cadre", "post", "leave", "township") if "{" + key + "}" in text)
+    keys = ("village", "cadre", "post", "leave", "township", "evaluation", "annual")
+    return all(key in entry for key in keys if "{" + key + "}" in text)
 
 
 def _send(client: Client, call: Call, entry: dict[str, str]) -> Any:
@@ -352,6 +416,8 @@ def _counts() -> tuple[int, ...]:
         Post.objects.count(),
         Presence.objects.count(),
         LeaveRequest.objects.filter(status="submitted").count(),
+        QuarterlyEvaluation.objects.filter(status="final").count() + QuarterlyEvaluation.objects.count(),
+        AnnualAssessment.objects.filter(status="final").count(),
         AuditEvent.objects.exclude(action__startswith="auth.").exclude(result="denied").count(),
     )
 
