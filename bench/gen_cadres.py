@@ -114,7 +114,7 @@ def main() -> None:
 
     def defaults(model: type[Model]) -> tuple[list[str], dict[str, Any]]:
         fields = list(model._meta.concrete_fields)
-        return [f.column for f in fields], {f.attname: f.get_default() for f in fields}
+        return [str(f.column) for f in fields], {f.attname: f.get_default() for f in fields}
 
     person_cols, person_defaults = defaults(Person)
     post_cols, post_defaults = defaults(Post)

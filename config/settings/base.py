@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "touyan.cadres",
     "touyan.attendance",
     "touyan.assessment",
+    "touyan.payroll",
     "touyan.dashboards",
     "touyan.api",
     "ninja",

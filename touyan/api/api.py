@@ -80,6 +80,7 @@ def _register() -> None:
     from touyan.attendance.api import leave_router
     from touyan.attendance.api import router as attendance_router
     from touyan.cadres.api import router as cadres_router
+    from touyan.payroll.api import router as payroll_router
     from touyan.policy.api import router as policy_router
     from touyan.regions.api import router as regions_router
 
@@ -91,6 +92,7 @@ def _register() -> None:
     api.add_router("/attendance", attendance_router)
     api.add_router("/leave-requests", leave_router)
     api.add_router("/assessments", assessment_router)
+    api.add_router("/payroll", payroll_router)
 
 
 _register()

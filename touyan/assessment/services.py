@@ -618,3 +618,38 @@ def star_rate(*, actor: Any, village_code: str, year: int, score: Decimal, innov
         changes={"score": [None, str(score)], "stars": [None, rating.stars]},
     )
     return rating
+
+
+@transaction.atomic
+def quarterly_finalize_many(*, actor: Any, evaluation_ids: list[int]) -> int:
+    """Finalize several quarterly evaluations at once (the board's 全部定稿), all or none (WF-5)."""
+    done = 0
+    for evaluation_id in evaluation_ids:
+        before = QuarterlyEvaluation.objects.filter(pk=evaluation_id).values_list("status", flat=True).first()
+        quarterly_finalize(actor=actor, evaluation_id=evaluation_id)
+        done += before == QuarterlyEvaluation.Status.DRAFT
+    return done
+
+
+@transaction.atomic
+def pledge_return(*, actor: Any, pledge_id: int, reason: str) -> Pledge:
+    """Township vetting sends a pledge back to its cadre for revision, with a reason (WF-6, R-ASMT-08)."""
+    pledge = Pledge.objects.select_for_update().filter(pk=pledge_id).first()
+    if pledge is None:
+        raise NotFound(_("未找到该承诺"))
+    _scorer(actor, pledge.person_id)
+    if pledge.state != Pledge.State.VETTING:
+        raise InvalidInput(errors={"state": _("只有待审核的承诺可以退回修改")})
+    if len((reason or "").strip()) < 2:
+        raise InvalidInput(errors={"reason": _("请填写退回修改的意见")})
+    pledge.state = Pledge.State.DRAFTING
+    pledge.save(update_fields=["state"])
+    audit_record(
+        actor=actor,
+        action="assessment.pledge.return",
+        obj=pledge,
+        region_code=pledge.village_id,
+        reason=reason.strip(),
+        changes={"state": ["vetting", "drafting"]},
+    )
+    return pledge

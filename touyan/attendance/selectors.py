@@ -10,12 +10,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from touyan.accounts.models import Role
-from touyan.accounts.scope import scope_filter
-from touyan.cadres.models import Person, Post
-from touyan.policy.selectors import policy_resolve_many
+from touyan.accounts.scope import scope_filter, scope_prefix
+from touyan.cadres.models import Person, Post, PostCode
+from touyan.policy.selectors import policy_resolve, policy_resolve_many
+from touyan.regions import rules as region_rules
 
 from . import rules
-from .models import DutyAssignment, LeaveRequest, MonthLock, Presence
+from .models import BlockedPeriod, DutyAssignment, LeaveRequest, MonthLock, Presence
 from .workcalendar import month_calendar
 
 EXCUSING = (LeaveRequest.Status.APPROVED, LeaveRequest.Status.RETURNED)
@@ -153,3 +154,130 @@ def duty_gap_list(*, prefix: str, year: int, month: int, villages: list[tuple[st
         if gaps:
             out.append({"village": code, "name": name, "gaps": gaps})
     return out
+
+
+# --- Reads of the attendance pages (views check scope first with access_region / access_cadre) ---
+
+
+@dataclass(frozen=True)
+class VillageCadre:
+    """A cadre holding a post in a village during a period, with the posts' spans."""
+
+    person_id: int
+    name: str
+    posts: tuple[str, ...]  # post codes, the highest first
+    spans: tuple[tuple[dt.date, dt.date | None], ...]
+
+    def in_post(self, day: dt.date) -> bool:
+        return any(start <= day and (end is None or end >= day) for start, end in self.spans)
+
+
+def village_cadres(*, village_code: str, first: dt.date, last: dt.date) -> list[VillageCadre]:
+    """The village's cadres in post on any day from `first` to `last` (one query), ordered by
+    their highest post, then name: the list of the duty book and the duty roster."""
+    order = {code: i for i, code in enumerate(PostCode.values)}
+    found: dict[int, dict[str, Any]] = {}
+    for pid, name, post, start, end in (
+        Post.objects.filter(village_id=village_code, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .exclude(post__in=["RSV"])  # reserves (后备干部) hold no seat and keep no duty
+        .values_list("person_id", "person__name", "post", "start_date", "end_date")
+    ):
+        entry = found.setdefault(pid, {"name": name, "posts": [], "spans": []})
+        entry["posts"].append(post)
+        entry["spans"].append((start, end))
+    people = [
+        VillageCadre(
+            pid,
+            e["name"],
+            tuple(sorted(set(e["posts"]), key=lambda c: order.get(c, 99))),
+            tuple(e["spans"]),
+        )
+        for pid, e in found.items()
+    ]
+    people.sort(key=lambda c: (order.get(c.posts[0], 99), c.name, c.person_id))
+    return people
+
+
+def duty_roster(*, village_code: str, first: dt.date, last: dt.date) -> dict[dt.date, set[int]]:
+    """Who is rostered on each day of the period in the village."""
+    out: dict[dt.date, set[int]] = defaultdict(set)
+    for day, person in DutyAssignment.objects.filter(
+        village_id=village_code, date__gte=first, date__lte=last
+    ).values_list("date", "person_id"):
+        out[day].add(person)
+    return out
+
+
+@dataclass(frozen=True)
+class CadreMonth:
+    """One cadre's month for their own sign-in page (A4)."""
+
+    result: rules.MonthResult
+    full_time: bool  # the A4 requirement applies to full-time posts only
+    workdays: frozenset[dt.date]
+    present: frozenset[dt.date]
+    leave: frozenset[dt.date]
+    notes: dict[dt.date, str]
+
+
+def cadre_month(*, person_id: int, village_code: str, year: int, month: int) -> CadreMonth:
+    """A4 for one cadre and one month, computed by the same pure rule as `monthly_summary`.
+    The caller passes a person it has already accessed (the signed-in cadre)."""
+    days = rules.month_days(year, month)
+    first, last = days[0], days[-1]
+    cal = month_calendar(year, month)
+    spans = list(
+        Post.objects.filter(person_id=person_id, full_time=True, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values_list("start_date", "end_date")
+    )
+    present = frozenset(
+        Presence.objects.filter(person_id=person_id, date__gte=first, date__lte=last).values_list("date", flat=True)
+    )
+    leave: set[dt.date] = set()
+    for start, end in LeaveRequest.objects.filter(
+        person_id=person_id, status__in=EXCUSING, start_date__lte=last, end_date__gte=first
+    ).values_list("start_date", "end_date"):
+        leave |= {d for d in rules.leave_days(start, end) if first <= d <= last}
+    min_days = policy_resolve(village_code, last)["min_days_per_month"]
+    facts = rules.MonthFacts(cal.workdays, rules.in_post_span(spans, year, month), present, frozenset(leave))
+    return CadreMonth(
+        rules.month_result(facts, min_days), bool(spans), cal.workdays, present, frozenset(leave), cal.notes
+    )
+
+
+def month_lock_of(*, region_code: str, month: dt.date) -> MonthLock | None:
+    """The lock of a township's month (a village's month is locked by its township)."""
+    township = region_code[:9].ljust(12, "0")
+    return MonthLock.objects.select_related("locked_by").filter(region_id=township, month=month.replace(day=1)).first()
+
+
+def month_locks_under(*, prefix: str, month: dt.date) -> dict[str, MonthLock]:
+    """The locks of every township under a region for one month, by township code."""
+    return {
+        lock.region_id: lock
+        for lock in MonthLock.objects.select_related("locked_by").filter(
+            region__code__startswith=prefix, month=month.replace(day=1)
+        )
+    }
+
+
+def blocked_periods_for(*, actor: Any) -> QuerySet[BlockedPeriod]:
+    """Blocked periods that concern the actor: declared for their region, above it or below it."""
+    prefix = scope_prefix(actor)
+    if prefix is None:
+        return BlockedPeriod.objects.none()
+    if prefix == "":
+        return BlockedPeriod.objects.select_related("region", "created_by")
+    above = region_rules.ancestors(actor.region_id)
+    return BlockedPeriod.objects.select_related("region", "created_by").filter(
+        Q(region_id__in=above) | Q(region__code__startswith=prefix)
+    )
+
+
+def cadres_by_id_hash(*, actor: Any, hashes: list[str]) -> dict[str, int]:
+    """Cadre ids by the keyed hash of their ID number, only within the actor's scope (R-DATA-03)."""
+    from touyan.cadres.selectors import cadres_in_scope
+
+    return dict(cadres_in_scope(actor=actor).filter(id_hash__in=hashes).values_list("id_hash", "id"))

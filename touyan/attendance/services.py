@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
-from touyan.accounts.scope import in_scope, require
+from touyan.accounts.scope import in_scope, require, scope_prefix
 from touyan.audit.services import audit_record
 from touyan.cadres.models import Person
 from touyan.cadres.selectors import access_cadre, current_posts
@@ -24,7 +24,7 @@ from touyan.regions import rules as region_rules
 from touyan.regions.selectors import access_region
 
 from . import rules
-from .models import BlockedPeriod, DutyAssignment, LeaveApproval, LeaveRequest, MonthLock, Presence
+from .models import BlockedPeriod, CalendarDay, DutyAssignment, LeaveApproval, LeaveRequest, MonthLock, Presence
 from .selectors import is_locked, leaves_in_scope
 
 
@@ -441,3 +441,40 @@ def month_lock(*, actor: Any, region_code: str, month: dt.date, today: dt.date |
         changes={"month": [None, first.strftime("%Y-%m")]},
     )
     return lock
+
+
+CALENDAR_MAX_PREFIX = 4  # prefecture or above: the calendar is one for the whole installation
+
+
+@transaction.atomic
+def calendar_day_set(*, actor: Any, day: dt.date, is_workday: bool, note: str = "") -> CalendarDay:
+    """An administrator adds or corrects one day of the working-day calendar (A4: the
+    `chinesecalendar` package lags the State Council's notice each November).
+
+    The calendar has no region: a day changed here moves every region's required days and,
+    through them, pay. So besides POLICY_WRITE the actor's scope must be a prefecture or wider
+    (the top of a prefecture installation), and a month some township has already locked
+    (WF-8) cannot change any more."""
+    require(actor, account_rules.POLICY_WRITE)
+    prefix = scope_prefix(actor)
+    if prefix is None or len(prefix) > CALENDAR_MAX_PREFIX:
+        raise Forbidden(_("工作日历全辖区通用,只能由州(市)及以上组织部管理员修改"))
+    note = (note or "").strip()
+    if len(note) > 50:
+        raise InvalidInput(errors={"note": _("说明不能超过 50 个字")})
+    if MonthLock.objects.filter(month=day.replace(day=1)).exists():
+        raise Conflict(_("%(m)s 已有乡镇锁定考勤,不能再修改该月的工作日历") % {"m": day.strftime("%Y-%m")}, field="day")
+    old = CalendarDay.objects.select_for_update().filter(date=day).first()
+    before = [old.is_workday, old.note] if old is not None else [None, None]
+    entry, _created = CalendarDay.objects.update_or_create(
+        date=day, defaults={"is_workday": is_workday, "note": note, "updated_by": actor}
+    )
+    if before != [is_workday, note]:
+        audit_record(
+            actor=actor,
+            action="attendance.calendar.set",
+            object_type="attendance.calendarday",
+            object_id=day.isoformat(),
+            changes={"is_workday": [before[0], is_workday], "note": [before[1], note]},
+        )
+    return entry

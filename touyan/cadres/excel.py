@@ -410,6 +410,31 @@ class _RowReader:
     def __init__(self) -> None:
         self.choices = {key: _choices(key) for key in CHOICES}
         self.today = dt.date.today()
+        self._codes: dict[tuple[str, str], str | None] = {}  # the same few spellings repeat on every row
+        self._posts: dict[str, tuple[list[str], list[str]]] = {}
+        self._yes_no: dict[str, bool | None] = {}
+
+    def code(self, key: str, text: str) -> str | None:
+        """The code a spelling stands for in a coded column, or None."""
+        found = self._codes.get((key, text), "")
+        if found == "":
+            norm = _norm(text)
+            found = self._codes[(key, text)] = self.choices[key].get(norm) or self.choices[key].get(norm.lower())
+        return found
+
+    def post_codes(self, text: str) -> tuple[list[str], list[str]]:
+        """The post codes of a 职务 cell and the tokens not understood."""
+        if text not in self._posts:
+            codes: list[str] = []
+            unknown: list[str] = []
+            for token in (t for t in POST_SPLIT.split(text) if t):
+                code = self.code("posts", token)
+                if code is None:
+                    unknown.append(token)
+                elif code not in codes:
+                    codes.append(code)
+            self._posts[text] = (codes, unknown)
+        return self._posts[text]
 
     def person(self, cells: dict[str, Any], err: Callable[[str, str], None]) -> PersonIn:
         id_cell = cells.get("id_number")
@@ -417,13 +442,9 @@ class _RowReader:
             err("id_number", _("身份证号被存成了数字,末尾几位已丢失;请把该列设为文本后重新录入"))
             id_cell = ""
         posts_text = _text(cells.get("posts"))
-        codes = []
-        for token in (t for t in POST_SPLIT.split(posts_text) if t):
-            code = self.choices["posts"].get(_norm(token)) or self.choices["posts"].get(_norm(token).lower())
-            if code is None:
-                err("posts", _("无法识别的职务「%(t)s」,可选: %(v)s") % {"t": token[:20], "v": _labels("posts")})
-            elif code not in codes:
-                codes.append(code)
+        codes, unknown = self.post_codes(posts_text)
+        for token in unknown:
+            err("posts", _("无法识别的职务「%(t)s」,可选: %(v)s") % {"t": token[:20], "v": _labels("posts")})
         start = self.date(cells.get("start_date"), "start_date", err)
         if codes and start is None and "start_date" not in cells:
             err("start_date", _("填写了职务,请填写任职日期"))
@@ -460,7 +481,7 @@ class _RowReader:
             if required:
                 err(key, _("请填写%(c)s,可选: %(v)s") % {"c": BY_KEY[key].header, "v": _labels(key)})
             return ""
-        code = self.choices[key].get(_norm(text)) or self.choices[key].get(_norm(text).lower())
+        code = self.code(key, text)
         if code is None:
             err(key, _("无法识别「%(t)s」,可选: %(v)s") % {"t": text[:20], "v": _labels(key)})
             return text
@@ -469,12 +490,14 @@ class _RowReader:
     def yes_no(self, value: Any, key: str, err: Callable[[str, str], None]) -> bool:
         if isinstance(value, bool):
             return value
-        text = _norm(_text(value)).lower()
-        if text in YES:
-            return True
-        if text not in NO:
+        raw = _text(value)
+        if raw not in self._yes_no:
+            text = _norm(raw).lower()
+            self._yes_no[raw] = True if text in YES else False if text in NO else None
+        answer = self._yes_no[raw]
+        if answer is None:
             err(key, _("请填写 是 或 否"))
-        return False
+        return bool(answer)
 
     def tier(self, value: Any, err: Callable[[str, str], None]) -> int | None:
         text = _norm(_text(value)).removesuffix("档")

@@ -35,6 +35,7 @@ from conftest import (
 from touyan.accounts.models import User
 from touyan.assessment.models import AnnualAssessment, QuarterlyEvaluation
 from touyan.attendance.models import LeaveRequest, Presence
+from touyan.payroll.models import PayRun
 from touyan.audit.models import AuditEvent
 from touyan.policy.models import PolicyDocument
 from touyan.regions.models import RegionStat
@@ -205,6 +206,25 @@ CALLS: list[Call] = [
         {"cadre": "{cadre}", "year": 2026, "half": 1, "tallies": {"party_members": {"competent": 9}}},
         writes=True,
     ),
+    Call(
+        "/api/v1/payroll/runs",
+        "post",
+        "/api/v1/payroll/runs",
+        {"region": "{township}", "month": "2026-02"},
+        writes=True,
+        inside=frozenset({201, 422}),
+    ),
+    Call("/api/v1/payroll/runs/{run_id}", "get", "/api/v1/payroll/runs/{run}"),
+    Call("/api/v1/payroll/runs/{run_id}/calculate", "post", "/api/v1/payroll/runs/{run}/calculate", {}, writes=True),
+    Call(
+        "/api/v1/payroll/runs/{run_id}/advance",
+        "post",
+        "/api/v1/payroll/runs/{run}/advance",
+        {"to": "village_notice"},
+        writes=True,
+        inside=frozenset({409}),
+    ),
+    Call("/api/v1/payroll/runs/{run_id}/payslips", "get", "/api/v1/payroll/runs/{run}/payslips"),
     Call("cadres/", "get", "/cadres/?region={code}", api=False),
     Call(
         "cadres/new/",
@@ -326,6 +346,11 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
     ids = iter(range(500, 999))
     villages = [code for code, _n, level, _p in TREE if level == "village"]
     cadres = {v: make_cadre(village=v) for v in villages}
+    runs = {
+        code: PayRun.objects.create(region_id=code, month=dt.date(2026, 1, 1)).pk
+        for code, _n, level, _p in TREE
+        if level == "township"
+    }
     for person in cadres.values():
         QuarterlyEvaluation.objects.create(
             person=person, village_id=person.village_id, year=2026, quarter=1, score=90, grade="excellent"
@@ -362,6 +387,7 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
             post = Post.objects.filter(person=person).values_list("pk", flat=True).first()
             leave = LeaveRequest.objects.filter(person=person).values_list("pk", flat=True).first()
             entry |= {
+                "run": str(runs[under[0][:9].ljust(12, "0")]),
                 "evaluation": str(QuarterlyEvaluation.objects.get(person=person).pk),
                 "annual": str(AnnualAssessment.objects.get(person=person).pk),
             }
@@ -391,7 +417,7 @@ def _fill(value: Any, entry: dict[str, str]) -> Any:
 
 def _applies(call: Call, entry: dict[str, str]) -> bool:
     text = json.dumps(call.body or {}) + call.url
-    keys = ("village", "cadre", "post", "leave", "township", "evaluation", "annual")
+    keys = ("village", "cadre", "post", "leave", "township", "evaluation", "annual", "run")
     return all(key in entry for key in keys if "{" + key + "}" in text)
 
 
@@ -418,6 +444,7 @@ def _counts() -> tuple[int, ...]:
         LeaveRequest.objects.filter(status="submitted").count(),
         QuarterlyEvaluation.objects.filter(status="final").count() + QuarterlyEvaluation.objects.count(),
         AnnualAssessment.objects.filter(status="final").count(),
+        PayRun.objects.exclude(state="open").count(),
         AuditEvent.objects.exclude(action__startswith="auth.").exclude(result="denied").count(),
     )
 

@@ -1,0 +1,63 @@
+"""Routes of the attendance pages; included under "attendance/" (namespace attendance)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class MonthConverter:
+    """YYYY-MM in the address, the month's first day in the view (a bad month is a 404)."""
+
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return dt.date(int(value[:4]), int(value[5:7]), 1)
+
+    def to_url(self, value: dt.date | str) -> str:
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else str(value)
+
+
+class DayConverter:
+    """YYYY-MM-DD in the address, a date in the view (a bad date is a 404)."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)
+
+    def to_url(self, value: dt.date | str) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+register_converter(MonthConverter, "yyyymm")
+register_converter(DayConverter, "isodate")
+
+app_name = "attendance"
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    path("duty-book/", views.duty_book_current, name="duty_book_current"),
+    path("duty-book/<str:village>/<isodate:day>/", views.duty_book, name="duty_book"),
+    path("import/", views.presence_import_page, name="import"),
+    path("import/template/", views.import_template, name="import_template"),
+    path("roster/", views.roster_current, name="roster_current"),
+    path("roster/<str:village>/<yyyymm:month>/", views.roster, name="roster"),
+    path("roster/<str:village>/<yyyymm:month>/copy/", views.roster_copy, name="roster_copy"),
+    path("gaps/", views.gaps_current, name="gaps_current"),
+    path("gaps/<str:code>/<yyyymm:month>/", views.gaps, name="gaps"),
+    path("leave/", views.leave_list, name="leave_list"),
+    path("leave/new/", views.leave_new, name="leave_new"),
+    path("leave/<int:leave_id>/", views.leave_detail, name="leave_detail"),
+    path("leave/<int:leave_id>/decide/", views.leave_decide_view, name="leave_decide"),
+    path("leave/<int:leave_id>/return/", views.leave_return_view, name="leave_return"),
+    path("monthly/", views.monthly_current, name="monthly_current"),
+    path("monthly/<str:code>/<yyyymm:month>/", views.monthly, name="monthly"),
+    path("monthly/<str:code>/<yyyymm:month>/export/", views.monthly_export, name="monthly_export"),
+    path("monthly/<str:code>/<yyyymm:month>/lock/", views.monthly_lock, name="monthly_lock"),
+    path("calendar/", views.calendar_current, name="calendar_current"),
+    path("calendar/<int:year>/", views.calendar_year, name="calendar"),
+    path("blocked/", views.blocked, name="blocked"),
+]

@@ -1,0 +1,94 @@
+"""/api/v1/payroll (SPEC A7): runs, calculation, payslips, approvals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from touyan.attendance.api import parse_month
+from touyan.core.pagination import paginate
+
+from .models import PayLine, PayRun
+from .services import access_run, payrun_advance, payrun_calculate, payrun_open
+
+router = Router(tags=["payroll"])
+
+
+class RunIn(Schema):
+    region: str
+    month: str  # YYYY-MM
+
+
+class RunOut(Schema):
+    id: int
+    region: str
+    month: str
+    status: str
+    total: Decimal
+    payslips: int
+
+    @staticmethod
+    def of(run: PayRun) -> RunOut:
+        return RunOut(id=run.pk, region=run.region_id, month=run.month.strftime("%Y-%m"), status=run.state,
+                      total=run.total, payslips=run.payslip_count)  # fmt: skip
+
+
+class LineOut(Schema):
+    component: str
+    amount: Decimal
+    basis: dict[str, object]
+
+
+class PayslipOut(Schema):
+    cadre: int
+    total: Decimal
+    lines: list[LineOut]
+
+
+class PayslipPage(Schema):
+    items: list[PayslipOut]
+    total: int
+
+
+class AdvanceIn(Schema):
+    to: str
+    note: str = ""
+
+
+@router.post("/runs", response={201: RunOut}, summary="开设某月工资批次")
+def post_run(request: HttpRequest, body: RunIn) -> Status[RunOut]:
+    return Status(201, RunOut.of(payrun_open(actor=request.user, region_code=body.region,
+                                             month=parse_month(body.month))))  # fmt: skip
+
+
+@router.get("/runs/{run_id}", response=RunOut, summary="一个工资批次")
+def get_run(request: HttpRequest, run_id: int) -> RunOut:
+    return RunOut.of(access_run(actor=request.user, run_id=run_id))
+
+
+@router.post("/runs/{run_id}/calculate", response=RunOut, summary="计算工资")
+def calculate_run(request: HttpRequest, run_id: int) -> RunOut:
+    return RunOut.of(payrun_calculate(actor=request.user, run_id=run_id))
+
+
+@router.post("/runs/{run_id}/advance", response=RunOut, summary="公示、审批、发放、关闭")
+def advance_run(request: HttpRequest, run_id: int, body: AdvanceIn) -> RunOut:
+    return RunOut.of(payrun_advance(actor=request.user, run_id=run_id, to=body.to, note=body.note))
+
+
+@router.get("/runs/{run_id}/payslips", response=PayslipPage, summary="工资条(逐项)")
+def get_payslips(request: HttpRequest, run_id: int, page: int = 1, page_size: int = 200) -> PayslipPage:
+    run = access_run(actor=request.user, run_id=run_id)
+    qs = run.payslips.order_by("village_id", "person_id").prefetch_related(
+        Prefetch("lines", queryset=PayLine.objects.order_by("id"))
+    )
+    items, total = paginate(qs, page, page_size)
+    return PayslipPage(
+        items=[PayslipOut(cadre=s.person_id, total=s.total,
+                          lines=[LineOut(component=x.component, amount=x.amount, basis=x.basis) for x in s.lines.all()])
+               for s in items],
+        total=total,
+    )  # fmt: skip
