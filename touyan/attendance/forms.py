@@ -41,7 +41,10 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
-        error_messages={"invalid": gettext_lazy("请输入有效的日期,如 2026-03-02"), "required": gettext_lazy("请填写日期")},
+        error_messages={
+            "invalid": gettext_lazy("请输入有效的日期,如 2026-03-02"),
+            "required": gettext_lazy("请填写日期"),
+        },
         **kwargs,
     )
 
@@ -190,6 +193,10 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _header(value: Any) -> str:
+    return _text(value).replace("*", "").replace(" ", "")
+
+
 def _day(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -241,12 +248,12 @@ def parse_presence_file(upload: Any) -> ParsedFile:
     """Read every row; collect each row's problems (nothing is matched or written here)."""
     table = _table(upload)
     parsed = ParsedFile()
-    header_at = next((i for i, r in enumerate(table[:10]) if any(_text(c) in HEADERS["day"] for c in r)), None)
+    header_at = next((i for i, r in enumerate(table[:10]) if any(_header(c) in HEADERS["day"] for c in r)), None)
     if header_at is None:
         raise forms.ValidationError(_("找不到表头:第一行应有“干部编号”或“身份证号”,以及“日期”列"))
     columns: dict[str, int] = {}
-    for index, cell in enumerate(table[header_at]):
-        text = _text(cell).replace("*", "").strip()
+    for index, value in enumerate(table[header_at]):
+        text = _header(value)
         for key, names in HEADERS.items():
             if text in names and key not in columns:
                 columns[key] = index

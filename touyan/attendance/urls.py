@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_leave, views_month, views_roster
 
 
 class MonthConverter:
@@ -43,21 +43,21 @@ urlpatterns = [
     path("duty-book/<str:village>/<isodate:day>/", views.duty_book, name="duty_book"),
     path("import/", views.presence_import_page, name="import"),
     path("import/template/", views.import_template, name="import_template"),
-    path("roster/", views.roster_current, name="roster_current"),
-    path("roster/<str:village>/<yyyymm:month>/", views.roster, name="roster"),
-    path("roster/<str:village>/<yyyymm:month>/copy/", views.roster_copy, name="roster_copy"),
-    path("gaps/", views.gaps_current, name="gaps_current"),
-    path("gaps/<str:code>/<yyyymm:month>/", views.gaps, name="gaps"),
-    path("leave/", views.leave_list, name="leave_list"),
-    path("leave/new/", views.leave_new, name="leave_new"),
-    path("leave/<int:leave_id>/", views.leave_detail, name="leave_detail"),
-    path("leave/<int:leave_id>/decide/", views.leave_decide_view, name="leave_decide"),
-    path("leave/<int:leave_id>/return/", views.leave_return_view, name="leave_return"),
-    path("monthly/", views.monthly_current, name="monthly_current"),
-    path("monthly/<str:code>/<yyyymm:month>/", views.monthly, name="monthly"),
-    path("monthly/<str:code>/<yyyymm:month>/export/", views.monthly_export, name="monthly_export"),
-    path("monthly/<str:code>/<yyyymm:month>/lock/", views.monthly_lock, name="monthly_lock"),
-    path("calendar/", views.calendar_current, name="calendar_current"),
-    path("calendar/<int:year>/", views.calendar_year, name="calendar"),
-    path("blocked/", views.blocked, name="blocked"),
+    path("roster/", views_roster.roster_current, name="roster_current"),
+    path("roster/<str:village>/<yyyymm:month>/", views_roster.roster, name="roster"),
+    path("roster/<str:village>/<yyyymm:month>/copy/", views_roster.roster_copy, name="roster_copy"),
+    path("gaps/", views_roster.gaps_current, name="gaps_current"),
+    path("gaps/<str:code>/<yyyymm:month>/", views_roster.gaps, name="gaps"),
+    path("leave/", views_leave.leave_list, name="leave_list"),
+    path("leave/new/", views_leave.leave_new, name="leave_new"),
+    path("leave/<int:leave_id>/", views_leave.leave_detail, name="leave_detail"),
+    path("leave/<int:leave_id>/decide/", views_leave.leave_decide_view, name="leave_decide"),
+    path("leave/<int:leave_id>/return/", views_leave.leave_return_view, name="leave_return"),
+    path("monthly/", views_month.monthly_current, name="monthly_current"),
+    path("monthly/<str:code>/<yyyymm:month>/", views_month.monthly, name="monthly"),
+    path("monthly/<str:code>/<yyyymm:month>/export/", views_month.monthly_export, name="monthly_export"),
+    path("monthly/<str:code>/<yyyymm:month>/lock/", views_month.monthly_lock, name="monthly_lock"),
+    path("calendar/", views_month.calendar_current, name="calendar_current"),
+    path("calendar/<int:year>/", views_month.calendar_year, name="calendar"),
+    path("blocked/", views_month.blocked, name="blocked"),
 ]

@@ -68,7 +68,6 @@ WEEKDAYS = [
 ]  # fmt: skip
 
 
-
 # --- helpers ---
 
 
@@ -157,9 +156,7 @@ def me(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST":
         try:
-            _record, created = presence_record(
-                actor=user, cadre_id=person.pk, day=today, channel=Presence.Channel.WEB
-            )
+            _record, created = presence_record(actor=user, cadre_id=person.pk, day=today, channel=Presence.Channel.WEB)
         except (InvalidInput, Conflict) as exc:
             messages.error(request, exc.message)
         else:
@@ -265,9 +262,9 @@ def duty_book(request: AuthedRequest, village: str, day: dt.date) -> HttpRespons
     today = timezone.localdate()
     officer = has_cap(request, account_rules.CADRES_WRITE)
     on_duty = list(
-        DutyAssignment.objects.filter(village=region, date=day).order_by("person__name").values_list(
-            "person_id", "person__name"
-        )
+        DutyAssignment.objects.filter(village=region, date=day)
+        .order_by("person__name")
+        .values_list("person_id", "person__name")
     )
     if not officer and not (is_cadre(request) and day == today and user.cadre_id in {p for p, _n in on_duty}):
         names = "、".join(n for _p, n in on_duty) or _("未排班")

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
@@ -48,6 +49,22 @@ from .views import (
     has_cap,
     is_cadre,
 )
+
+LEVEL_LABELS = {
+    "secretary": gettext_lazy("村党组织书记审批"),
+    "liaison_record": gettext_lazy("报包村干部备案"),
+    "liaison": gettext_lazy("包村领导审批"),
+    "township": gettext_lazy("乡镇党委审批"),
+}
+DECISION_LABELS = {"approve": gettext_lazy("同意"), "reject": gettext_lazy("驳回"), "record": gettext_lazy("已备案")}
+STATUS_TONES: dict[str, str] = {
+    LeaveRequest.Status.SUBMITTED: "warning",
+    LeaveRequest.Status.APPROVED: "success",
+    LeaveRequest.Status.REJECTED: "danger",
+    LeaveRequest.Status.RETURNED: "secondary",
+    LeaveRequest.Status.CANCELLED: "light",
+}
+
 
 # --- 6. leave (请假, WF-4) ---
 
@@ -115,6 +132,7 @@ def leave_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         cadre_id = user.cadre_id if self_service else d["cadre"]
+        assert cadre_id is not None  # a self-service user without a file was refused above
         try:
             leave = leave_submit(
                 actor=user, cadre_id=cadre_id, start=d["start_date"], end=d["end_date"], reason=d["reason"]

@@ -79,9 +79,7 @@ def _summary(region: Region, month: dt.date) -> tuple[list[Any], dict[str, str]]
     """The A4 rows sorted by village and name (never by attendance), and each village's township."""
     rows = monthly_summary(prefix=region.prefix, year=month.year, month=month.month)
     rows.sort(key=lambda r: (r.village_id, r.name, r.person_id))
-    townships = dict(
-        Region.objects.filter(code__in={r.village_id for r in rows}).values_list("code", "parent__name")
-    )
+    townships = dict(Region.objects.filter(code__in={r.village_id for r in rows}).values_list("code", "parent__name"))
     return rows, townships
 
 
@@ -225,9 +223,7 @@ def calendar_current(request: AuthedRequest) -> HttpResponse:
 
 def _can_set_calendar(request: AuthedRequest) -> bool:
     prefix = scope_prefix(request.user)
-    return (
-        has_cap(request, account_rules.POLICY_WRITE) and prefix is not None and len(prefix) <= CALENDAR_MAX_PREFIX
-    )
+    return has_cap(request, account_rules.POLICY_WRITE) and prefix is not None and len(prefix) <= CALENDAR_MAX_PREFIX
 
 
 @login_required
@@ -251,9 +247,7 @@ def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
                 kind = _("工作日") if d["is_workday"] else _("休息日")
                 messages.success(request, _("已将 %(d)s 设为%(k)s") % {"d": d["day"].isoformat(), "k": kind})
                 return redirect("attendance:calendar", d["day"].year)
-    overrides = set(
-        CalendarDay.objects.filter(date__year=year).values_list("date", flat=True)
-    )
+    overrides = set(CalendarDay.objects.filter(date__year=year).values_list("date", flat=True))
     months = []
     confirmed = True
     for m in range(1, 13):
@@ -263,7 +257,9 @@ def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
         def cell(day: dt.date, cal: Any = cal) -> dict[str, Any]:
             work = day in cal.workdays
             weekend = day.weekday() >= 5
-            kind = "makeup" if work and weekend else "holiday" if not work and not weekend else "work" if work else "rest"
+            kind = {(True, False): "work", (True, True): "makeup", (False, True): "rest"}.get(
+                (work, weekend), "holiday"
+            )
             return {"day": day, "kind": kind, "note": cal.notes.get(day, ""), "override": day in overrides}
 
         days = rules.month_days(year, m)
@@ -302,7 +298,8 @@ def _declare_choices(request: AuthedRequest, limit: int = 800) -> list[tuple[str
     while len(levels) > 1 and qs.filter(level__in=levels).count() > limit:
         levels.pop()
     indent = {region_rules.COUNTY: "　", region_rules.TOWNSHIP: "　　"}
-    return [(c, indent.get(lv, "") + n) for c, n, lv in qs.filter(level__in=levels).values_list("code", "name", "level")]
+    rows = qs.filter(level__in=levels).values_list("code", "name", "level")
+    return [(code, indent.get(level, "") + name) for code, name, level in rows]
 
 
 @login_required

@@ -105,3 +105,92 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind} {self.amount}"
+
+
+class BankAccount(models.Model):
+    """A cadre's 一卡通 account (R-DATA-01: sensitive): encrypted, shown masked; the full
+    number appears only in the payout file county finance downloads (audited)."""
+
+    person = models.OneToOneField("cadres.Person", on_delete=models.CASCADE, related_name="bank_account")
+    bank = models.CharField(_("开户行"), max_length=60)
+    account_enc = models.TextField(editable=False)
+    account_masked = models.CharField(_("账号"), max_length=40, editable=False)
+    updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.account_masked}"
+
+
+class Insurance(models.Model):
+    """R-PAY-07 / S1: urban employee basic pension insurance bought by the county, health
+    check and accident insurance — enrolment status per cadre and year."""
+
+    person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="insurances")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    pension = models.BooleanField(_("城镇职工基本养老保险"), default=False)
+    health_check = models.BooleanField(_("健康体检"), default=False)
+    accident = models.BooleanField(_("意外伤害保险"), default=False)
+    updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "year"], name="insurance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}"
+
+
+class CollectiveReward(models.Model):
+    """R-PAY-08: a share of the year-on-year increase of the collective's operating income,
+    approved through the village decision procedure, then paid as one-off lines."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("待审批")
+        APPROVED = "approved", _("已批准")
+        PAID = "paid", _("已列入发放")
+        REJECTED = "rejected", _("已驳回")
+
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    income = models.DecimalField(_("当年经营收益"), max_digits=14, decimal_places=2)
+    previous_income = models.DecimalField(_("上年经营收益"), max_digits=14, decimal_places=2)
+    pool = models.DecimalField(_("奖励总额"), max_digits=14, decimal_places=2)
+    shares = models.JSONField(_("分配"), default=list)  # [{"cadre": id, "amount": "1000.00"}]
+    decision_ref = models.CharField(_("四议两公开决议"), max_length=100, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["village", "year"], name="reward_once")]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}"
+
+
+class DepartureAllowance(models.Model):
+    """R-PAY-10: the monthly living allowance of a former cadre, from application to stop."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("已申请")
+        VILLAGE = "village_checked", _("村已审核")
+        TOWNSHIP = "township_checked", _("乡镇已审核")
+        NOTICE = "public_notice", _("公示中")
+        APPROVED = "approved", _("县已批准")
+        REJECTED = "rejected", _("不符合条件")
+        STOPPED = "stopped", _("已停发")
+
+    person = models.ForeignKey("cadres.Person", on_delete=models.PROTECT, related_name="departure_allowances")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    strategy = models.CharField(_("计算方式"), max_length=24)
+    basis = models.JSONField(_("任职年限依据"), default=dict)
+    monthly_amount = models.DecimalField(_("月补贴"), max_digits=10, decimal_places=2, default=0)
+    start_month = models.DateField(_("起发月份"), null=True, blank=True)
+    stop_month = models.DateField(_("停发月份"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.APPLIED)
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.state}"
