@@ -139,3 +139,13 @@ def cadre_user(personas: dict[str, User], make_cadre: Callable[..., Any]) -> Cal
         )  # fmt: skip
 
     return _make
+
+
+@pytest.fixture
+def finance(personas: dict[str, User]) -> dict[str, User]:
+    """County finance officers (role "finance"), one per county: they approve, pay out and close
+    pay runs and alone download the 一卡通 payout file (WF-8)."""
+    return {
+        "a": _user("finance_a", Role.FINANCE, COUNTY_A),
+        "b": _user("finance_b", Role.FINANCE, COUNTY_B),
+    }

@@ -277,6 +277,15 @@ def step_export(folder: Path) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _timed(step: Any, *args: Any) -> dict[str, Any]:
+    """Run a step, adding its process CPU seconds and the machine's load average to its result."""
+    cpu = time.process_time()
+    result = step(*args)
+    result["cpu_seconds"] = round(time.process_time() - cpu, 1)
+    result["load_avg"] = [round(x, 1) for x in os.getloadavg()]
+    return result
+
+
 def child(args: argparse.Namespace) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django
@@ -287,15 +296,15 @@ def child(args: argparse.Namespace) -> None:
     if args.step == "setup":
         result = step_setup()
     elif args.step == "generate":
-        result = step_generate(args.rows, folder)
+        result = _timed(step_generate, args.rows, folder)
     elif args.step == "refused":
-        result = step_import(folder, "roster-bad.xlsx")
+        result = _timed(step_import, folder, "roster-bad.xlsx")
     elif args.step in ("import", "reimport"):
-        result = step_import(folder, "roster.xlsx")
+        result = _timed(step_import, folder, "roster.xlsx")
     elif args.step == "grow":
-        result = step_grow(args.export_rows)
+        result = _timed(step_grow, args.export_rows)
     else:
-        result = step_export(folder)
+        result = _timed(step_export, folder)
     print(json.dumps(result, ensure_ascii=False, default=str))
 
 

@@ -32,7 +32,7 @@ COUNT_ERRORS = {
 }
 
 
-def score_field(label: Any = _("得分"), *, required: bool = True, **kwargs: Any) -> forms.DecimalField:
+def score_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(
         label=label, required=required, min_value=Decimal(0), max_value=Decimal(100), max_digits=5,
         decimal_places=2, error_messages=SCORE_ERRORS,
@@ -109,7 +109,12 @@ class CorrectionForm(StyledForm):
     )  # fmt: skip
 
 
-GROUP_FIELDS = (("excellent", _("优秀")), ("competent", _("称职")), ("basic", _("基本称职")), ("incompetent", _("不称职")))
+GROUP_FIELDS = (
+    ("excellent", _("优秀")),
+    ("competent", _("称职")),
+    ("basic", _("基本称职")),
+    ("incompetent", _("不称职")),
+)
 
 
 class AnnualForm(StyledForm):
@@ -120,12 +125,14 @@ class AnnualForm(StyledForm):
     bonus = forms.DecimalField(
         label=_("加分"), required=False, min_value=Decimal(0), max_value=Decimal(10), max_digits=5,
         decimal_places=2, help_text=_("0–10 分"),
-        error_messages={"invalid": _("请输入数字"), "min_value": _("加分在 0–10 之间"), "max_value": _("加分在 0–10 之间")},
+        error_messages={"invalid": _("请输入数字"), "min_value": _("加分在 0–10 之间"),
+                        "max_value": _("加分在 0–10 之间")},
     )  # fmt: skip
     penalty = forms.DecimalField(
         label=_("扣分"), required=False, min_value=Decimal(0), max_value=Decimal(100), max_digits=5,
         decimal_places=2, help_text=_("填正数,从总分中减去"),
-        error_messages={"invalid": _("请输入数字"), "min_value": _("扣分填 0 或正数"), "max_value": _("扣分不超过 100")},
+        error_messages={"invalid": _("请输入数字"), "min_value": _("扣分填 0 或正数"),
+                        "max_value": _("扣分不超过 100")},
     )  # fmt: skip
     target_adjustment = forms.DecimalField(
         label=_("年终目标核查调整"), required=False, min_value=Decimal(-20), max_value=Decimal(20), max_digits=5,
@@ -279,12 +286,24 @@ PIONEER_LABELS = {
 }
 
 
+PIONEER_SHORT = {
+    "study": _("理论学习"),
+    "organisational_life": _("组织生活"),
+    "duties": _("党费承诺评议"),
+    "service": _("服务群众"),
+    "governance": _("参与治理"),
+    "urgent_tasks": _("急难险重"),
+    "bonus": _("加分"),
+    "penalty": _("扣分"),
+}
+
+
 class PioneerForm(StyledForm):
     """R-PTY-01/02: one entry of a Party member's points."""
 
     cadre = forms.TypedChoiceField(label=_("党员"), coerce=int, error_messages={"required": _("请选择党员")})
     day = forms.DateField(
-        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("请输入有效的日期,如 2026-03-01"), "required": _("请填写日期")},
     )  # fmt: skip
     item = forms.ChoiceField(label=_("项目"), choices=list(PIONEER_LABELS.items()))
@@ -322,8 +341,13 @@ class DistributionForm(forms.Form):
     basis = forms.ChoiceField(
         label=_("口径"),
         required=False,
-        choices=[("year", _("年度考核")), ("1", _("第一季度")), ("2", _("第二季度")), ("3", _("第三季度")),
-                 ("4", _("第四季度"))],  # fmt: skip
+        choices=[
+            ("year", _("年度考核")),
+            ("1", _("第一季度")),
+            ("2", _("第二季度")),
+            ("3", _("第三季度")),
+            ("4", _("第四季度")),
+        ],
         widget=forms.Select(attrs={"class": "form-select form-select-sm", "data-autosubmit": "1"}),
     )
 

@@ -233,6 +233,10 @@ class GradeCounts:
     excellent_share: Decimal | None  # percent, one decimal
     over: bool
 
+    @property
+    def max_share_pct(self) -> Decimal:
+        return (self.max_share * 100).quantize(Decimal("0.1")).normalize()
+
 
 def grade_distribution(*, prefix: str, year: int, quarter: int | None = None) -> list[GradeCounts]:
     """Grades per township under the prefix: annual assessments (computed and final) or, with a

@@ -353,7 +353,9 @@ def competency_record(
         raise Conflict(_("该半年胜任度评价已录入"), field="half") from exc
     source = f"competency:{year}H{half}"
     if outcome == rules.ADMONISH:
-        _consequence(person, Consequence.Kind.ADMONITION, source, _("胜任率 %(r)s%% 低于 90%%") % {"r": rate * 100})
+        _consequence(
+            person, Consequence.Kind.ADMONITION, source, _("胜任率 %(r)s%% 低于 90%%") % {"r": f"{rate * 100:.1f}"}
+        )
     elif outcome == rules.EXIT:
         day = on or timezone.localdate()
         first_of_next = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
@@ -362,7 +364,7 @@ def competency_record(
             person,
             Consequence.Kind.LEAVE_PROFESSIONAL,
             source,
-            _("胜任率 %(r)s%% 低于 80%%,自 %(d)s 起退出职业化管理") % {"r": rate * 100, "d": first_of_next},
+            _("胜任率 %(r)s%% 低于 80%%,自 %(d)s 起退出职业化管理") % {"r": f"{rate * 100:.1f}", "d": first_of_next},
         )
     audit_record(
         actor=actor,

@@ -53,7 +53,7 @@ class DutyMarkForm(forms.Form):
     """One line of the duty book: a cadre and how they were found today."""
 
     cadre = forms.IntegerField(widget=forms.HiddenInput)
-    mark = forms.ChoiceField(choices=MARKS, widget=forms.RadioSelect, initial=ABSENT)
+    mark = forms.ChoiceField(choices=MARKS, widget=forms.RadioSelect(attrs={"class": "btn-check"}), initial=ABSENT)
 
 
 DutyBookFormSet = forms.formset_factory(DutyMarkForm, extra=0, max_num=200, validate_max=True)
@@ -114,7 +114,6 @@ class CalendarDayForm(StyledForm):
         label=gettext_lazy("这一天"),
         choices=[("1", gettext_lazy("工作日(上班)")), ("0", gettext_lazy("休息日(放假)"))],
         coerce=lambda v: v == "1",
-        widget=forms.RadioSelect,
     )
     note = forms.CharField(
         label=gettext_lazy("说明"),

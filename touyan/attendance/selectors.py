@@ -281,3 +281,12 @@ def cadres_by_id_hash(*, actor: Any, hashes: list[str]) -> dict[str, int]:
     from touyan.cadres.selectors import cadres_in_scope
 
     return dict(cadres_in_scope(actor=actor).filter(id_hash__in=hashes).values_list("id_hash", "id"))
+
+
+def rostered_villages(*, prefix: str, first: dt.date, last: dt.date) -> set[str]:
+    """The villages under a region with anyone on the roster in the period (one grouped query)."""
+    return set(
+        DutyAssignment.objects.filter(village__code__startswith=prefix, date__gte=first, date__lte=last)
+        .values_list("village_id", flat=True)
+        .distinct()
+    )

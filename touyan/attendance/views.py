@@ -51,6 +51,7 @@ from .forms import (
 )
 from .models import DutyAssignment, LeaveRequest, Presence
 from .selectors import (
+    VillageCadre,
     cadre_month,
     cadres_by_id_hash,
     is_locked,
@@ -196,6 +197,7 @@ def me(request: AuthedRequest) -> HttpResponse:
         {
             "person": person,
             "today": today,
+            "weekday": WEEKDAYS[today.weekday()],
             "record": record,
             "month": month,
             "remaining": sum(1 for d in month.workdays if d > today),
@@ -313,12 +315,21 @@ def duty_book(request: AuthedRequest, village: str, day: dt.date) -> HttpRespons
                 return redirect("attendance:duty_book", region.code, day)
     rows = []
     for form in formset.forms:
-        raw = form["cadre"].value()
-        cadre = by_id.get(int(raw)) if str(raw or "").isdigit() else None
-        if cadre is not None:
-            rows.append({"form": form, "cadre": cadre, "posts": posts_label(cadre.posts)})
+        raw = str(form["cadre"].value() or "")
+        cadre = by_id.get(int(raw)) if raw.isdigit() else None
+        if cadre is None:  # a tampered or stale line: show it with its error
+            cadre = VillageCadre(int(raw) if raw.isdigit() else 0, _("干部编号 %(n)s") % {"n": raw}, (), ())
+        rows.append({"form": form, "cadre": cadre, "posts": posts_label(cadre.posts)})
     done = [
-        {"cadre": c, "posts": posts_label(c.posts), "record": existing[c.person_id]}
+        {
+            "cadre": c,
+            "posts": posts_label(c.posts),
+            "record": existing[c.person_id],
+            # the time only when it was recorded that day (an import made later has no time of arrival)
+            "at": timezone.localtime(existing[c.person_id].recorded_at)
+            if timezone.localtime(existing[c.person_id].recorded_at).date() == day
+            else None,
+        }
         for c in cadres
         if c.person_id in existing
     ]
@@ -366,23 +377,26 @@ def presence_import_page(request: AuthedRequest) -> HttpResponse:
         by_hash = cadres_by_id_hash(
             actor=request.user, hashes=sorted({id_hash(r.id_number) for r in parsed.rows if r.id_number})
         )
+        names = dict(
+            cadres_in_scope(actor=request.user)
+            .filter(pk__in={r.cadre_id for r in parsed.rows if r.cadre_id})
+            .values_list("id", "name")
+        )  # so that every row's problem is listed at once; presence_import checks again
+        today = timezone.localdate()
         rows: list[ImportRow] = []
         lines: list[int] = []
-        named: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for raw in parsed.rows:
             cadre_id = raw.cadre_id or by_hash.get(id_hash(raw.id_number))
-            if cadre_id is None:
-                errors.append((raw.line, _("未找到该身份证号对应的干部,或不在您的管辖范围内")))
-                continue
-            if raw.name:
-                named[cadre_id].append((raw.line, raw.name))
-            rows.append(ImportRow(cadre_id, raw.day, raw.kind))
-            lines.append(raw.line)
-        names = dict(cadres_in_scope(actor=request.user).filter(pk__in=list(named)).values_list("id", "name"))
-        for cadre_id, given in named.items():
-            for line, name in given:
-                if cadre_id in names and names[cadre_id] != name:
-                    errors.append((line, _("姓名“%(n)s”与干部编号不符,请核对") % {"n": name}))
+            if cadre_id is None or (raw.cadre_id and raw.cadre_id not in names):
+                what = _("干部编号") if raw.cadre_id else _("身份证号")
+                errors.append((raw.line, _("未找到该%(w)s对应的干部,或不在您的管辖范围内") % {"w": what}))
+            elif raw.name and raw.cadre_id and names[raw.cadre_id] != raw.name:
+                errors.append((raw.line, _("姓名“%(n)s”与干部编号不符,请核对") % {"n": raw.name}))
+            elif raw.day > today:
+                errors.append((raw.line, _("不能为将来的日期登记在岗")))
+            else:
+                rows.append(ImportRow(cadre_id, raw.day, raw.kind))
+                lines.append(raw.line)
         if not errors and rows:
             try:
                 created, already = presence_import(actor=request.user, rows=rows)

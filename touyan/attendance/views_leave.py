@@ -96,6 +96,15 @@ def _leave_row(leave: LeaveRequest, today: dt.date) -> dict[str, Any]:
     }
 
 
+def _own_levels(request: AuthedRequest) -> set[str]:
+    """The approval levels that are the user's own work (R-ATT-02)."""
+    if is_cadre(request):
+        return {"secretary"}
+    if request.user.role == Role.LIAISON:
+        return {"liaison", "liaison_record"}
+    return {"township", "liaison"}  # the township also stands in for the liaison leader
+
+
 def _cadre_choices(request: AuthedRequest, limit: int = 3000) -> list[tuple[Any, Any]]:
     """Cadres in post in the user's scope, grouped by village, for an officer filing leave."""
     groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -166,11 +175,16 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     scope = leaves_in_scope(actor=user).select_related("person", "village", "village__parent")
     mine = [_leave_row(x, today) for x in scope.filter(person_id=user.cadre_id)[:100]] if user.cadre_id else []
-    queue = [
-        _leave_row(x, today)
+    decidable = [
+        x
         for x in scope.filter(status=LeaveRequest.Status.SUBMITTED).order_by("start_date", "id")[:500]
         if can_decide(user, x)
     ]
+    # An officer may act for a village secretary (a vacant post, a secretary without a login),
+    # but those requests are not the officer's own queue: they are listed apart.
+    own = _own_levels(request)
+    queue = [_leave_row(x, today) for x in decidable if x.next_level in own]
+    for_village = [_leave_row(x, today) for x in decidable if x.next_level not in own]
     officer = not is_cadre(request) and has_cap(request, account_rules.CADRES_READ)
     status = request.GET.get("status") or ""
     page = None
@@ -187,6 +201,7 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
         {
             "mine": mine,
             "queue": queue,
+            "for_village": for_village,
             "officer": officer,
             "page": page,
             "rows": [_leave_row(x, today) for x in page] if page is not None else [],
@@ -201,13 +216,18 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
 def _leave(request: AuthedRequest, leave_id: int) -> LeaveRequest:
     leave = (
         leaves_in_scope(actor=request.user)
-        .select_related("person", "village", "village__parent", "created_by")
+        .select_related("person", "village", "village__parent", "created_by", "created_by__cadre")
         .filter(pk=leave_id)
         .first()
     )
     if leave is None:
         raise NotFound(_("未找到该请假,或不在您的管辖范围内"))
     return leave
+
+
+def _who(user: Any) -> str:
+    """A user as people know them: their name, their cadre file's name, or the login."""
+    return user.display_name or (user.cadre.name if user.cadre_id else "") or user.username
 
 
 def _can_return(request: AuthedRequest, leave: LeaveRequest) -> bool:
@@ -224,7 +244,7 @@ def _leave_detail(
     return_form: ReturnForm | None = None,
 ) -> HttpResponse:  # fmt: skip
     today = timezone.localdate()
-    approvals = list(leave.approvals.select_related("approver"))
+    approvals = list(leave.approvals.select_related("approver", "approver__cadre"))
     done = {a.level: a for a in approvals}
     steps = []
     for level in leave.route:
@@ -237,8 +257,8 @@ def _leave_detail(
         {
             "at": a.at,
             "title": f"{LEVEL_LABELS.get(a.level, a.level)}:{DECISION_LABELS.get(a.decision, a.decision)}",
-            "who": (a.approver.display_name or a.approver.username) if a.approver else _("系统"),
-            "note": a.note,
+            "who": _who(a.approver) if a.approver else _("系统"),
+            "note": "" if a.decision == "record" else a.note,
             "tone": "danger" if a.decision == "reject" else "success",
         }
         for a in approvals
@@ -254,7 +274,7 @@ def _leave_detail(
             "route": route_text(leave.route),
             "steps": steps,
             "history": history,
-            "creator": (leave.created_by.display_name or leave.created_by.username) if leave.created_by else "",
+            "creator": _who(leave.created_by) if leave.created_by else "",
             "can_decide": deciding,
             "decide_form": decide_form or (DecisionForm() if deciding else None),
             "can_return": returning,

@@ -255,12 +255,9 @@ def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
         confirmed = confirmed and cal.confirmed
 
         def cell(day: dt.date, cal: Any = cal) -> dict[str, Any]:
-            work = day in cal.workdays
-            weekend = day.weekday() >= 5
-            kind = {(True, False): "work", (True, True): "makeup", (False, True): "rest"}.get(
-                (work, weekend), "holiday"
-            )
-            return {"day": day, "kind": kind, "note": cal.notes.get(day, ""), "override": day in overrides}
+            work, weekend, note = day in cal.workdays, day.weekday() >= 5, cal.notes.get(day, "")
+            kind = day_kind(work=work, weekend=weekend, named=bool(note))
+            return {"day": day, "kind": kind, "note": note, "override": day in overrides}
 
         days = rules.month_days(year, m)
         months.append(
@@ -268,7 +265,7 @@ def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
                 "label": _("%(m)s月") % {"m": m},
                 "weeks": weeks_of(days, cell),
                 "workdays": len(cal.workdays),
-                "holidays": [(d, cal.notes[d]) for d in days if d in cal.notes],
+                "holidays": note_runs(days, cal.notes),
             }
         )
     return render(
@@ -287,6 +284,30 @@ def calendar_year(request: AuthedRequest, year: int) -> HttpResponse:
             "breadcrumbs": crumbs((_("日常管理"), None), (_("工作日历"), None), (str(year), None)),
         },
     )
+
+
+def day_kind(*, work: bool, weekend: bool, named: bool) -> str:
+    """How a calendar day is drawn: a workday, a make-up workday (调休上班), a holiday, or a weekend."""
+    if work:
+        return "makeup" if weekend else "work"
+    return "rest" if weekend and not named else "holiday"
+
+
+def note_runs(days: list[dt.date], notes: dict[dt.date, str]) -> list[str]:
+    """Consecutive days with the same note as one line: "1–3日 元旦", "4日 元旦调休上班"."""
+    runs: list[tuple[int, int, str]] = []
+    for day in days:
+        note = notes.get(day)
+        if note is None:
+            continue
+        if runs and runs[-1][2] == note and runs[-1][1] == day.day - 1:
+            runs[-1] = (runs[-1][0], day.day, note)
+        else:
+            runs.append((day.day, day.day, note))
+    return [
+        (_("%(a)s日") % {"a": a} if a == b else _("%(a)s–%(b)s日") % {"a": a, "b": b}) + f" {note}"
+        for a, b, note in runs
+    ]
 
 
 # --- 9. blocked periods (暂停请假期) ---
@@ -309,7 +330,8 @@ def blocked(request: AuthedRequest) -> HttpResponse:
     require(request.user, account_rules.CADRES_READ)
     can_declare = has_cap(request, account_rules.POLICY_WRITE)
     form = BlockedPeriodForm(request.POST or None, initial={"region": request.user.region_id})
-    form.fields["region"].choices = _declare_choices(request) if can_declare else []  # type: ignore[attr-defined]
+    choices = [("", _("请选择")), *_declare_choices(request)] if can_declare else []
+    form.fields["region"].choices = choices  # type: ignore[attr-defined]
     if request.method == "POST":
         require(request.user, account_rules.POLICY_WRITE)
         if form.is_valid():

@@ -32,6 +32,7 @@ from touyan.regions.models import Region
 from .selectors import (
     duty_gap_list,
     duty_roster,
+    rostered_villages,
     village_cadres,
 )
 from .services import (
@@ -126,7 +127,11 @@ def roster(request: AuthedRequest, village: str, month: dt.date) -> HttpResponse
             "note": cal.notes.get(day, ""),
             "today": day == today,
             "gap": gap,
-            "gap_text": (_("无人值班") if not on else _("值班人员未到岗")) if gap else "",
+            "gap_text": (
+                _("无人值班") if not on else _("值班人员今天还没有签到") if day == today else _("值班人员未到岗")
+            )
+            if gap
+            else "",
             "on_names": [names.get(p, "") for p in on],
             "choices": [
                 {"id": c.person_id, "name": c.name, "checked": c.person_id in on}
@@ -205,7 +210,8 @@ def gaps(request: AuthedRequest, code: str, month: dt.date) -> HttpResponse:
         prefix=region.prefix, year=month.year, month=month.month, villages=[(c, n) for c, n, _t in villages]
     )
     townships = {c: t for c, _n, t in villages}
-    days = len(month_days_of(month))
+    days = month_days_of(month)
+    rostered = rostered_villages(prefix=region.prefix, first=days[0], last=days[-1])
     rows = [
         {
             "code": g["village"],
@@ -213,7 +219,7 @@ def gaps(request: AuthedRequest, code: str, month: dt.date) -> HttpResponse:
             "township": townships.get(g["village"], ""),
             "count": len(g["gaps"]),
             "days": [d for d, _n in g["gaps"]],
-            "none_rostered": len(g["gaps"]) == days,
+            "none_rostered": g["village"] not in rostered,
             "url": reverse("attendance:roster", args=[g["village"], month]),
         }
         for g in found

@@ -46,6 +46,7 @@ Progress = Callable[[int, int], None]
 READ_BATCH = 5000
 WRITE_BATCH = 5000
 BULK_BATCH = 2000
+ANALYZE_AFTER = 10_000  # rows inserted: then refresh PostgreSQL's statistics after the commit
 ETHNICITY_MAX = Person._meta.get_field("ethnicity").max_length or 20
 # Person fields a file may change, as (model field, PersonIn attribute).
 PERSON_FIELDS = (
@@ -147,6 +148,8 @@ def cadres_bulk_upsert(
             if errors:
                 raise InvalidInput(errors=errors)
             report, detail = _write(actor, rows, len(people), source, progress)
+            if detail["created"] + detail["posts_added"] >= ANALYZE_AFTER and connection.vendor == "postgresql":
+                transaction.on_commit(_analyze)
             audit_record(
                 actor=actor,
                 action="cadres.import",
@@ -157,6 +160,14 @@ def cadres_bulk_upsert(
     except IntegrityError as exc:  # another writer got there between our check and our write
         raise Conflict(_("导入期间有人修改了相同的档案或职务,请重新导入"), field="file") from exc
     return report
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a large load, so the roster's queries keep good plans
+    even where autovacuum is off or has not come round yet."""
+    tables = [m._meta.db_table for m in (Person, Post, Filing, Person.history.model, Post.history.model)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
 
 
 # --- checking -------------------------------------------------------------------------------

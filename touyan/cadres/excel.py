@@ -13,7 +13,9 @@ openpyxl writes the template.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -175,6 +177,13 @@ def _tags(name: str) -> frozenset[str]:
 C_TAGS, ROW_TAGS, V_TAGS, T_TAGS, IS_TAGS, SI_TAGS = (_tags(n) for n in ("c", "row", "v", "t", "is", "si"))
 R_TAGS, RPH_TAGS, XF_TAGS, NUMFMT_TAGS, CELLXFS_TAGS = (_tags(n) for n in ("r", "rPh", "xf", "numFmt", "cellXfs"))
 DIMENSION_TAGS = _tags("dimension")
+PREFIXED_ROOT = re.compile(r"<\w+:worksheet\b")
+ROW_NUMBER_RE = re.compile(r'\br="(\d+)"')
+SST_RE = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>')
+CELL_RE = re.compile(
+    r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?\s*'
+    r'(?:/>|>(?:<v>([^<]*)</v>|<is><t(?: xml:space="preserve")?>([^<]*)</t></is>)?</c>)'
+)
 
 
 def _local(tag: str) -> str:
@@ -208,6 +217,9 @@ class _Workbook:
         styles = str(self.base / "styles.xml")
         self.strings = self._shared_strings(strings) if strings in names else []
         self.date_styles = self._date_styles(styles) if styles in names else frozenset()
+        self.columns: dict[str, int] = {}  # column letters -> index
+        self.date_style_texts = frozenset(str(i) for i in self.date_styles)
+        self.dates_seen: dict[str, Any] = {}
 
     def _resolve(self, source: str, target: str) -> str:
         if target.startswith("/"):
@@ -247,6 +259,12 @@ class _Workbook:
         return sheets
 
     def _shared_strings(self, path: str) -> list[str]:
+        """The shared strings; plain ones by a regular expression, the rest (rich text, phonetic
+        runs, entities) through ElementTree."""
+        text = self.zf.read(path).decode("utf-8")
+        plain = SST_RE.findall(text)
+        if len(plain) == text.count("<si>") + text.count("<si "):
+            return [html.unescape(x) if "&" in x else x for x in plain]
         strings: list[str] = []
         with self.zf.open(path) as fh:
             for _event, el in ET.iterparse(fh, events=("end",)):  # noqa: S314
@@ -278,33 +296,108 @@ class _Workbook:
         return 0
 
     def rows(self) -> Iterator[tuple[int, dict[int, Any]]]:
-        """(row number, {column index: value}) for each row with cells, in order."""
+        """(row number, {column index: value}) for each row with cells, in order.
+
+        Rows as Excel, WPS, LibreOffice, openpyxl and XlsxWriter write them (`<c r= s= t=>` with a
+        `<v>` or a plain inline string) are read with regular expressions, ≈6× faster than building
+        elements; any other row (formulas, rich text, …) and any prefixed document go through
+        ElementTree."""
         if self.zf.getinfo(self.sheet_path).file_size > MAX_UNPACKED:
             raise _file_error(_("文件过大,请分批导入(每次不超过 %(n)d 行)") % {"n": MAX_ROWS})
-        strings, dates = self.strings, self.date_styles
-        columns: dict[str, int] = {}
+        with self.zf.open(self.sheet_path) as fh:
+            head = fh.read(4096).decode("utf-8", "ignore")
+        rows = self._rows_elementtree() if PREFIXED_ROOT.search(head) else self._rows_fast()
+        yield from rows
+
+    def _rows_fast(self) -> Iterator[tuple[int, dict[int, Any]]]:
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        row_number = 0
+        buffer = ""
+        with self.zf.open(self.sheet_path) as fh:
+            while True:
+                chunk = fh.read(1 << 20)
+                buffer += decoder.decode(chunk, final=not chunk)
+                pos = 0
+                while (start := buffer.find("<row", pos)) >= 0:
+                    head_end = buffer.find(">", start)
+                    if head_end < 0:
+                        break
+                    if buffer[head_end - 1] == "/":  # <row …/>: no cells
+                        body, pos = "", head_end + 1
+                    else:
+                        end = buffer.find("</row>", head_end)
+                        if end < 0:
+                            break
+                        body, pos = buffer[head_end + 1 : end], end + 6
+                    number = ROW_NUMBER_RE.search(buffer, start, head_end)
+                    row_number = int(number.group(1)) if number else row_number + 1
+                    cells = self._cells_fast(body) if body else {}
+                    if cells:
+                        yield row_number, cells
+                buffer = buffer[pos:]
+                if not chunk:
+                    break
+
+    def _cells_fast(self, body: str) -> dict[int, Any]:
+        found = CELL_RE.findall(body)
+        if len(found) != body.count("<c"):  # something the expression does not cover: parse properly
+            wrapped = f'<sheetData xmlns="{NAMESPACES[0]}"><row>{body}</row></sheetData>'
+            row = ET.fromstring(wrapped)[0]  # noqa: S314
+            return self._cells_tree(row)
         cells: dict[int, Any] = {}
+        columns, strings, dates = self.columns, self.strings, self.date_style_texts
+        for letters, style, kind, raw, inline in found:
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = _column_index(letters)
+            value: Any
+            if kind == "s":
+                value = strings[int(raw)]
+            elif kind == "inlineStr":
+                value = html.unescape(inline) if "&" in inline else inline
+            elif raw == "":
+                continue
+            elif kind in ("", "n"):
+                if style in dates:
+                    value = self._date(raw)
+                else:
+                    value = int(raw) if raw.isdigit() else _convert("n", raw, "", strings, frozenset())
+            else:
+                value = _convert(kind, html.unescape(raw) if "&" in raw else raw, style, strings, self.date_styles)
+            if value is not None and value != "":
+                cells[col] = value
+        return cells
+
+    def _date(self, raw: str) -> Any:
+        """A date cell's value; the same few serial numbers repeat, so they are remembered."""
+        found = self.dates_seen.get(raw)
+        if found is None:
+            found = _convert("n", raw, "0", self.strings, frozenset({0}))
+            if len(self.dates_seen) < 50_000:
+                self.dates_seen[raw] = found
+        return found
+
+    def _cells_tree(self, row: ET.Element) -> dict[int, Any]:
+        cells: dict[int, Any] = {}
+        for el in row:
+            if el.tag not in C_TAGS:
+                continue
+            ref = el.get("r")
+            col = _column_index(ref.rstrip("0123456789")) if ref else max(cells, default=-1) + 1
+            value = _cell_value(el, self.strings, self.date_styles)
+            if value is not None and value != "":
+                cells[col] = value
+        return cells
+
+    def _rows_elementtree(self) -> Iterator[tuple[int, dict[int, Any]]]:
         row_number = 0
         with self.zf.open(self.sheet_path) as fh:
             for _event, el in ET.iterparse(fh, events=("end",)):  # noqa: S314
-                tag = el.tag
-                if tag in C_TAGS:
-                    ref = el.get("r")
-                    if ref:
-                        letters = ref.rstrip("0123456789")
-                        col = columns.get(letters)
-                        if col is None:
-                            col = columns[letters] = _column_index(letters)
-                    else:
-                        col = max(cells, default=-1) + 1
-                    value = _cell_value(el, strings, dates)
-                    if value is not None and value != "":
-                        cells[col] = value
-                elif tag in ROW_TAGS:
+                if el.tag in ROW_TAGS:
                     row_number = int(el.get("r") or row_number + 1)
+                    cells = self._cells_tree(el)
                     if cells:
                         yield row_number, cells
-                        cells = {}
                     el.clear()
 
 
@@ -316,7 +409,6 @@ def _column_index(letters: str) -> int:
 
 
 def _cell_value(el: ET.Element, strings: list[str], dates: frozenset[int]) -> Any:
-    kind = el.get("t", "n")
     raw = None
     for child in el:
         if child.tag in V_TAGS:
@@ -325,16 +417,19 @@ def _cell_value(el: ET.Element, strings: list[str], dates: frozenset[int]) -> An
             return _rich_text(child)
     if raw is None:
         return None
+    return _convert(el.get("t", "n"), raw, el.get("s", ""), strings, dates)
+
+
+def _convert(kind: str, raw: str, style: str, strings: list[str], dates: frozenset[int]) -> Any:
+    """A cell's value from its type attribute and the text of its <v>."""
     if kind == "s":
         return strings[int(raw)]
-    if kind in ("str", "e", "inlineStr"):
+    if kind in ("str", "e", "inlineStr", "d"):
         return raw
     if kind == "b":
         return raw.strip() == "1"
-    if kind == "d":
-        return raw
     number = float(raw)
-    if int(el.get("s", "0")) in dates:
+    if style and int(style) in dates:
         try:
             return from_excel(number)
         except (ValueError, OverflowError):
@@ -395,6 +490,8 @@ def _labels(key: str) -> str:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -500,6 +597,8 @@ class _RowReader:
         return bool(answer)
 
     def tier(self, value: Any, err: Callable[[str, str], None]) -> int | None:
+        if type(value) is int and value in (1, 2, 3):
+            return value
         text = _norm(_text(value)).removesuffix("档")
         if not text:
             return None
@@ -509,6 +608,8 @@ class _RowReader:
         return None
 
     def year(self, value: Any, err: Callable[[str, str], None]) -> int | None:
+        if type(value) is int and 1950 <= value <= self.today.year + 1:
+            return value
         text = _norm(_text(value)).removesuffix("年").removesuffix("届")
         if not text:
             return None

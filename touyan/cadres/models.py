@@ -130,7 +130,11 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["village_id", "id"]
-        indexes = [models.Index(fields=["village", "name_search"])]
+        indexes = [
+            models.Index(fields=["village", "name_search"]),
+            # The roster's order: a page of a region is a walk of this index (issue #3).
+            models.Index(fields=["village", "id"], name="person_village_order"),
+        ]
         verbose_name = _("干部档案")
         verbose_name_plural = _("干部档案")
 
@@ -161,7 +165,11 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["person_id", "start_date", "id"]
-        indexes = [models.Index(fields=["village", "post"], condition=Q(end_date__isnull=True), name="post_current")]
+        indexes = [
+            models.Index(fields=["village", "post"], condition=Q(end_date__isnull=True), name="post_current"),
+            # "In office on a day" for a person, answered from the index alone (roster, issue #3).
+            models.Index(fields=["person", "start_date", "end_date"], name="post_person_span"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),

@@ -1,19 +1,27 @@
-"""Scoped reads of cadre files. `access_cadre` is the one way to fetch one."""
+"""Scoped reads of cadre files. `access_cadre` is the one way to fetch one.
+
+The roster is built to stay fast at national scale (issue #3, bench/RESULTS.md): region prefixes are
+also given as a code range the (village_id, id) index can walk in roster order, and a very large
+unfiltered roster may be counted by estimate, on request (`RosterQuerySet.with_estimated_count`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from zhconv import convert
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
-from touyan.accounts.scope import require, scope_filter
+from touyan.accounts.scope import require, scope_filter, scope_prefix
 from touyan.core.errors import NotFound
+from touyan.regions.rules import CODE_LENGTH
 
 from .models import Person, Post
 
@@ -23,9 +31,13 @@ def current_posts(day: dt.date | None = None) -> QuerySet[Post]:
     return Post.objects.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
+def _is_cadre(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.role == Role.CADRE and not actor.is_superuser)
+
+
 def cadres_in_scope(*, actor: Any) -> QuerySet[Person]:
     """Cadre files the actor may see: those in their region; a cadre sees only their own."""
-    if getattr(actor, "is_authenticated", False) and actor.role == Role.CADRE and not actor.is_superuser:
+    if _is_cadre(actor):
         return Person.objects.filter(pk=actor.cadre_id) if actor.cadre_id else Person.objects.none()
     return scope_filter(Person.objects.all(), actor, "village__code")
 
@@ -45,7 +57,10 @@ def access_cadre(*, actor: Any, cadre_id: int, for_write: bool = False) -> Perso
     return person
 
 
-def with_current_posts(qs: QuerySet[Person], day: dt.date | None = None) -> QuerySet[Person]:
+PersonQS = TypeVar("PersonQS", bound=QuerySet[Person])
+
+
+def with_current_posts(qs: PersonQS, day: dt.date | None = None) -> PersonQS:
     """Prefetch each person's current posts into `.current_posts` (one extra query)."""
     return qs.prefetch_related(Prefetch("posts", queryset=current_posts(day).order_by("post"), to_attr="current_posts"))
 
@@ -99,12 +114,117 @@ def _years_ago(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) -> QuerySet[Person]:
+# An unfiltered national or provincial roster above this many files is counted by estimate when the
+# caller asks for it (issue #3: an exact COUNT over a million files takes seconds).
+ESTIMATE_COUNT_ABOVE = 50_000
+ESTIMATE_MAX_PREFIX = 2  # national ("") or a province
+ESTIMATE_SAMPLE_ROWS = 5_000  # files sampled (TABLESAMPLE) for the share in office
+
+
+@dataclass(frozen=True)
+class _EstimateScope:
+    """An unfiltered roster: the files under `prefix`, in office or all of them."""
+
+    prefix: str
+    in_office: bool
+    day: dt.date
+
+
+class RosterQuerySet(QuerySet[Person]):
+    """The roster's rows. `count()` is exact unless the caller opted in with `with_estimated_count()`;
+    then `count_is_estimate` says whether the last count was an estimate, to be shown as 约."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._estimate_scope: _EstimateScope | None = None
+        self._estimate_wanted = False
+        self.count_is_estimate = False
+
+    def _clone(self) -> RosterQuerySet:
+        clone: RosterQuerySet = super()._clone()  # type: ignore[misc]
+        clone._estimate_scope = self._estimate_scope
+        clone._estimate_wanted = self._estimate_wanted
+        return clone
+
+    def with_estimated_count(self) -> RosterQuerySet:
+        """Let `count()` estimate an unfiltered national or provincial roster of more than
+        ESTIMATE_COUNT_ABOVE files on PostgreSQL; every other roster is still counted exactly."""
+        clone = self._clone()
+        clone._estimate_wanted = True
+        return clone
+
+    def count(self) -> int:
+        """The number of rows, or (opted in, large and unfiltered) PostgreSQL's estimate of it."""
+        self.count_is_estimate = False
+        if self._estimate_wanted and self._estimate_scope is not None and self._result_cache is None:
+            estimate = _estimated_count(self._estimate_scope, self.db)
+            if estimate is not None:
+                self.count_is_estimate = True
+                return estimate
+        return super().count()
+
+
+def _code_range(prefix: str) -> Q:
+    """The villages under a region prefix as a range of 12-digit codes: the same rows as a prefix
+    match, but one the (village_id, id) index walks in roster order, so a page needs no sort."""
+    return Q(village_id__gte=prefix.ljust(CODE_LENGTH, "0"), village_id__lte=prefix.ljust(CODE_LENGTH, "9"))
+
+
+def _estimated_count(scope: _EstimateScope, using: str) -> int | None:
+    """PostgreSQL's estimate of the files under the prefix (from pg_class and the village_id
+    histogram), times the share in office in a fixed sample of all files; None when the roster
+    is small enough to count exactly, or on another database."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    files = Person.objects.using(using).order_by()
+    if scope.prefix:
+        files = files.filter(_code_range(scope.prefix))
+    plan = json.loads(str(files.values("pk").explain(format="json")))
+    rows = int(plan[0]["Plan"]["Plan Rows"])
+    if rows <= ESTIMATE_COUNT_ABOVE:
+        return None
+    if not scope.in_office:
+        return rows
+    person, post = Person._meta.db_table, Post._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [person])
+        total = max(float(cursor.fetchone()[0]), 1.0)
+        percent = min(100.0, 100.0 * ESTIMATE_SAMPLE_ROWS / total)
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE EXISTS (SELECT 1 FROM {post} po WHERE po.person_id = p.id"  # noqa: S608 - table names from the models
+            f" AND po.start_date <= %s AND (po.end_date IS NULL OR po.end_date >= %s)))"
+            f" FROM {person} p TABLESAMPLE SYSTEM (%s) REPEATABLE (5223)",
+            [scope.day, scope.day, percent],
+        )
+        sampled, in_office = cursor.fetchone()
+    share = in_office / sampled if sampled else 1.0
+    return round(rows * share)
+
+
+def _unfiltered(filters: RosterFilters) -> bool:
+    """Only the region, the default in-office choice (or all files) and the order are set."""
+    return filters.in_office is not False and filters == RosterFilters(
+        region=filters.region, in_office=filters.in_office, sort=filters.sort
+    )
+
+
+def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) -> RosterQuerySet:
     """The roster (花名册): scoped, filtered, sorted; posts and region names in a fixed
     number of queries whatever the page size."""
     day = today or dt.date.today()
-    qs = cadres_in_scope(actor=actor)
-    if filters.region:
+    # The actor's scope is the prefix scope_prefix() gives, expressed as a code range rather than the
+    # LIKE of scope_filter: a second condition on village_id would make PostgreSQL misjudge how many
+    # rows match, and sort a whole county where walking the index for one page is enough.
+    scope = None if _is_cadre(actor) else scope_prefix(actor)
+    base = cadres_in_scope(actor=actor) if scope is None else Person.objects.all()
+    qs = RosterQuerySet(model=Person, query=base.query.chain(), using=base.db)
+    # The narrowest prefix, the scope's or the region asked for (the pages and the API only ask for
+    # regions inside the scope; one outside it matches nothing).
+    prefix = max((p for p in (scope, filters.region) if p), key=len, default="")
+    if prefix:
+        qs = qs.filter(_code_range(prefix))
+    if filters.region and not prefix.startswith(filters.region):
         qs = qs.filter(village__code__startswith=filters.region)
     posts = current_posts(day).filter(person=OuterRef("pk"))
     if filters.in_office is True:
@@ -137,4 +257,7 @@ def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) 
         else:
             qs = qs.filter(name_search__contains=normalize_name(text))
     qs = qs.order_by(*SORTS.get(filters.sort, SORTS["village"]))
-    return with_current_posts(qs.select_related("village", "village__parent"), day)
+    result = with_current_posts(qs.select_related("village", "village__parent"), day)
+    if scope is not None and len(prefix) <= ESTIMATE_MAX_PREFIX and _unfiltered(filters):
+        result._estimate_scope = _EstimateScope(prefix, filters.in_office is True, day)
+    return result

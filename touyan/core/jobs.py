@@ -1,11 +1,12 @@
 """Services of `Job` (long work shown with a progress bar): start, progress, finish, fail, and
 `access_job`, the one way to fetch a job (only the user who started it sees it).
 
-Progress writes are throttled: at most one UPDATE per 1 % of the work, or one per second when
-the work moves slower than that. Inside a long transaction on PostgreSQL (the roster import
-writes everything in one, R-DATA-03 all-or-nothing) progress is written through a short second
-connection, so the job page sees it before the transaction commits; when that cannot be done
-(SQLite, the row is not committed yet, or it is locked) it is written in the transaction.
+Progress writes are throttled (the page polls once a second): an UPDATE when the work moved 1 %
+and half a second passed, or when a second passed; so at most one per 1 % and two a second.
+Inside a long transaction on PostgreSQL (the roster import writes everything in one, R-DATA-03
+all-or-nothing) progress is written through a short second connection, so the job page sees it
+before the transaction commits; when that cannot be done (SQLite, the row is not committed yet,
+or it is locked) it is written in the transaction.
 
 Result files live under `job_root()` (settings.TOUYAN_JOB_ROOT, default MEDIA_ROOT/jobs), one
 folder per job; they are served only through the job's download view, never as static media.
@@ -25,8 +26,8 @@ from django.utils.translation import gettext as _
 from .errors import NotFound
 from .models import Job
 
-MIN_STEP = 0.01  # write progress at least every 1 % ...
-MIN_SECONDS = 1.0  # ... or once a second, whichever comes first
+MIN_STEP = 0.01  # 1 % of the work
+MIN_SECONDS = 1.0
 SIDE_LOCK_TIMEOUT = "200ms"
 
 _written: dict[int, tuple[int, float]] = {}  # job id -> (done, monotonic time) last written
@@ -80,8 +81,9 @@ def job_progress(job: Job, *, done: int, total: int | None = None, message: str 
     now = time.monotonic()
     last_done, last_at = _written.get(job.pk, (0, 0.0))
     step = max(1, int(job.total * MIN_STEP)) if job.total else 1
-    moved = job.done - last_done
-    due = moved >= step or (moved > 0 and now - last_at >= MIN_SECONDS) or (job.total and job.done >= job.total)
+    moved, waited = job.done - last_done, now - last_at
+    due = (moved >= step and waited >= MIN_SECONDS / 2) or (moved > 0 and waited >= MIN_SECONDS)
+    due = due or bool(job.total and job.done >= job.total and moved > 0)
     if not (first or changed_text or changed_total or due):
         return False
     job.status = Job.Status.RUNNING

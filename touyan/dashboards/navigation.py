@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.models import Role
 from touyan.accounts.scope import in_scope
 from touyan.regions.models import Region
 
@@ -26,6 +27,16 @@ class NavItem:
     url_name: str
     icon: str
     capability: str | None = None
+    # Roles that see the item without the capability (a village cadre holds none); with no
+    # capability, only these roles see it (签到 is for cadres alone).
+    roles: tuple[str, ...] = ()
+
+    def visible_to(self, user: Any) -> bool:
+        if user.role in self.roles:
+            return True
+        if self.capability is None:
+            return not self.roles
+        return account_rules.has_capability(user.role, self.capability, is_superuser=user.is_superuser)
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,55 @@ MODULES: tuple[NavModule, ...] = (
             NavItem(_("花名册"), "cadres:roster", "people", account_rules.CADRES_READ),
             NavItem(_("新建档案"), "cadres:create", "person-plus", account_rules.CADRES_WRITE),
             NavItem(_("备案管理"), "cadres:filings", "clipboard-check", account_rules.POLICY_WRITE),
+        ),
+    ),
+    NavModule(
+        _("日常管理"),
+        "calendar-check",
+        (
+            NavItem(_("签到"), "attendance:me", "check2-circle", None, (Role.CADRE,)),
+            NavItem(
+                _("请假"), "attendance:leave_list", "calendar-x", account_rules.CADRES_WRITE, (Role.CADRE, Role.LIAISON)
+            ),
+            NavItem(
+                _("值班簿"), "attendance:duty_book_current", "journal-check", account_rules.CADRES_WRITE, (Role.CADRE,)
+            ),
+            NavItem(_("排班"), "attendance:roster_current", "calendar-week", account_rules.CADRES_WRITE, (Role.CADRE,)),
+            NavItem(_("值班缺口"), "attendance:gaps_current", "exclamation-triangle", account_rules.CADRES_WRITE),
+            NavItem(_("导入在岗记录"), "attendance:import", "upload", account_rules.CADRES_WRITE),
+            NavItem(_("月度考勤"), "attendance:monthly_current", "table", account_rules.CADRES_READ),
+            NavItem(_("工作日历"), "attendance:calendar_current", "calendar3", account_rules.POLICY_WRITE),
+            NavItem(_("暂停请假期"), "attendance:blocked", "slash-circle", account_rules.POLICY_WRITE),
+        ),
+    ),
+    NavModule(
+        _("考核评价"),
+        "clipboard-data",
+        (
+            NavItem(_("我的考核"), "assessment:me", "person-check", None, (Role.CADRE,)),
+            NavItem(_("考核期"), "assessment:periods_current", "calendar-range", account_rules.POLICY_WRITE),
+            NavItem(_("季度评价"), "assessment:quarterly_current", "pencil-square", account_rules.ASSESS),
+            NavItem(_("年度考核"), "assessment:annual_current", "award", account_rules.ASSESS),
+            NavItem(_("胜任度测评"), "assessment:competency_current", "person-check", account_rules.ASSESS),
+            NavItem(_("承诺与目标"), "assessment:pledges_current", "flag", account_rules.ASSESS),
+            NavItem(_("先锋指数"), "assessment:pioneer_current", "star-half", account_rules.ASSESS),
+            NavItem(_("星级评定"), "assessment:stars_current", "stars", account_rules.ASSESS),
+            NavItem(_("等次分布"), "assessment:distribution_current", "bar-chart-steps", account_rules.POLICY_WRITE),
+        ),
+    ),
+    NavModule(
+        _("报酬待遇"),
+        "cash-coin",
+        (
+            NavItem(_("我的工资条"), "payroll:me", "receipt", None, (Role.CADRE,)),
+            NavItem(_("工资发放"), "payroll:runs", "cash-stack", account_rules.CADRES_READ),
+            NavItem(_("报酬标准"), "payroll:policy_current", "table", account_rules.CADRES_READ),
+            NavItem(_("保险参保"), "payroll:insurance_current", "shield-check", account_rules.CADRES_READ),
+            NavItem(_("集体经济奖励"), "payroll:rewards", "graph-up-arrow", account_rules.CADRES_READ),
+            NavItem(_("表彰奖励"), "payroll:honours", "award", account_rules.CADRES_READ),
+            NavItem(_("慰问金"), "payroll:condolences", "heart", account_rules.CADRES_READ),
+            NavItem(_("离任生活补贴"), "payroll:departures", "person-walking", account_rules.CADRES_READ),
+            NavItem(_("薄弱村"), "payroll:weak_current", "exclamation-diamond", account_rules.CADRES_READ),
         ),
     ),
     NavModule(
@@ -90,9 +150,7 @@ def shell_context(request: HttpRequest) -> dict[str, Any]:
     for module in MODULES:
         items = []
         for item in module.items:
-            if item.capability and not account_rules.has_capability(
-                user.role, item.capability, is_superuser=user.is_superuser
-            ):
+            if not item.visible_to(user):
                 continue
             url = reverse(item.url_name)
             items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})

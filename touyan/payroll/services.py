@@ -324,3 +324,33 @@ def adjustment_add(*, actor: Any, cadre_id: int, kind: str, amount: Decimal, rea
         reason=reason,
     )
     return adj
+
+
+# States from which a village cadre sees their own payslip: once it is publicised (R-OPEN-04),
+# never while the run may still be recalculated.
+CADRE_VISIBLE = (S.NOTICE, S.TOWNSHIP, S.FINANCE, S.DISBURSED, S.CLOSED)
+
+
+def access_payslip(*, actor: Any, payslip_id: int) -> Payslip:
+    """One payslip: a village cadre gets only their own, once publicised; officials get those
+    of villages in their scope. NotFound otherwise (outsiders learn nothing)."""
+    qs = Payslip.objects.select_related("run", "run__region", "person", "village", "village__parent")
+    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+        qs = qs.filter(person_id=actor.cadre_id or -1, run__state__in=CADRE_VISIBLE)
+    else:
+        qs = scope_filter(qs, actor, "village__code")
+    slip = qs.filter(pk=payslip_id).first()
+    if slip is None:
+        raise NotFound(_("未找到该工资条"))
+    return slip
+
+
+def payslips_of_self(*, actor: Any) -> list[Payslip]:
+    """A village cadre's own publicised payslips, newest month first (我的工资条)."""
+    if not getattr(actor, "cadre_id", None):
+        return []
+    return list(
+        Payslip.objects.filter(person_id=actor.cadre_id, run__state__in=CADRE_VISIBLE)
+        .select_related("run", "village")
+        .order_by("-run__month", "-id")
+    )

@@ -35,8 +35,16 @@ from conftest import (
 from touyan.accounts.models import User
 from touyan.assessment.models import AnnualAssessment, QuarterlyEvaluation
 from touyan.attendance.models import LeaveRequest, Presence
-from touyan.payroll.models import PayRun
 from touyan.audit.models import AuditEvent
+from touyan.payroll.models import (
+    Adjustment,
+    BankAccount,
+    CollectiveReward,
+    DepartureAllowance,
+    Insurance,
+    PayRun,
+    Payslip,
+)
 from touyan.policy.models import PolicyDocument
 from touyan.regions.models import RegionStat
 
@@ -225,6 +233,85 @@ CALLS: list[Call] = [
         inside=frozenset({409}),
     ),
     Call("/api/v1/payroll/runs/{run_id}/payslips", "get", "/api/v1/payroll/runs/{run}/payslips"),
+    # Attendance pages (touyan/attendance/views*.py).
+    Call(
+        "attendance/duty-book/<str:village>/<isodate:day>/",
+        "get",
+        "/attendance/duty-book/{village}/2026-03-02/",
+        api=False,
+    ),
+    Call(
+        "attendance/duty-book/<str:village>/<isodate:day>/",
+        "post",
+        "/attendance/duty-book/{village}/2026-03-02/",
+        {"m-TOTAL_FORMS": "1", "m-INITIAL_FORMS": "0", "m-0-cadre": "{cadre}", "m-0-mark": "present"},
+        api=False,
+        writes=True,
+    ),
+    Call("attendance/roster/<str:village>/<yyyymm:month>/", "get", "/attendance/roster/{village}/2026-03/", api=False),
+    Call(
+        "attendance/roster/<str:village>/<yyyymm:month>/",
+        "post",
+        "/attendance/roster/{village}/2026-03/",
+        {"day": "2026-03-02", "duty": "2026-03-02:{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "attendance/roster/<str:village>/<yyyymm:month>/copy/",
+        "post",
+        "/attendance/roster/{village}/2026-03/copy/",
+        api=False,
+        writes=True,
+    ),
+    Call("attendance/gaps/<str:code>/<yyyymm:month>/", "get", "/attendance/gaps/{code}/2026-03/", api=False),
+    Call(
+        "attendance/leave/new/",
+        "post",
+        "/attendance/leave/new/",
+        {"cadre": "{cadre}", "start_date": "2026-12-01", "end_date": "2026-12-01", "reason": "事假"},
+        api=False,
+        writes=True,
+    ),
+    Call("attendance/leave/<int:leave_id>/", "get", "/attendance/leave/{leave}/", api=False),
+    Call(
+        "attendance/leave/<int:leave_id>/decide/",
+        "post",
+        "/attendance/leave/{leave}/decide/",
+        {"decision": "approve", "note": ""},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "attendance/leave/<int:leave_id>/return/",
+        "post",
+        "/attendance/leave/{leave}/return/",
+        {"returned_on": "2026-12-08"},
+        api=False,
+        writes=True,
+    ),
+    Call("attendance/monthly/<str:code>/<yyyymm:month>/", "get", "/attendance/monthly/{code}/2026-03/", api=False),
+    Call(
+        "attendance/monthly/<str:code>/<yyyymm:month>/export/",
+        "get",
+        "/attendance/monthly/{code}/2026-03/export/",
+        api=False,
+    ),
+    Call(
+        "attendance/monthly/<str:code>/<yyyymm:month>/lock/",
+        "post",
+        "/attendance/monthly/{township}/2026-03/lock/",
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "attendance/blocked/",
+        "post",
+        "/attendance/blocked/",
+        {"region": "{code}", "start_date": "2027-07-01", "end_date": "2027-08-31", "reason": "防汛期"},
+        api=False,
+        admin_only=True,
+    ),
     Call("cadres/", "get", "/cadres/?region={code}", api=False),
     Call(
         "cadres/new/",
@@ -307,6 +394,219 @@ CALLS: list[Call] = [
         api=False,
         admin_only=True,
     ),
+    # Assessment pages (touyan/assessment/views.py): every action is keyed by the cadre on the page.
+    Call("assessment/periods/<str:code>/", "get", "/assessment/periods/{code}/", api=False, admin_only=True),
+    Call(
+        "assessment/periods/<str:code>/",
+        "post",
+        "/assessment/periods/{code}/",
+        {"action": "open", "year": "2026", "which": "quarter-3"},
+        api=False,
+        admin_only=True,
+    ),
+    Call(
+        "assessment/quarterly/<str:code>/<int:year>/<int:quarter>/",
+        "get",
+        "/assessment/quarterly/{township}/2026/1/",
+        api=False,
+    ),
+    Call(
+        "assessment/quarterly/<str:code>/<int:year>/<int:quarter>/",
+        "post",
+        "/assessment/quarterly/{township}/2026/1/",
+        {"action": "finalize", "cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/quarterly/<str:code>/<int:year>/<int:quarter>/",
+        "post",
+        "/assessment/quarterly/{township}/2026/1/",
+        {"action": "correct", "cadre": "{cadre}", "score": "80", "reason": "复核更正"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/annual/<str:code>/<int:year>/",
+        "get",
+        "/assessment/annual/{township}/2025/?cadre={cadre}",
+        api=False,
+    ),
+    Call(
+        "assessment/annual/<str:code>/<int:year>/",
+        "post",
+        "/assessment/annual/{township}/2025/",
+        {"action": "compute", "cadre": "{cadre}", "party_members-excellent": "9"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/annual/<str:code>/<int:year>/",
+        "post",
+        "/assessment/annual/{township}/2025/",
+        {"action": "finalize", "cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/competency/<str:code>/<int:year>/<int:half>/",
+        "get",
+        "/assessment/competency/{township}/2026/1/",
+        api=False,
+    ),
+    Call(
+        "assessment/competency/<str:code>/<int:year>/<int:half>/",
+        "post",
+        "/assessment/competency/{township}/2026/1/",
+        {"action": "record", "cadre": "{cadre}", "party_members-competent": "9"},
+        api=False,
+        writes=True,
+    ),
+    Call("assessment/pledges/<str:code>/<int:year>/", "get", "/assessment/pledges/{township}/2026/", api=False),
+    Call(
+        "assessment/pledges/<str:code>/<int:year>/",
+        "post",
+        "/assessment/pledges/{township}/2026/",
+        {"action": "publicise", "cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call("assessment/pioneer/<str:code>/<int:year>/", "get", "/assessment/pioneer/{village}/2026/", api=False),
+    Call(
+        "assessment/pioneer/<str:code>/<int:year>/",
+        "post",
+        "/assessment/pioneer/{village}/2026/",
+        {"cadre": "{cadre}", "day": "2026-03-01", "item": "study", "points": "2"},
+        api=False,
+        writes=True,
+    ),
+    Call("assessment/stars/<str:code>/<int:year>/", "get", "/assessment/stars/{township}/2026/", api=False),
+    Call(
+        "assessment/stars/<str:code>/<int:year>/",
+        "post",
+        "/assessment/stars/{township}/2026/",
+        {"village": "{village}", "score": "85"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/distribution/<str:code>/<int:year>/",
+        "get",
+        "/assessment/distribution/{code}/2026/",
+        api=False,
+        admin_only=True,
+    ),
+    # Payroll pages (touyan/payroll/views.py).
+    Call("payroll/policy/<str:code>/", "get", "/payroll/policy/{code}/", api=False),
+    Call("payroll/runs/", "get", "/payroll/runs/?region={code}", api=False),
+    Call(
+        "payroll/runs/",
+        "post",
+        "/payroll/runs/",
+        {"region": "{township}", "month": "2026-02"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/runs/<int:run_id>/", "get", "/payroll/runs/{run}/", api=False),
+    Call("payroll/runs/<int:run_id>/calculate/", "post", "/payroll/runs/{run}/calculate/", api=False, writes=True),
+    Call("payroll/runs/<int:run_id>/status/", "get", "/payroll/runs/{run}/status/", api=False),
+    Call(
+        "payroll/runs/<int:run_id>/advance/",
+        "post",
+        "/payroll/runs/{run}/advance/",
+        {"to": "village_notice"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/runs/<int:run_id>/summary.xlsx", "get", "/payroll/runs/{run}/summary.xlsx", api=False),
+    # County finance alone downloads the payout file (no persona here is finance: 403 inside too;
+    # finance's own access is tested in touyan/payroll/tests/test_views.py).
+    Call(
+        "payroll/runs/<int:run_id>/payout.csv",
+        "get",
+        "/payroll/runs/{run}/payout.csv",
+        api=False,
+        inside=frozenset({403}),
+    ),
+    Call("payroll/payslips/<int:payslip_id>/", "get", "/payroll/payslips/{payslip}/", api=False),
+    Call("payroll/payslips/<int:payslip_id>/pdf/", "get", "/payroll/payslips/{payslip}/pdf/", api=False),
+    Call("payroll/cadres/<int:cadre_id>/bank/", "get", "/payroll/cadres/{cadre}/bank/", api=False),
+    Call(
+        "payroll/cadres/<int:cadre_id>/bank/",
+        "post",
+        "/payroll/cadres/{cadre}/bank/",
+        {"bank": "农商银行", "account": "6217000011112222"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/insurance/<str:code>/<int:year>/", "get", "/payroll/insurance/{code}/2026/", api=False),
+    Call(
+        "payroll/insurance/<str:code>/<int:year>/",
+        "post",
+        "/payroll/insurance/{township}/2026/",
+        {"cadre": "{cadre}", "pension": "on"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/rewards/", "get", "/payroll/rewards/?region={code}", api=False),
+    Call("payroll/rewards/new/", "get", "/payroll/rewards/new/?village={village}", api=False),
+    Call(
+        "payroll/rewards/new/",
+        "post",
+        "/payroll/rewards/new/",
+        {"village": "{village}", "year": "2025", "income": "300000", "previous_income": "200000", "decision_ref": "1"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/rewards/<int:reward_id>/", "get", "/payroll/rewards/{reward}/", api=False),
+    Call(
+        "payroll/rewards/<int:reward_id>/decide/",
+        "post",
+        "/payroll/rewards/{reward}/decide/",
+        {"decision": "reject", "note": "不符合"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/honours/", "get", "/payroll/honours/?region={code}", api=False),
+    Call("payroll/honours/new/", "get", "/payroll/honours/new/?village={village}", api=False),
+    Call(
+        "payroll/honours/new/",
+        "post",
+        "/payroll/honours/new/",
+        {"village": "{village}", "cadre": "{cadre}", "level": "county", "title": "优秀书记"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/condolences/", "get", "/payroll/condolences/?region={code}", api=False),
+    Call("payroll/condolences/new/", "get", "/payroll/condolences/new/?village={village}", api=False),
+    Call(
+        "payroll/condolences/new/",
+        "post",
+        "/payroll/condolences/new/",
+        {"village": "{village}", "cadre": "{cadre}", "kind": "illness"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/departures/", "get", "/payroll/departures/?region={code}", api=False),
+    Call("payroll/departures/new/", "get", "/payroll/departures/new/?village={village}", api=False),
+    Call(
+        "payroll/departures/new/",
+        "post",
+        "/payroll/departures/new/",
+        {"village": "{village}", "cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/departures/<int:departure_id>/", "get", "/payroll/departures/{departure}/", api=False),
+    Call(
+        "payroll/departures/<int:departure_id>/advance/",
+        "post",
+        "/payroll/departures/{departure}/advance/",
+        {"to": "village_checked"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/weak/<str:code>/<int:year>/", "get", "/payroll/weak/{code}/2025/", api=False),
 ]
 
 # Routes that are not about a region: public, or scoped by the user alone (tested elsewhere).
@@ -325,6 +625,36 @@ UNSCOPED = {
     "api/v1/",
     "cadres/filings/",  # the county filing desk: scoped by county, tested in touyan/cadres/tests
     "stats/structure/",  # the current region, always inside the scope
+    # Attendance: the signed-in cadre's own page, pickers that open the current region, lists
+    # built from the scoped selectors, and the national working-day calendar (no region);
+    # each is tested in touyan/attendance/tests/test_views.py.
+    "attendance/me/",
+    "attendance/duty-book/",
+    "attendance/roster/",
+    "attendance/gaps/",
+    "attendance/monthly/",
+    "attendance/leave/",
+    "attendance/import/",  # every row is scoped by presence_import: an outside cadre is a row error
+    "attendance/import/template/",  # lists the user's own scope only
+    "attendance/calendar/",
+    "attendance/calendar/<int:year>/",
+    # Assessment: the menu's entries open the current region's page (always inside the scope), and
+    # the signed-in cadre's own page; tested in touyan/assessment/tests/test_views.py.
+    "assessment/periods/",
+    "assessment/quarterly/",
+    "assessment/annual/",
+    "assessment/competency/",
+    "assessment/pledges/",
+    "assessment/me/",
+    "assessment/pioneer/",
+    "assessment/stars/",
+    "assessment/distribution/",
+    # Payroll: the signed-in cadre's own payslips, and menu entries that open the current region's
+    # page (always inside the scope); tested in touyan/payroll/tests/test_views.py.
+    "payroll/me/",
+    "payroll/policy/",
+    "payroll/insurance/",
+    "payroll/weak/",
 }
 
 OUTSIDE = {
@@ -375,6 +705,14 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
             route=["secretary"],
             next_level="secretary",
         )
+    payroll_objects = {  # village → (payslip, reward, departure allowance) ids
+        v: (
+            Payslip.objects.create(run_id=runs[v[:9].ljust(12, "0")], person=p, village_id=v, total=0).pk,
+            CollectiveReward.objects.create(village_id=v, year=2024, income=2, previous_income=1, pool=0).pk,
+            DepartureAllowance.objects.create(person=p, village_id=v, strategy="pct_of_current_base").pk,
+        )
+        for v, p in cadres.items()
+    }
     levels = {code: level for code, _n, level, _p in TREE}
 
     def target(code: str, persona: str) -> dict[str, str]:
@@ -386,6 +724,11 @@ def targets(make_cadre) -> Callable[[str, str], dict[str, str]]:
             person = cadres[under[0]]
             post = Post.objects.filter(person=person).values_list("pk", flat=True).first()
             leave = LeaveRequest.objects.filter(person=person).values_list("pk", flat=True).first()
+            entry |= {
+                "payslip": str(payroll_objects[under[0]][0]),
+                "reward": str(payroll_objects[under[0]][1]),
+                "departure": str(payroll_objects[under[0]][2]),
+            }
             entry |= {
                 "run": str(runs[under[0][:9].ljust(12, "0")]),
                 "evaluation": str(QuarterlyEvaluation.objects.get(person=person).pk),
@@ -417,7 +760,8 @@ def _fill(value: Any, entry: dict[str, str]) -> Any:
 
 def _applies(call: Call, entry: dict[str, str]) -> bool:
     text = json.dumps(call.body or {}) + call.url
-    keys = ("village", "cadre", "post", "leave", "township", "evaluation", "annual", "run")
+    keys: tuple[str, ...] = ("village", "cadre", "post", "leave", "township", "evaluation", "annual", "run")
+    keys += ("payslip", "reward", "departure")
     return all(key in entry for key in keys if "{" + key + "}" in text)
 
 
@@ -445,6 +789,12 @@ def _counts() -> tuple[int, ...]:
         QuarterlyEvaluation.objects.filter(status="final").count() + QuarterlyEvaluation.objects.count(),
         AnnualAssessment.objects.filter(status="final").count(),
         PayRun.objects.exclude(state="open").count(),
+        PayRun.objects.count(),
+        Adjustment.objects.count(),
+        BankAccount.objects.count(),
+        Insurance.objects.count(),
+        CollectiveReward.objects.exclude(state="proposed").count() + CollectiveReward.objects.count(),
+        DepartureAllowance.objects.exclude(state="applied").count() + DepartureAllowance.objects.count(),
         AuditEvent.objects.exclude(action__startswith="auth.").exclude(result="denied").count(),
     )
 

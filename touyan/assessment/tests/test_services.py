@@ -45,11 +45,19 @@ def test_quarterly_endpoint_returns_the_grade_and_final_is_immutable(api_client,
     fixed = post(c, f"/api/v1/assessments/quarterly/{ev_id}/corrections", {"score": "85", "reason": "复核扣分有误"})
     assert fixed.status_code == 201 and fixed.json()["version"] == 2 and fixed.json()["status"] == "draft"
     assert QuarterlyEvaluation.objects.get(pk=ev_id).score == D("90.00")  # the old version stays as it was
-    assert post(c, "/api/v1/assessments/quarterly", {"cadre": person.pk, "year": 2026, "quarter": 5,
-                                                     "score": "80"}).status_code == 422
+    assert (
+        post(
+            c, "/api/v1/assessments/quarterly", {"cadre": person.pk, "year": 2026, "quarter": 5, "score": "80"}
+        ).status_code
+        == 422
+    )
     outsider = api_client(personas["township_b1"])
-    assert post(outsider, "/api/v1/assessments/quarterly", {"cadre": person.pk, "year": 2026, "quarter": 2,
-                                                            "score": "80"}).status_code == 404
+    assert (
+        post(
+            outsider, "/api/v1/assessments/quarterly", {"cadre": person.pk, "year": 2026, "quarter": 2, "score": "80"}
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
@@ -70,7 +78,11 @@ def test_annual_worked_example_through_the_api(api_client, personas, make_cadre)
     assert r.status_code == 201, r.content
     body = r.json()
     assert (body["work_score"], body["demo_score"], body["total"], body["grade"]) == (
-        "85.75", "79.00", "83.73", "competent")
+        "85.75",
+        "79.00",
+        "83.73",
+        "competent",
+    )
 
 
 @pytest.mark.django_db
@@ -90,8 +102,9 @@ def test_two_consecutive_incompetent_years_flag_exit(personas, make_cadre) -> No
     officer = personas["township_a1"]
     for year in (2025, 2026):
         _four_final_quarters(officer, person.pk, year, [50, 55, 52, 58])
-        annual = services.annual_compute(actor=officer, cadre_id=person.pk, year=year,
-                                         tallies={"representatives": rules.Tally(0, 10, 10, 30)})
+        annual = services.annual_compute(
+            actor=officer, cadre_id=person.pk, year=year, tallies={"representatives": rules.Tally(0, 10, 10, 30)}
+        )
         assert annual.grade == "incompetent"
         services.annual_finalize(actor=officer, annual_id=annual.pk)
     kinds = set(Consequence.objects.filter(person=person).values_list("kind", "source"))
@@ -107,9 +120,19 @@ def test_competency_85_admonishes_and_keeps_status(api_client, personas, make_ca
     person = make_cadre(village=VILLAGE_A1, posts=("PS",))
     Post.objects.filter(person=person).update(professionalized=True, tier=2)
     c = api_client(personas["township_a1"])
-    r = post(c, "/api/v1/assessments/competency", {"cadre": person.pk, "year": 2026, "half": 1, "tallies": {
-        "party_members": {"competent": 50, "basically_competent": 6, "incompetent": 3},
-        "representatives": {"competent": 35, "basically_competent": 4, "incompetent": 2}}})
+    r = post(
+        c,
+        "/api/v1/assessments/competency",
+        {
+            "cadre": person.pk,
+            "year": 2026,
+            "half": 1,
+            "tallies": {
+                "party_members": {"competent": 50, "basically_competent": 6, "incompetent": 3},
+                "representatives": {"competent": 35, "basically_competent": 4, "incompetent": 2},
+            },
+        },
+    )
     assert r.status_code == 201 and r.json()["rate"] == "0.8500" and r.json()["outcome"] == "admonish"
     assert Consequence.objects.filter(person=person, kind="admonition_talk").exists()
     assert Post.objects.get(person=person).professionalized
@@ -128,7 +151,11 @@ def test_competency_75_ends_professional_status_from_next_month(personas, make_c
     posts = list(Post.objects.filter(person=person).order_by("start_date"))
     assert (posts[0].end_date, posts[0].professionalized, posts[0].tier) == (dt.date(2026, 7, 31), True, 1)
     assert (posts[1].start_date, posts[1].professionalized, posts[1].tier, posts[1].end_date) == (
-        dt.date(2026, 8, 1), False, None, None)
+        dt.date(2026, 8, 1),
+        False,
+        None,
+        None,
+    )
     assert Consequence.objects.filter(person=person, kind="leave_professional").exists()
 
 
@@ -143,8 +170,9 @@ def test_pledge_flow_and_stars(personas, cadre_user) -> None:
     services.pledge_advance(actor=officer, pledge_id=pledge.pk, to="publicised")
     services.pledge_advance(actor=me, pledge_id=pledge.pk, to="midyear", report="路基完成")
     services.pledge_advance(actor=me, pledge_id=pledge.pk, to="yearend", report="全部完成")
-    pledge = services.pledge_review(actor=officer, pledge_id=pledge.pk, democratic_score=D(88),
-                                    organisational_score=D(92))
+    pledge = services.pledge_review(
+        actor=officer, pledge_id=pledge.pk, democratic_score=D(88), organisational_score=D(92)
+    )
     assert pledge.score == D("90.00") and pledge.state == "scored"
     rating = services.star_rate(actor=officer, village_code=VILLAGE_A1, year=2026, score=D(92), innovation=True)
     assert rating.stars == 5

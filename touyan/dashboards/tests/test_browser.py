@@ -92,3 +92,24 @@ def test_switch_to_english(live_server, browser, personas) -> None:
     page.click("button:has-text('English')")
     page.wait_for_load_state()
     assert "Workbench" in page.inner_text("body")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cadre_on_a_phone_signs_in_with_the_big_button(live_server, browser, cadre_user) -> None:
+    """A4 web sign-in: a village cadre on a 390-px phone opens 签到 from the menu and taps once."""
+    from touyan.attendance.models import Presence
+
+    me = cadre_user(username="cadre_phone")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    _login(page, live_server.url, "cadre_phone")
+    page.click("button[data-bs-target='#sidebar']")
+    page.click("#sidebar >> a:has-text('签到')")
+    page.wait_for_url(f"{live_server.url}/attendance/me/")
+    button = page.locator("form button.att-big")
+    box = button.bounding_box()
+    assert box is not None and box["width"] >= 300 and box["height"] >= 60  # one big action per screen
+    button.click()
+    page.wait_for_selector(".att-done")
+    assert "今日已签到" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    assert Presence.objects.filter(person_id=me.cadre_id).count() == 1
