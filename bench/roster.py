@@ -11,8 +11,10 @@ that county — logs each in with django.test.Client.force_login, and times, ove
   admins, the county for the county admin, the township for the officer;
 - `GET /api/v1/cadres?q=<a name>`: a name search across the whole scope.
 
-Then the SQL queries of one request at page_size 20 and 200 (CaptureQueriesContext), page and API,
-which must be the same. Prints a Markdown table for bench/RESULTS.md.
+Each case also reports the median time spent in SQL. Then the roster selector alone (first page of 20
+with its posts, and the count, exact and — where it applies — estimated), and the SQL queries of one
+request at page_size 20 and 200 (CaptureQueriesContext), page and API, which must be the same. Prints
+Markdown tables for bench/RESULTS.md.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/touyan_bench_1m .venv/bin/python bench/roster.py
 """
@@ -205,6 +207,42 @@ def main() -> None:
         print(f"  {case.persona:<28} {case.label:<34} median {r.median_ms:7.1f} ms  p95 {r.p95_ms:7.1f} ms  "
               f"SQL {r.sql_ms:6.1f} ms  {r.queries:>2} queries  {total}", flush=True)  # fmt: skip
 
+    # The roster selector alone (what touyan/cadres/selectors.py owns): the first page of 20 with its
+    # posts, and the count, without HTTP, templates or serialisation.
+    from touyan.cadres.selectors import RosterFilters
+    from touyan.cadres.selectors import roster as roster_selector
+
+    print("\nroster selector only: first page of 20 (with posts) + count, median of --runs")
+    selector_rows: list[tuple[str, str, float, float, str]] = []
+    for persona, (u, _r) in personas.items():
+        for label, filters in (
+            ("scope", RosterFilters()),
+            (f"region {county.prefix}", RosterFilters(region=county.prefix)),
+        ):
+            if persona.startswith("township") and label != "scope":
+                continue
+            for estimated in (False, True):
+                page_ms, count_ms = [], []
+                n = 0
+                for _ in range(args.warmup + args.runs):
+                    qs = roster_selector(actor=u, filters=filters)
+                    qs = qs.with_estimated_count() if estimated else qs
+                    t = time.perf_counter()
+                    list(qs[:20])
+                    t1 = time.perf_counter()
+                    n = qs.count()
+                    t2 = time.perf_counter()
+                    page_ms.append((t1 - t) * 1000)
+                    count_ms.append((t2 - t1) * 1000)
+                kind = "estimated" if qs.count_is_estimate else "exact"
+                page_med = statistics.median(page_ms[args.warmup :])
+                count_med = statistics.median(count_ms[args.warmup :])
+                if estimated and kind == "exact":
+                    continue  # the same as the exact row above
+                selector_rows.append((persona, f"{label}, count {kind}", page_med, count_med, f"{n:,}"))
+                what = f"{label}, count {kind}"
+                print(f"  {persona:<28} {what:<34} page {page_med:7.1f} ms  count {count_med:7.1f} ms  {n:,}")
+
     print("\nqueries per request by page size (must not grow with the page):")
     counts: list[tuple[str, str, int, int]] = []
     for persona, (_u, api_region) in personas.items():
@@ -229,6 +267,10 @@ def main() -> None:
             f"| {r.case.persona} | `{r.case.label}` | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.sql_ms:.1f} "
             f"| {r.queries} | {r.total} |"
         )
+    print("\n| persona | roster selector | first page of 20, ms | count, ms | count |")
+    print("|---|---|---:|---:|---:|")
+    for persona, label, page_med, count_med, n_text in selector_rows:
+        print(f"| {persona} | {label} | {page_med:.1f} | {count_med:.1f} | {n_text} |")
     print("\n| persona | request | queries at page_size 20 | at page_size 200 |")
     print("|---|---|---:|---:|")
     for persona, kind, q20, q200 in counts:

@@ -34,6 +34,7 @@ from touyan.regions.models import Region, RegionStat
 from touyan.regions.selectors import access_region
 
 from . import rules
+from .benefits import departure_lines_for_run
 from .models import Adjustment, PayLine, PayRun, PayrunStep, Payslip
 
 S = PayRun.State
@@ -227,6 +228,13 @@ def payrun_calculate(*, actor: Any, run_id: int) -> PayRun:
     if errors:
         raise InvalidInput(errors={"cadres": errors["cadres"][:20]})
     by_person = {s.person_id: (s, lines) for s, lines in slips}
+    for dl in departure_lines_for_run(run):  # R-PAY-10: former cadres' monthly allowance
+        if dl.person_id not in by_person:
+            slip = Payslip(run=run, person_id=dl.person_id, village_id=dl.village_id, total=Decimal(0))
+            by_person[dl.person_id] = (slip, [])
+            slips.append(by_person[dl.person_id])
+        slip, lines = by_person[dl.person_id]
+        lines.append(PayLine(payslip=slip, component="departure", amount=dl.amount, basis=dl.basis))
     for adj in adjustments:
         if adj.person_id not in by_person:
             slip = Payslip(run=run, person_id=adj.person_id, village_id=adj.village_id, total=Decimal(0))

@@ -361,6 +361,12 @@ def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
     lines = benefits.departure_lines_for_run(run)
     assert [(x.person_id, x.amount) for x in lines] == [(person.pk, D("700.00"))]
     assert lines[0].basis["departure"] == allowance.pk
+    from touyan.payroll.models import Payslip
+    from touyan.payroll.services import payrun_calculate
+
+    payrun_calculate(actor=officer, run_id=run.pk)  # the run pays the former cadre a payslip of their own
+    slip = Payslip.objects.get(run=run, person=person)
+    assert [(x.component, x.amount) for x in slip.lines.all()] == [("departure", D("700.00"))]
     benefits.departure_advance(
         actor=officer, departure_id=allowance.pk, to="stopped", stop_month=d(2026, 5, 1), note="去世"
     )

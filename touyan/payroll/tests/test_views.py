@@ -20,6 +20,7 @@ from conftest import COUNTY_A, PASSWORD, TOWNSHIP_A1, VILLAGE_A1, make_id
 from touyan.accounts.models import Role
 from touyan.accounts.services import user_create
 from touyan.assessment.models import QuarterlyEvaluation
+from touyan.attendance.models import MonthLock
 from touyan.audit.models import AuditEvent
 from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core.models import Job
@@ -401,3 +402,43 @@ def test_calculation_progress_is_polled_and_reloads_when_done(login, personas, w
     assert "未能计算" in r.content.decode() and "未定稿" in r.content.decode()
     run.refresh_from_db()
     assert run.total == D("11379.37")  # the refused recalculation changed nothing
+
+
+@pytest.mark.django_db
+def test_run_page_queries_do_not_grow_with_payslips(login, personas, worked_example, make_cadre) -> None:
+    """The run page reads payslips, lines, villages and steps in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = login(personas["township_a1"])
+    run = _open_and_calculate(officer)
+    with CaptureQueriesContext(connection) as one:
+        assert officer.get(f"/payroll/runs/{run.pk}/").status_code == 200
+    for i in range(5):
+        person = make_cadre(village=VILLAGE_A1, posts=("VM",))
+        Adjustment.objects.create(person=person, village_id=VILLAGE_A1, kind="honour", amount=D(100 + i), reason="x")
+    officer.post(f"/payroll/runs/{run.pk}/calculate/")
+    run.refresh_from_db()
+    assert run.payslip_count == 6
+    with CaptureQueriesContext(connection) as six:
+        assert officer.get(f"/payroll/runs/{run.pk}/").status_code == 200
+    assert len(six.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.django_db
+def test_payout_file_refuses_when_rows_do_not_add_up(personas, finance, worked_example) -> None:
+    """The payout file's rows must sum to the run total; otherwise nothing is handed out."""
+    from touyan.payroll import outputs, services
+    from touyan.payroll.benefits import bank_account_set
+
+    officer = personas["township_a1"]
+    MonthLock.objects.get_or_create(region_id=TOWNSHIP_A1, month=dt.date(2026, 3, 1))
+    run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=dt.date(2026, 3, 1))
+    services.payrun_calculate(actor=officer, run_id=run.pk)
+    bank_account_set(actor=officer, cadre_id=worked_example.pk, bank="农商银行", account="6217000011112222")
+    PayRun.objects.filter(pk=run.pk).update(state="county_finance_approved", total=D("11379.36"))
+    with pytest.raises(outputs.PayoutMismatch):
+        outputs.payout_file(actor=finance["a"], run_id=run.pk)
+    assert not AuditEvent.objects.filter(action="payroll.payout.download").exists()
+    PayRun.objects.filter(pk=run.pk).update(total=D("11379.37"))
+    assert outputs.payout_file(actor=finance["a"], run_id=run.pk).total == D("11379.37")
