@@ -396,12 +396,16 @@ def _write(
             _update_people([r for r in work if r.changes], history)
             added = _create_posts(work, ids, user, inserter)
             ended = _update_posts(work, history)
-            filings = [_filing(p, "appointed" if p["end_date"] is None else "recorded", user) for p in added]
-            filings += [_filing({"id": p.pk, "village_id": p.village_id, "post": p.post}, "ended", user) for p in ended]
-            inserter.insert(Filing, [f for f, post in filings if post in FILED_POSTS], ids=False)
+            filings = [
+                _filing(p["id"], p["village_id"], "appointed" if p["end_date"] is None else "recorded", user)
+                for p in added
+                if p["post"] in FILED_POSTS
+            ]
+            filings += [_filing(p.pk, p.village_id, "ended", user) for p in ended if p.post in FILED_POSTS]
+            inserter.insert(Filing, filings, ids=False)
             counts["posts_added"] += len(added)
             counts["posts_changed"] += sum(len(r.post_changes) for r in work)
-            counts["filings"] += sum(1 for _f, post in filings if post in FILED_POSTS)
+            counts["filings"] += len(filings)
         written += len(batch)
         if progress:
             progress(n // 2 + written * (n - n // 2) // max(len(rows), 1), n)
@@ -475,18 +479,20 @@ class _Inserter:
         quote = connection.ops.quote_name
         sources = [(f.attname, None) if f.attname in rows[0] else (None, extra[f.attname]) for f in fields]
         columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+        # The driver's own cursor: its errors are turned into Django's (IntegrityError, …) here.
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[name] if name is not None else const for name, const in sources])
 
 
-def _filing(post: dict[str, Any], change: str, user: Any) -> tuple[dict[str, Any], str]:
-    """凡动必报 (R-ORG-09): as services._report; returns the Filing row and the post's code."""
-    row = {
-        "post_id": post["id"], "county_id": _county(post["village_id"]), "change": change,
+def _filing(post_id: int, village: str, change: str, user: Any) -> dict[str, Any]:
+    """凡动必报 (R-ORG-09): as services._report, a secretary's or director's post goes to the county."""
+    return {
+        "post_id": post_id,
+        "county_id": _county(village),
+        "change": change,
         "reported_by_id": getattr(user, "pk", None),
-    }  # fmt: skip
-    return row, post.get("post", "")
+    }
 
 
 def _create_people(rows: list[_Row], masks: _Masks, inserter: _Inserter) -> dict[str, int]:

@@ -17,7 +17,7 @@ from touyan.cadres.bulk import BulkReport, cadres_bulk_check, cadres_bulk_upsert
 from touyan.cadres.models import Filing, Person, Post
 from touyan.cadres.services import PersonIn, PostIn, cadre_create, id_hash
 from touyan.core import crypto, idnumber
-from touyan.core.errors import Forbidden, InvalidInput
+from touyan.core.errors import Conflict, Forbidden, InvalidInput
 
 VILLAGE_A1B = "522301001002"
 VILLAGE_A2 = "522301002001"
@@ -226,3 +226,25 @@ def test_progress_reaches_the_end(personas) -> None:
     cadres_bulk_upsert(actor=personas["county_a_admin"], people=roster(7), progress=lambda d, t: seen.append((d, t)))
     assert seen[-1] == (7, 7)
     assert [d for d, _t in seen] == sorted(d for d, _t in seen)
+
+
+@pytest.mark.django_db
+def test_a_writer_slipping_in_between_gives_a_conflict_and_nothing_written(personas, monkeypatch) -> None:
+    admin = personas["county_a_admin"]
+    cadres_bulk_upsert(actor=admin, people=[person(1)])
+    # As if another import created person 1 after this one looked: the database's unique key decides.
+    monkeypatch.setattr(bulk, "_match_existing", lambda *args, **kwargs: None)
+    with pytest.raises(Conflict):
+        cadres_bulk_upsert(actor=admin, people=[person(2), person(1)])
+    assert Person.objects.count() == 1 and AuditEvent.objects.filter(action="cadres.import").count() == 1
+
+
+@pytest.mark.django_db
+def test_history_rows_name_the_importer(personas) -> None:
+    admin = personas["county_a_admin"]
+    cadres_bulk_upsert(actor=admin, people=[person(1, posts=("PS",))], source="import")
+    record = Person.history.get()
+    assert record.history_user == admin and record.history_type == "+" and record.history_change_reason == "import"
+    assert record.created_at is not None and record.name == "干部1" and record.village_id == VILLAGE_A1
+    post = Post.history.get()
+    assert post.history_user == admin and post.post == "PS" and post.organisation == "party_org"
