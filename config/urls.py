@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("touyan.accounts.urls")),
     path("regions/", include("touyan.regions.urls")),
+    path("cadres/excel/", include("touyan.cadres.urls_excel")),
     path("cadres/", include("touyan.cadres.urls")),
     path("attendance/", include("touyan.attendance.urls")),
     path("assessment/", include("touyan.assessment.urls")),

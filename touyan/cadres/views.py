@@ -122,7 +122,7 @@ def roster_page(request: AuthedRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "cadres/roster.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        "can_write": _can(request, account_rules.CADRES_WRITE),
+        "can_write": _can(request, account_rules.CADRES_WRITE), "excel_enabled": True,
         "breadcrumbs": crumbs((_("干部档案"), None), (_("花名册"), None)),
     })  # fmt: skip
 

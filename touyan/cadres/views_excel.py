@@ -107,9 +107,11 @@ def import_page(request: AuthedRequest) -> HttpResponse:
 @web_errors
 @require_POST
 def export_start(request: AuthedRequest) -> HttpResponse:
-    """Start exporting the roster with the filters of the page it was on (its query string)."""
+    """Start exporting the roster with the filters of the page it was on: its query string, posted
+    as the field "query" or left on the form's action URL."""
     require(request.user, account_rules.CADRES_READ)
-    params = QueryDict(request.POST.get("query", ""))
+    query = request.POST.get("query")
+    params = QueryDict(query) if query is not None else request.GET
     form = RosterFilterForm(params or None)
     form.fields["region"].choices = region_options(request.user)  # type: ignore[attr-defined]
     if params.get("region"):

@@ -473,6 +473,10 @@ def test_export_job_page_progress_and_scoped_download(personas, login, settings,
     # Another user, even an administrator above, gets 404 for the page, the partial and the file.
     for name in ("cadres_excel:job", "cadres_excel:job_status", "cadres_excel:job_download"):
         assert login(personas["prefecture_admin"]).get(reverse(name, args=[job.pk])).status_code == 404
+    # The roster page's form leaves the filters on its action URL.
+    r = c.post(reverse("cadres_excel:export") + "?education=bachelor&page=3")
+    second = Job.objects.filter(kind=EXPORT).latest("id")
+    assert r.status_code == 302 and second.outcome == {"rows": 6}
     # A region outside the scope: 404; a GET is not allowed.
     assert c.post(reverse("cadres_excel:export"), {"query": f"region={VILLAGE_B1}"}).status_code == 404
     assert c.get(reverse("cadres_excel:export")).status_code == 405
