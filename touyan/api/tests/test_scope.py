@@ -623,7 +623,7 @@ UNSCOPED = {
     "i18n/",
     "sysadmin/",
     "api/v1/",
-    "cadres/filings/",
+    "cadres/filings/",  # the county filing desk: scoped by county, tested in touyan/cadres/tests
     # Roster import/export: rows are checked against the user's scope, jobs belong to their creator
     # (another user gets 404); tested in touyan/cadres/tests/test_excel.py.
     "cadres/excel/template/",
@@ -631,7 +631,7 @@ UNSCOPED = {
     "cadres/excel/export/",
     "cadres/excel/jobs/<int:job_id>/",
     "cadres/excel/jobs/<int:job_id>/status/",
-    "cadres/excel/jobs/<int:job_id>/download/",  # the county filing desk: scoped by county, tested in touyan/cadres/tests
+    "cadres/excel/jobs/<int:job_id>/download/",
     "stats/structure/",  # the current region, always inside the scope
     # Attendance: the signed-in cadre's own page, pickers that open the current region, lists
     # built from the scoped selectors, and the national working-day calendar (no region);
