@@ -101,7 +101,12 @@ def roster_page(request: AuthedRequest) -> HttpResponse:
     form = RosterFilterForm(request.GET or None)
     form.fields["region"].choices = region_options(request.user)  # type: ignore[attr-defined]
     if request.GET.get("region"):
-        access_region(actor=request.user, code=request.GET["region"])  # outside the scope: 404
+        chosen = access_region(actor=request.user, code=request.GET["region"])  # outside the scope: 404
+        # A large scope lists only the upper levels; any region inside the scope is still a valid filter.
+        form.fields["region"].choices = [  # type: ignore[attr-defined]
+            *form.fields["region"].choices,  # type: ignore[attr-defined]
+            (request.GET["region"], chosen.name),
+        ]
     filters = _filters(form)
     qs = roster(actor=request.user, filters=filters)
     size = int(request.GET.get("page_size") or 20) if (request.GET.get("page_size") or "20").isdigit() else 20
