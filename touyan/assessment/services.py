@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +36,16 @@ from .models import (
     TargetPlan,
 )
 from .selectors import current_quarterly
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _locked(model: type[M], pk: int, missing: str) -> M:
+    """The row, locked for the rest of the transaction, or NotFound with `missing`."""
+    row = model.objects.select_for_update().filter(pk=pk).first()  # type: ignore[attr-defined]
+    if row is None:
+        raise NotFound(missing)
+    return row
 
 
 def _bands(policy: Any) -> rules.Bands:
@@ -81,9 +91,7 @@ def period_open(*, actor: Any, region_code: str, kind: str, year: int, number: i
 def period_advance(*, actor: Any, period_id: int, to: str) -> Period:
     """open → publicised (appeal window starts) → final; an appeal reopens scoring (WF-5)."""
     require(actor, account_rules.POLICY_WRITE)
-    period = Period.objects.select_for_update().filter(pk=period_id).first()
-    if period is None:
-        raise NotFound(_("未找到该考核期"))
+    period = _locked(Period, period_id, _("未找到该考核期"))
     access_region(actor=actor, code=period.region_id)
     allowed = {("open", "publicised"), ("publicised", "final"), ("publicised", "open")}
     if (period.state, to) not in allowed:
@@ -170,9 +178,7 @@ def quarterly_correct(*, actor: Any, evaluation_id: int, score: Decimal, reason:
 
 @transaction.atomic
 def quarterly_finalize(*, actor: Any, evaluation_id: int) -> QuarterlyEvaluation:
-    ev = QuarterlyEvaluation.objects.select_for_update().filter(pk=evaluation_id).first()
-    if ev is None:
-        raise NotFound(_("未找到该评价"))
+    ev = _locked(QuarterlyEvaluation, evaluation_id, _("未找到该评价"))
     _scorer(actor, ev.person_id)
     if ev.status == QuarterlyEvaluation.Status.FINAL:
         return ev
@@ -252,9 +258,7 @@ def annual_compute(
 @transaction.atomic
 def annual_finalize(*, actor: Any, annual_id: int) -> AnnualAssessment:
     """Final: consequences are recorded (R-ASMT-05); two consecutive 不称职 flag the post for exit."""
-    annual = AnnualAssessment.objects.select_for_update().filter(pk=annual_id).first()
-    if annual is None:
-        raise NotFound(_("未找到该年度考核"))
+    annual = _locked(AnnualAssessment, annual_id, _("未找到该年度考核"))
     person = _scorer(actor, annual.person_id)
     if annual.status == AnnualAssessment.Status.FINAL:
         return annual
@@ -378,9 +382,7 @@ def competency_record(
 
 @transaction.atomic
 def consequence_done(*, actor: Any, consequence_id: int, note: str = "") -> Consequence:
-    item = Consequence.objects.select_for_update().filter(pk=consequence_id).first()
-    if item is None:
-        raise NotFound(_("未找到该事项"))
+    item = _locked(Consequence, consequence_id, _("未找到该事项"))
     _scorer(actor, item.person_id)
     if item.done_at is None:
         item.done_at, item.done_by = timezone.now(), actor
@@ -439,9 +441,7 @@ def pledge_save(*, actor: Any, cadre_id: int, year: int, items: list[str]) -> Pl
 def pledge_advance(*, actor: Any, pledge_id: int, to: str, report: str = "") -> Pledge:
     """WF-6 steps: submit for vetting (the cadre), publicise (township), mid-year and
     year-end reports (the cadre)."""
-    pledge = Pledge.objects.select_for_update().filter(pk=pledge_id).first()
-    if pledge is None:
-        raise NotFound(_("未找到该承诺"))
+    pledge = _locked(Pledge, pledge_id, _("未找到该承诺"))
     access_cadre(actor=actor, cadre_id=pledge.person_id)
     if to not in PLEDGE_FLOW or pledge.state not in PLEDGE_FLOW[to]:
         raise InvalidInput(errors={"state": _("当前状态不能进行该步骤")})
@@ -468,9 +468,7 @@ def pledge_advance(*, actor: Any, pledge_id: int, to: str, report: str = "") -> 
 def pledge_review(*, actor: Any, pledge_id: int, democratic_score: Decimal, organisational_score: Decimal) -> Pledge:
     """Dual review (一诺双评): democratic by members and villagers, organisational by the
     township; the pledge's score is their mean."""
-    pledge = Pledge.objects.select_for_update().filter(pk=pledge_id).first()
-    if pledge is None:
-        raise NotFound(_("未找到该承诺"))
+    pledge = _locked(Pledge, pledge_id, _("未找到该承诺"))
     _scorer(actor, pledge.person_id)
     if pledge.state != Pledge.State.YEAREND:
         raise InvalidInput(errors={"state": _("年终述诺后才能评议")})
@@ -493,9 +491,7 @@ def pledge_review(*, actor: Any, pledge_id: int, democratic_score: Decimal, orga
 @transaction.atomic
 def pledge_withdraw(*, actor: Any, pledge_id: int, reason: str) -> Pledge:
     """A pledge is withdrawn only for objective reasons, explained publicly (WF-6)."""
-    pledge = Pledge.objects.select_for_update().filter(pk=pledge_id).first()
-    if pledge is None:
-        raise NotFound(_("未找到该承诺"))
+    pledge = _locked(Pledge, pledge_id, _("未找到该承诺"))
     _scorer(actor, pledge.person_id)
     if len((reason or "").strip()) < 4:
         raise InvalidInput(errors={"reason": _("请填写撤回的客观原因,将向群众公开说明")})
@@ -542,9 +538,7 @@ def target_plan_save(*, actor: Any, cadre_id: int, year: int, items: list[str]) 
 
 @transaction.atomic
 def target_plan_advance(*, actor: Any, plan_id: int, to: str, result_score: Decimal | None = None) -> TargetPlan:
-    plan = TargetPlan.objects.select_for_update().filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFound(_("未找到该目标"))
+    plan = _locked(TargetPlan, plan_id, _("未找到该目标"))
     _scorer(actor, plan.person_id)
     if TARGET_FLOW.get(to) != plan.state:
         raise InvalidInput(errors={"state": _("当前状态不能进行该步骤")})
@@ -636,9 +630,7 @@ def quarterly_finalize_many(*, actor: Any, evaluation_ids: list[int]) -> int:
 @transaction.atomic
 def pledge_return(*, actor: Any, pledge_id: int, reason: str) -> Pledge:
     """Township vetting sends a pledge back to its cadre for revision, with a reason (WF-6, R-ASMT-08)."""
-    pledge = Pledge.objects.select_for_update().filter(pk=pledge_id).first()
-    if pledge is None:
-        raise NotFound(_("未找到该承诺"))
+    pledge = _locked(Pledge, pledge_id, _("未找到该承诺"))
     _scorer(actor, pledge.person_id)
     if pledge.state != Pledge.State.VETTING:
         raise InvalidInput(errors={"state": _("只有待审核的承诺可以退回修改")})
