@@ -93,6 +93,7 @@ class CadreOut(Schema):
 class CadrePage(Schema):
     items: list[CadreOut]
     total: int
+    total_is_estimate: bool = False  # a very large unfiltered roster is counted by estimate (约)
 
 
 class RevealIn(Schema):
@@ -179,9 +180,13 @@ def create_cadre(request: HttpRequest, body: CadreIn) -> Status[CadreOut]:
 def list_cadres(request: HttpRequest, filters: Query[CadreQuery]) -> CadrePage:
     region = access_region(actor=request.user, code=filters.region).prefix if filters.region else None
     data = filters.model_dump(exclude={"page", "page_size", "region"})
-    qs = roster(actor=request.user, filters=RosterFilters(region=region, **data))
+    qs = roster(actor=request.user, filters=RosterFilters(region=region, **data)).with_estimated_count()
     items, total = paginate(qs, filters.page, filters.page_size)
-    return CadrePage(items=[cadre_out(p, p.current_posts) for p in items], total=total)  # type: ignore[attr-defined]
+    return CadrePage(
+        items=[cadre_out(p, p.current_posts) for p in items],  # type: ignore[attr-defined]
+        total=total,
+        total_is_estimate=qs.count_is_estimate,
+    )
 
 
 @router.get("/{cadre_id}", response=CadreOut, summary="一个干部档案(脱敏)")

@@ -21,6 +21,7 @@ from touyan.core.errors import Conflict, DomainError, InvalidInput
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
+from touyan.regions.rules import CODE_LENGTH
 from touyan.regions.selectors import access_region
 
 from . import rules
@@ -44,16 +45,34 @@ def _can(request: AuthedRequest, capability: str) -> bool:
     return account_rules.has_capability(request.user.role, capability, is_superuser=request.user.is_superuser)
 
 
+# Level pairs a picker may list, finest first: the first that fits the limit is used.
+PICKER_LEVELS = (
+    (region_rules.TOWNSHIP, region_rules.VILLAGE),
+    (region_rules.COUNTY, region_rules.TOWNSHIP),
+    (region_rules.PREFECTURE, region_rules.COUNTY),
+    (region_rules.PROVINCE, region_rules.PREFECTURE),
+)
+
+
 def region_options(actor: Any, *, villages_only: bool = False, limit: int = 600) -> list[tuple[str, Any]]:
     """Regions in the actor's scope for a picker: townships with their villages under
-    them (optgroups), or counties and townships for larger scopes."""
+    them (optgroups), or the two finest levels that fit for larger scopes (a county's
+    townships, a province's prefectures and counties, the country's provinces and
+    prefectures). Sizes are counted with a bound, so a national scope costs a few
+    milliseconds; any region in scope remains a valid filter even if not listed."""
     prefix = scope_prefix(actor)
     if prefix is None:
         return []
-    qs = scope_filter(Region.objects.all(), actor, "code").exclude(level__in=["province"]).order_by("code")
-    levels = [region_rules.TOWNSHIP, region_rules.VILLAGE]
-    if not villages_only and qs.filter(level__in=levels).count() > limit:
-        levels = [region_rules.PREFECTURE, region_rules.COUNTY, region_rules.TOWNSHIP]
+    # The scope as a range of codes (same rows as the prefix match): the primary key's index then
+    # answers "the first 601 of these levels" without reading the regions ahead of the scope.
+    qs = Region.objects.filter(code__gte=prefix.ljust(CODE_LENGTH, "0"), code__lte=prefix.ljust(CODE_LENGTH, "9"))
+    qs = qs.order_by("code")
+    levels: tuple[str, ...] = PICKER_LEVELS[0]
+    if not villages_only:
+        for candidate in PICKER_LEVELS:
+            levels = candidate
+            if qs.filter(level__in=candidate)[: limit + 1].count() <= limit:
+                break
     rows = list(qs.filter(level__in=levels).values_list("code", "name", "level")[: limit * 2])
     options: list[tuple[str, Any]] = [] if villages_only else [("", _("全部(本辖区)"))]
     group: list[tuple[str, str]] = []
@@ -67,7 +86,8 @@ def region_options(actor: Any, *, villages_only: bool = False, limit: int = 600)
             group = []
         label = name
         if not villages_only:
-            options.append((code, ("　" if level == region_rules.TOWNSHIP and len(levels) == 2 else "") + name))
+            indent = level == levels[1] or levels[1] == region_rules.VILLAGE
+            options.append((code, ("　" if indent else "") + name))
     if group:
         options.append((label or _("村(社区)"), group))
     return options
@@ -108,7 +128,7 @@ def roster_page(request: AuthedRequest) -> HttpResponse:
             (request.GET["region"], chosen.name),
         ]
     filters = _filters(form)
-    qs = roster(actor=request.user, filters=filters)
+    qs = roster(actor=request.user, filters=filters).with_estimated_count()
     size = int(request.GET.get("page_size") or 20) if (request.GET.get("page_size") or "20").isdigit() else 20
     page = Paginator(qs, min(size, 200)).get_page(request.GET.get("page"))
     today = dt.date.today()

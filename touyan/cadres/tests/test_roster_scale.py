@@ -94,3 +94,49 @@ def test_an_unfiltered_national_or_provincial_roster_may_be_estimated(personas, 
         assert len(list(qs[:2])) == 2  # the rows themselves are unaffected
     everyone = roster(actor=national, filters=RosterFilters(in_office=None)).with_estimated_count()
     assert everyone.count() == 4 and everyone.count_is_estimate
+
+
+def test_a_region_missing_from_the_picker_still_filters_the_page(personas, cadres, login, monkeypatch) -> None:
+    """Regression: a national admin's picker lists only provinces and prefectures, yet a county's
+    code in the URL must filter the page (it used to drop every filter and show everyone)."""
+    from touyan.cadres import views
+
+    monkeypatch.setattr(views, "PICKER_LEVELS", (("province", "prefecture"),))
+    html = login(personas["national"]).get("/cadres/", {"region": COUNTY_A}).content.decode()
+    assert "共 3 人" in html
+    assert cadres["b1"].name not in html
+    html = login(personas["national"]).get("/cadres/", {"region": VILLAGE_B1}).content.decode()
+    assert "共 1 人" in html and cadres["b1"].name in html
+
+
+def test_the_picker_lists_the_finest_levels_that_fit(personas) -> None:
+    from touyan.cadres.views import region_options
+
+    def codes(options) -> list[str]:
+        out: list[str] = []
+        for value, label in options:
+            out.extend(v for v, _ in label) if isinstance(label, list) else out.append(value)
+        return out
+
+    township = codes(region_options(personas["township_a1"]))
+    assert TOWNSHIP_A1 in township and VILLAGE_A1 in township  # a township: itself and its villages
+    wide = codes(region_options(personas["national"], limit=3))  # too many villages for 3: go coarser
+    assert VILLAGE_A1 not in wide and TOWNSHIP_A1 not in wide
+    assert "520000000000" in wide or COUNTY_A in wide
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates come from PostgreSQL's statistics")
+def test_the_page_and_the_api_say_when_the_total_is_an_estimate(personas, cadres, login, api_client, monkeypatch):
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cadres_person")
+        cursor.execute("ANALYZE cadres_post")
+    national = personas["national"]
+    exact = api_client(national).get("/api/v1/cadres").json()
+    assert exact["total"] == 4 and exact["total_is_estimate"] is False
+    assert "共 4 人" in login(national).get("/cadres/").content.decode()
+    monkeypatch.setattr(selectors, "ESTIMATE_COUNT_ABOVE", 0)
+    body = api_client(national).get("/api/v1/cadres").json()
+    assert body["total"] == 4 and body["total_is_estimate"] is True
+    assert "共约 4 人" in login(national).get("/cadres/").content.decode()
+    filtered = api_client(national).get("/api/v1/cadres", {"education": "bachelor"}).json()
+    assert filtered["total"] == 1 and filtered["total_is_estimate"] is False
