@@ -88,13 +88,17 @@ def run_region(user: Any, code: str, month: dt.date) -> tuple[int, str]:
 
 
 def counties_with_cadres(month: dt.date) -> list[str]:
+    """The regions a national month is paid in: each county with full-time cadres — or the township,
+    where a township sits directly under a prefecture-level city (东莞, 中山, 儋州 …: no county)."""
     from django.db import connection
 
     last = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT rpad(left(village_id, 6), 12, '0') FROM cadres_post "
-            "WHERE full_time AND start_date <= %s AND (end_date IS NULL OR end_date >= %s) ORDER BY 1",
+            "SELECT DISTINCT CASE WHEN c.level = 'county' THEN c.code ELSE t.code END FROM "
+            "(SELECT DISTINCT village_id FROM cadres_post WHERE full_time AND start_date <= %s "
+            "AND (end_date IS NULL OR end_date >= %s)) p JOIN regions_region v ON v.code = p.village_id "
+            "JOIN regions_region t ON t.code = v.parent_id JOIN regions_region c ON c.code = t.parent_id ORDER BY 1",
             [last, month],
         )
         return [r[0] for r in cursor.fetchall()]
@@ -284,7 +288,7 @@ def setup(month: dt.date, dense_county: str, dense_people: int) -> None:
             "INSERT INTO regions_regionstat (region_id, year, rural_income_per_capita, ref_new_staff_monthly, is_demo, "
             "updated_at) SELECT c.code, %s, 9000 + (hashtext(c.code) & 8191), 3800 + (hashtext(c.code) & 1023), "
             "false, now() "
-            "FROM regions_region c WHERE c.level = 'county' AND NOT EXISTS "
+            "FROM regions_region c WHERE c.level IN ('county', 'prefecture') AND NOT EXISTS "
             "(SELECT 1 FROM regions_regionstat s WHERE s.region_id = c.code AND s.year = %s)",
             [year - 1, year - 1],
         )
