@@ -159,3 +159,27 @@ class MonthLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.month:%Y-%m}"
+
+
+class MonthResult(models.Model):
+    """A cadre's month (A4) as it stood when the township locked it (WF-8), kept current by
+    corrections after the lock. The pay run reads these rows instead of every presence record
+    of the quarter (issue #6): one row per cadre per month instead of ~22."""
+
+    person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="month_results")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("月份"))  # the first day of the month
+    required_days = models.PositiveSmallIntegerField(_("应在岗天数"))
+    present_days = models.PositiveSmallIntegerField(_("在岗天数"))
+    excused_days = models.PositiveSmallIntegerField(_("请假天数"))
+    shortfall_days = models.PositiveSmallIntegerField(_("差额天数"))
+    unexcused_days = models.PositiveSmallIntegerField(_("旷工天数"))
+    workdays_in_post = models.PositiveSmallIntegerField(_("在任工作日"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "month"], name="monthresult_once")]
+        verbose_name = _("月度考勤结果")
+        verbose_name_plural = _("月度考勤结果")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.month:%Y-%m}"

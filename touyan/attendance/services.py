@@ -24,8 +24,17 @@ from touyan.regions import rules as region_rules
 from touyan.regions.selectors import access_region
 
 from . import rules
-from .models import BlockedPeriod, CalendarDay, DutyAssignment, LeaveApproval, LeaveRequest, MonthLock, Presence
-from .selectors import is_locked, leaves_in_scope
+from .models import (
+    BlockedPeriod,
+    CalendarDay,
+    DutyAssignment,
+    LeaveApproval,
+    LeaveRequest,
+    MonthLock,
+    MonthResult,
+    Presence,
+)
+from .selectors import cadre_month, is_locked, leaves_in_scope, monthly_summary
 
 
 def _is_self(actor: Any, person: Person) -> bool:
@@ -105,6 +114,8 @@ def presence_record(
             )  # fmt: skip
     except IntegrityError:
         return Presence.objects.get(person=person, date=day), False
+    if correction_reason.strip():  # only a locked month needs a reason, and only it has stored results
+        month_result_refresh(person_id=person.pk, village_code=person.village_id, start=day, end=day)
     audit_record(
         actor=actor,
         action="attendance.presence" + (".correct" if correction_reason else ""),
@@ -359,6 +370,10 @@ def leave_decide(*, actor: Any, leave_id: int, approve: bool, note: str = "") ->
                     leave=leave, level="liaison_record", approver=None, decision="record", note=_("报包村干部备案")
                 )
     leave.save(update_fields=["status", "next_level"])
+    if leave.status == LeaveRequest.Status.APPROVED:
+        month_result_refresh(
+            person_id=leave.person_id, village_code=leave.village_id, start=leave.start_date, end=leave.end_date
+        )
     audit_record(
         actor=actor,
         action="attendance.leave." + ("approve" if approve else "reject"),
@@ -381,10 +396,14 @@ def leave_return(*, actor: Any, leave_id: int, returned_on: dt.date) -> LeaveReq
     if returned_on < leave.start_date:
         raise InvalidInput(errors={"returned_on": _("销假日期不能早于请假开始日期")})
     leave.status, leave.returned_on = LeaveRequest.Status.RETURNED, returned_on
+    approved_end = leave.end_date
     if returned_on <= leave.end_date:  # back early: the leave ends the day before
         leave.end_date = max(leave.start_date, returned_on - dt.timedelta(days=1))
         leave.days = (leave.end_date - leave.start_date).days + 1
     leave.save(update_fields=["status", "returned_on", "end_date", "days"])
+    month_result_refresh(
+        person_id=leave.person_id, village_code=leave.village_id, start=leave.start_date, end=approved_end
+    )
     audit_record(
         actor=actor,
         action="attendance.leave.return",
@@ -433,14 +452,62 @@ def month_lock(*, actor: Any, region_code: str, month: dt.date, today: dt.date |
             lock = MonthLock.objects.create(region=region, month=first, locked_by=actor)
     except IntegrityError as exc:
         raise Conflict(_("该月已锁定"), field="month") from exc
+    results = month_results_store(prefix=region.prefix, month=first)
     audit_record(
         actor=actor,
         action="attendance.month.lock",
         obj=lock,
         region_code=region.code,
-        changes={"month": [None, first.strftime("%Y-%m")]},
+        changes={"month": [None, first.strftime("%Y-%m")], "results": [None, results]},
     )
     return lock
+
+
+def month_results_store(*, prefix: str, month: dt.date) -> int:
+    """WF-8 / A4: keep every full-time cadre's month under the prefix as it stands at the lock
+    (one `MonthResult` row each, set-based), so the pay run reads one row per cadre and month
+    instead of every presence record. Called inside the lock's transaction."""
+    first = month.replace(day=1)
+    rows = monthly_summary(prefix=prefix, year=first.year, month=first.month)
+    MonthResult.objects.filter(
+        village_id__gte=prefix.ljust(12, "0"), village_id__lte=prefix.ljust(12, "9"), month=first
+    ).delete()
+    MonthResult.objects.bulk_create(
+        [MonthResult(person_id=r.person_id, village_id=r.village_id, month=first, **_result_fields(r.result))
+         for r in rows],
+        batch_size=2000,
+    )  # fmt: skip
+    return len(rows)
+
+
+def _result_fields(result: rules.MonthResult) -> dict[str, int]:
+    return {
+        "required_days": result.required_days,
+        "present_days": result.present_days,
+        "excused_days": result.excused_days,
+        "shortfall_days": result.shortfall_days,
+        "unexcused_days": result.unexcused_days,
+        "workdays_in_post": result.workdays_in_post,
+    }
+
+
+def month_result_refresh(*, person_id: int, village_code: str, start: dt.date, end: dt.date) -> None:
+    """A correction after the lock (a late presence record, a leave approved or reported back)
+    recomputes the cadre's stored month for each locked month from start to end (A4, WF-8),
+    with the same pure rule as the monthly summary."""
+    month = start.replace(day=1)
+    while month <= end:
+        if is_locked(village_code, month):
+            found = cadre_month(person_id=person_id, village_code=village_code, year=month.year, month=month.month)
+            if found.full_time:
+                MonthResult.objects.update_or_create(
+                    person_id=person_id,
+                    month=month,
+                    defaults={"village_id": village_code, **_result_fields(found.result)},
+                )
+            else:
+                MonthResult.objects.filter(person_id=person_id, month=month).delete()
+        month = (month + dt.timedelta(days=32)).replace(day=1)
 
 
 CALENDAR_MAX_PREFIX = 4  # prefecture or above: the calendar is one for the whole installation

@@ -119,7 +119,8 @@ def service_months(spans: Sequence[cadre_rules.Span], gap_days: int) -> tuple[in
     return longest, total
 
 
-# R-PAY-10 (a) pct_of_current_base: (continuous years, total years, share of the secretary base).
+# R-PAY-10 (a) pct_of_current_base: (continuous years, total years, share of the secretary base), highest
+# level first — the SPEC default; a region sets its own with the departure_pct_* policy parameters.
 PCT_LEVELS: tuple[tuple[int, int, Decimal], ...] = (
     (18, 27, Decimal("0.30")),
     (12, 18, Decimal("0.20")),
@@ -158,6 +159,8 @@ class DeparturePolicy:
     age_women: int = 55
     secretary_base_annual: Decimal = Decimal(42000)  # the current secretary base, A6.2
     term_gap_days: int = 90
+    pct_levels: tuple[tuple[int, int, Decimal], ...] = PCT_LEVELS  # (a): highest level first
+    director_ratio: Decimal = DIRECTOR_RATIO  # (a): 主任's share of the secretary's figure
 
 
 @dataclass(frozen=True)
@@ -211,12 +214,12 @@ def departure_amount(facts: DepartureFacts, policy: DeparturePolicy) -> Departur
     gross = ZERO
     if policy.strategy == "pct_of_current_base":
         figures: list[tuple[Decimal, str, Decimal, int, int]] = []
-        for post, ratio in (("PS", Decimal(1)), ("VD", DIRECTOR_RATIO)):
+        for post, ratio in (("PS", Decimal(1)), ("VD", policy.director_ratio)):
             cont, total = service_months(by_line.get(post, []), policy.term_gap_days)
-            pct = next((p for c, t, p in PCT_LEVELS if cont >= c * 12 or total >= t * 12), ZERO)
+            pct = next((p for c, t, p in policy.pct_levels if cont >= c * 12 or total >= t * 12), ZERO)
             figures.append((to_fen(policy.secretary_base_annual * pct * ratio / 12), post, pct, cont, total))
         gross, post, pct, cont, total = max(figures, key=lambda f: f[0])
-        basis |= {"post": post, "pct": str(pct), "ratio": str(DIRECTOR_RATIO if post == "VD" else Decimal(1)),
+        basis |= {"post": post, "pct": str(pct), "ratio": str(policy.director_ratio if post == "VD" else Decimal(1)),
                   "secretary_base_annual": str(policy.secretary_base_annual), "continuous_months": cont,
                   "total_months": total}  # fmt: skip
     elif policy.strategy == "per_term":
@@ -554,12 +557,20 @@ def departure_facts_of(person: Person, **declared: Any) -> DepartureFacts:
     )
 
 
+def pct_levels_of(policy: Any) -> tuple[tuple[int, int, Decimal], ...]:
+    """R-PAY-10 (a): the region's levels (departure_pct_n and its years), highest share first."""
+    levels = [(policy[f"departure_pct_{n}_continuous_years"], policy[f"departure_pct_{n}_total_years"],
+               policy[f"departure_pct_{n}"]) for n in (1, 2, 3)]  # fmt: skip
+    return tuple(sorted(levels, key=lambda level: level[2], reverse=True))
+
+
 def departure_policy_for(village_code: str, on: dt.date) -> DeparturePolicy:
     policy = policy_resolve(village_code, on)
     base, _info = _secretary_base_annual(village_code, on)
     return DeparturePolicy(
         strategy=policy["departure_strategy"], age_men=policy["departure_age_men"],
         age_women=policy["departure_age_women"], secretary_base_annual=base, term_gap_days=policy["term_gap_days"],
+        pct_levels=pct_levels_of(policy), director_ratio=policy["departure_director_ratio"],
     )  # fmt: skip
 
 

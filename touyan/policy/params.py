@@ -212,6 +212,56 @@ PARAMS: tuple[Param, ...] = (
         "R-PAY-10",
         "pay",
     ),
+    # R-PAY-10 (a) pct_of_current_base: level n pays departure_pct_n of the current secretary base to a
+    # 书记 with departure_pct_n_continuous_years in a row or departure_pct_n_total_years in all.
+    Param("departure_pct_1", D, D("0.10"), _("离任补贴一档比例"), "R-PAY-10", "pay", ge=D(0), le=D(1)),
+    Param(
+        "departure_pct_1_continuous_years",
+        int,
+        6,
+        _("离任补贴一档连续任职年限"),
+        "R-PAY-10",
+        "pay",
+        ge=0,
+        le=60,
+        unit="年",
+    ),
+    Param(
+        "departure_pct_1_total_years", int, 9, _("离任补贴一档累计任职年限"), "R-PAY-10", "pay", ge=0, le=60, unit="年"
+    ),
+    Param("departure_pct_2", D, D("0.20"), _("离任补贴二档比例"), "R-PAY-10", "pay", ge=D(0), le=D(1)),
+    Param(
+        "departure_pct_2_continuous_years",
+        int,
+        12,
+        _("离任补贴二档连续任职年限"),
+        "R-PAY-10",
+        "pay",
+        ge=0,
+        le=60,
+        unit="年",
+    ),
+    Param(
+        "departure_pct_2_total_years", int, 18, _("离任补贴二档累计任职年限"), "R-PAY-10", "pay", ge=0, le=60, unit="年"
+    ),
+    Param("departure_pct_3", D, D("0.30"), _("离任补贴三档比例"), "R-PAY-10", "pay", ge=D(0), le=D(1)),
+    Param(
+        "departure_pct_3_continuous_years",
+        int,
+        18,
+        _("离任补贴三档连续任职年限"),
+        "R-PAY-10",
+        "pay",
+        ge=0,
+        le=60,
+        unit="年",
+    ),
+    Param(
+        "departure_pct_3_total_years", int, 27, _("离任补贴三档累计任职年限"), "R-PAY-10", "pay", ge=0, le=60, unit="年"
+    ),
+    Param(
+        "departure_director_ratio", D, D("0.8"), _("主任离任补贴按书记标准比例"), "R-PAY-10", "pay", ge=D(0), le=D(1)
+    ),
     Param("departure_age_men", int, 60, _("离任补贴起领年龄(男)"), "R-PAY-10", "pay", ge=40, le=80, unit="岁"),
     Param("departure_age_women", int, 55, _("离任补贴起领年龄(女)"), "R-PAY-10", "pay", ge=40, le=80, unit="岁"),
     # AFFAIRS

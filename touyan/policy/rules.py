@@ -3,6 +3,7 @@ resolved set of parameters must pass. No ORM here."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -69,6 +70,10 @@ def check_consistency(v: Mapping[str, Any]) -> dict[str, str]:
         errors["leave_max_single"] = _("单次请假上限不能大于年度上限")
     if v["finance_band_1"] > v["finance_band_2"]:
         errors["finance_band_1"] = _("联签金额档次须从小到大")
+    levels = [(v[f"departure_pct_{n}"], v[f"departure_pct_{n}_continuous_years"],
+               v[f"departure_pct_{n}_total_years"]) for n in (1, 2, 3)]  # fmt: skip
+    if any(b[i] < a[i] for a, b in itertools.pairwise(levels) for i in range(3)):
+        errors["departure_pct_2"] = _("离任补贴各档的比例和任职年限须逐档不减(R-PAY-10)")
     for standard_key, floor_key, label in (
         ("base_standard_one_shoulder", "annual_floor_one_shoulder", _("一肩挑")),
         ("base_standard_ps", "annual_floor_ps", _("书记")),

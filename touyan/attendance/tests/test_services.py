@@ -208,3 +208,52 @@ def test_presence_import_is_all_or_nothing_and_idempotent(personas, make_cadre) 
     assert services.presence_import(actor=officer, rows=rows[:1]) == (1, 0)
     assert services.presence_import(actor=officer, rows=rows[:1]) == (0, 1)
     assert LeaveRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_month_lock_stores_each_cadres_month_and_corrections_update_it(personas, make_cadre) -> None:
+    """WF-8 / issue #6: the lock keeps every full-time cadre's month (MonthResult) equal to the
+    monthly summary; a correction after the lock (late presence, leave approved) updates it."""
+    from touyan.attendance.models import MonthResult
+
+    officer = personas["township_a1"]
+    a = make_cadre(village=VILLAGE_A1, posts=("PS",))
+    b = make_cadre(village=VILLAGE_A1, posts=("VD",))
+    make_cadre(village=VILLAGE_A1, posts=("VM",))  # part-time: no month kept
+    days = sorted(month_calendar(2026, 3).workdays)
+    Presence.objects.bulk_create(
+        [Presence(person=a, village_id=VILLAGE_A1, date=d, channel="import") for d in days[:18]]
+    )
+    Presence.objects.bulk_create(
+        [Presence(person=b, village_id=VILLAGE_A1, date=d, channel="import") for d in days[3:]]
+    )
+    services.month_lock(actor=officer, region_code=TOWNSHIP_A1, month=D(2026, 3, 1), today=D(2026, 4, 4))
+
+    def stored() -> dict[int, tuple[int, ...]]:
+        return {
+            r.person_id: (r.required_days, r.present_days, r.excused_days, r.shortfall_days, r.unexcused_days)
+            for r in MonthResult.objects.filter(month=D(2026, 3, 1))
+        }
+
+    def summary() -> dict[int, tuple[int, ...]]:
+        return {
+            row.person_id: (
+                row.result.required_days,
+                row.result.present_days,
+                row.result.excused_days,
+                row.result.shortfall_days,
+                row.result.unexcused_days,
+            )
+            for row in monthly_summary(prefix=TOWNSHIP_A1[:9], year=2026, month=3)
+        }
+
+    assert stored() == summary() and set(stored()) == {a.pk, b.pk}
+    assert stored()[a.pk][1] == 18
+    services.presence_record(
+        actor=officer, cadre_id=a.pk, day=days[18], channel="duty_book", correction_reason="补录值班簿"
+    )
+    assert stored()[a.pk][1] == 19 and stored() == summary()
+    leave = services.leave_submit(actor=officer, cadre_id=b.pk, start=days[0], end=days[2], reason="补办病假")
+    while leave.status == LeaveRequest.Status.SUBMITTED:
+        leave = services.leave_decide(actor=officer, leave_id=leave.pk, approve=True)
+    assert stored()[b.pk][2] == 3 and stored() == summary()

@@ -113,6 +113,31 @@ def test_departure_pct_of_current_base(spans: list[Span], monthly: D, pct: str, 
         assert not result.eligible and "任职年限" in result.problems[0]
 
 
+def test_departure_pct_table_is_a_policy_parameter() -> None:
+    """R-PAY-10 (a): the SPEC default parameters give the built-in table; a region may set its own."""
+    from touyan.payroll.benefits import DIRECTOR_RATIO, PCT_LEVELS, pct_levels_of
+    from touyan.policy.params import DEFAULTS, FullParams
+    from touyan.policy.rules import check_consistency
+
+    defaults = FullParams.model_validate(DEFAULTS).model_dump()
+    assert pct_levels_of(defaults) == PCT_LEVELS and DEFAULTS["departure_director_ratio"] == DIRECTOR_RATIO
+    # A region paying 15 % / 25 % / 35 % from 5 / 10 / 15 continuous years, 主任 at 85 %.
+    mine = FullParams.model_validate(DEFAULTS | {
+        "departure_pct_1": D("0.15"), "departure_pct_1_continuous_years": 5,
+        "departure_pct_2": D("0.25"), "departure_pct_2_continuous_years": 10,
+        "departure_pct_3": D("0.35"), "departure_pct_3_continuous_years": 15, "departure_director_ratio": D("0.85"),
+    }).model_dump()  # fmt: skip
+    policy = DeparturePolicy(secretary_base_annual=D(42000), pct_levels=pct_levels_of(mine), director_ratio=D("0.85"))
+    five = Span("PS", d(2012, 4, 1), d(2017, 3, 31))
+    assert departure_amount(_facts(five), POLICY).monthly == D(0)
+    assert departure_amount(_facts(five), policy).monthly == D("525.00")  # 42,000 × 15 % ÷ 12
+    twelve_vd = Span("VD", d(2005, 4, 1), d(2017, 3, 31))
+    assert departure_amount(_facts(twelve_vd), policy).monthly == D("743.75")  # 42,000 × 25 % × 0.85 ÷ 12
+    assert check_consistency(mine) == {}
+    broken = DEFAULTS | {"departure_pct_2": D("0.05")}
+    assert "departure_pct_2" in check_consistency(FullParams.model_validate(broken).model_dump())
+
+
 def test_departure_age_and_start_month() -> None:
     """Paid from the month after 60 (men) / 55 (women), or after leaving office if later."""
     six = Span("PS", d(2011, 4, 1), d(2017, 3, 31))

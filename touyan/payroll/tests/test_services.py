@@ -19,7 +19,7 @@ from touyan.attendance.workcalendar import month_calendar
 from touyan.cadres.models import Post
 from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core.errors import InvalidInput
-from touyan.payroll import services
+from touyan.payroll import calculation, services
 from touyan.payroll.models import PayLine, Payslip
 from touyan.regions.models import RegionStat
 
@@ -101,24 +101,59 @@ def test_run_needs_locked_attendance(personas, make_cadre) -> None:
 
 
 @pytest.mark.django_db
-def test_fault_midway_leaves_nothing_and_rerun_pays_once(personas, worked_example, monkeypatch) -> None:
-    """A crash while writing lines rolls everything back; running again pays every cadre once."""
-    run = services.payrun_open(actor=personas["township_a1"], region_code=TOWNSHIP_A1, month=D_(2026, 3, 1))
-    real = PayLine.objects.bulk_create
+def test_fault_midway_leaves_nothing_and_rerun_pays_once(personas, worked_example, make_cadre, monkeypatch) -> None:
+    """A crash while writing the second chunk rolls everything back, the first chunk's payslips
+    and lines included; running again pays every cadre once."""
+    other = make_cadre(village="522301001002", posts=("VD",))  # another village: another chunk
+    officer = personas["township_a1"]
+    ev = assessment.quarterly_score(actor=officer, cadre_id=other.pk, year=2026, quarter=1, score=D(75))
+    assessment.quarterly_finalize(actor=officer, evaluation_id=ev.pk)
+    monkeypatch.setattr(calculation, "CHUNK_POSTS", 1)
+    run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=D_(2026, 3, 1))
+    real = calculation.SlipWriter.write
+    calls: list[int] = []
 
-    def boom(*args: Any, **kwargs: Any) -> Any:
-        raise RuntimeError("disk full")
+    def boom(self: Any, slips: Any) -> Any:
+        calls.append(len(slips))
+        if len(calls) == 2:
+            assert Payslip.objects.count() == 1 and PayLine.objects.count() == 4  # the first chunk is written
+            raise RuntimeError("disk full")
+        return real(self, slips)
 
-    monkeypatch.setattr(PayLine.objects, "bulk_create", boom)
+    monkeypatch.setattr(calculation.SlipWriter, "write", boom)
     with pytest.raises(RuntimeError):
-        services.payrun_calculate(actor=personas["township_a1"], run_id=run.pk)
+        services.payrun_calculate(actor=officer, run_id=run.pk)
     assert Payslip.objects.count() == 0 and PayLine.objects.count() == 0
     run.refresh_from_db()
     assert run.state == "open" and run.total == 0
-    monkeypatch.setattr(PayLine.objects, "bulk_create", real)
-    services.payrun_calculate(actor=personas["township_a1"], run_id=run.pk)
-    services.payrun_calculate(actor=personas["township_a1"], run_id=run.pk)
-    assert Payslip.objects.count() == 1 and Payslip.objects.get().total == D("11379.37")
+    monkeypatch.setattr(calculation.SlipWriter, "write", real)
+    services.payrun_calculate(actor=officer, run_id=run.pk)
+    services.payrun_calculate(actor=officer, run_id=run.pk)
+    assert Payslip.objects.count() == 2
+    assert Payslip.objects.get(person=worked_example).total == D("11379.37")
+    run.refresh_from_db()
+    assert run.total == sum(s.total for s in Payslip.objects.all()) and run.payslip_count == 2
+
+
+@pytest.mark.django_db
+def test_quarter_end_reads_the_month_results_stored_at_the_lock(personas, worked_example) -> None:
+    """Issue #6: the performance line's attendance comes from attendance.MonthResult when the
+    lock stored it (one row per month), from presence only for months locked without it."""
+    from touyan.attendance.models import MonthResult
+
+    for month, (present, required) in {1: (21, 21), 2: (16, 16), 3: (18, 22)}.items():
+        MonthResult.objects.create(
+            person=worked_example, village_id=VILLAGE_A1, month=D_(2026, month, 1), required_days=required,
+            present_days=present, excused_days=0, shortfall_days=required - present, unexcused_days=0,
+            workdays_in_post=required,
+        )  # fmt: skip
+    Presence.objects.filter(person=worked_example).delete()  # the run must not need them
+    officer = personas["township_a1"]
+    run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=D_(2026, 3, 1))
+    services.payrun_calculate(actor=officer, run_id=run.pk)
+    perf = PayLine.objects.get(component="performance")
+    assert perf.basis["present"] == 55 and perf.basis["required"] == 59
+    assert perf.basis["attendance_factor"] == "0.9322" and perf.amount == D("6525.40")  # 7000 × 0.9322
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,357 @@
+"""The pay run's calculation at scale (WF-8, SPEC A6; issue #6): inputs read and payslips
+written in chunks of villages, inside the one transaction `payrun_calculate` holds.
+
+Memory is bounded by the chunk (about CHUNK_POSTS posts), not by the run: each chunk's inputs
+are read in a fixed number of queries (posts, people, PS/VD history, and at a quarter's end the
+grades and the locked month results), computed with the pure rules, and written before the
+next chunk is read. On PostgreSQL payslips and lines are written with COPY, payslip ids taken
+from the sequence in one query; elsewhere with bulk_create. A fault anywhere rolls the whole
+transaction back, so a run is still all or nothing.
+
+`compute_pay` is pure, so its result is memoised per (facts, policy): most cadres of a county
+share their facts, and a national run computes and serialises a few thousand distinct
+payslips, not a million.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q
+
+from touyan.assessment.models import QuarterlyEvaluation
+from touyan.attendance.models import MonthResult
+from touyan.attendance.selectors import monthly_summary
+from touyan.cadres import rules as cadre_rules
+from touyan.cadres.models import EDUCATION_RANK, Person, Post
+from touyan.policy.selectors import ResolvedPolicy, policy_resolve_many
+from touyan.regions.models import RegionStat
+
+from . import rules
+from .models import PayLine, Payslip
+
+CHUNK_POSTS = 20_000  # posts read per chunk (~16,000 cadres): bounds the memory of a national run
+CODE_LENGTH = 12
+COLLEGE = EDUCATION_RANK["college"]
+MAIN_POST = {"one_shoulder": "PS", "PS": "PS", "VD": "VD"}
+FALLBACK_PREFIX_TOWNSHIPS = 20  # more townships than this without month results: summarise the run's prefix
+
+
+def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
+    first = month.replace(day=1)
+    return first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def code_range(prefix: str) -> tuple[str, str]:
+    """The 12-digit codes under a prefix as an inclusive range (an index range scan)."""
+    return prefix.ljust(CODE_LENGTH, "0"), prefix.ljust(CODE_LENGTH, "9")
+
+
+def _in_month(first: dt.date, last: dt.date) -> Q:
+    return Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+
+def village_chunks(prefix: str, first: dt.date, last: dt.date, size: int | None = None) -> list[tuple[str, str]]:
+    """Ranges of village codes under the prefix, each holding about `size` (CHUNK_POSTS) posts in
+    the month (one grouped query); a village is never split."""
+    size = size or CHUNK_POSTS
+    lo, hi = code_range(prefix)
+    counts = (
+        Post.objects.filter(_in_month(first, last), village_id__gte=lo, village_id__lte=hi)
+        .values("village_id")
+        .annotate(n=Count("id"))
+        .order_by("village_id")
+        .values_list("village_id", "n")
+    )
+    chunks: list[tuple[str, str]] = []
+    start: str | None = None
+    held = 0
+    previous = ""
+    for village, n in counts:
+        if start is None:
+            start = village
+        elif held + n > size:
+            chunks.append((start, previous))
+            start, held = village, 0
+        held += n
+        previous = village
+    if start is not None:
+        chunks.append((start, previous))
+    return chunks
+
+
+@dataclass
+class Slip:
+    """One payslip being built: its lines as (component, amount, basis)."""
+
+    person_id: int
+    village_id: str
+    lines: list[tuple[str, Decimal, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((amount for _c, amount, _b in self.lines), Decimal(0))
+
+
+class RunInputs:
+    """Run-wide inputs read once or cached across chunks: county statistics, pay policies,
+    memoised pure results, and month summaries computed for cadres without a stored result."""
+
+    def __init__(self, *, month: dt.date, prefix: str) -> None:
+        self.first, self.last = month_bounds(month)
+        self.year, self.month = self.first.year, self.first.month
+        self.prefix = prefix
+        self.quarter_end = self.month in rules.QUARTER_END
+        self.stats: dict[str, dict[int, RegionStat]] = {}
+        self.pay_policies: dict[int, rules.PayPolicy] = {}
+        self.computed: dict[tuple[rules.PayFacts, int], list[rules.Line]] = {}
+        self.summaries: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
+        self.documents: set[int] = set()
+
+    def county_stats(self, counties: set[str]) -> None:
+        wanted = counties - set(self.stats)
+        for code in wanted:
+            self.stats[code] = {}
+        if wanted:
+            for stat in RegionStat.objects.filter(region_id__in=wanted, year__lte=self.year):
+                self.stats[stat.region_id][stat.year] = stat
+
+    def pay(self, facts: rules.PayFacts, policy: ResolvedPolicy) -> list[rules.Line]:
+        """compute_pay, memoised: it is pure, and a county's cadres mostly share their facts."""
+        key = (facts, id(policy))
+        lines = self.computed.get(key)
+        if lines is None:
+            pay_policy = self.pay_policies.get(id(policy))
+            if pay_policy is None:
+                pay_policy = self.pay_policies[id(policy)] = rules.PayPolicy.from_params(policy)
+            lines = self.computed[key] = rules.compute_pay(facts, pay_policy)
+        return lines
+
+    def fallback_attendance(self, missing: dict[int, str], months: list[int]) -> dict[int, tuple[int, int]]:
+        """(present, required) over the quarter for cadres whose month results were not stored
+        (a month locked before month results existed, or a cadre appointed after the lock):
+        computed from presence, per township, as the attendance pages do."""
+        townships = {village[:9] for village in missing.values()}
+        prefixes = sorted(townships) if len(townships) <= FALLBACK_PREFIX_TOWNSHIPS else [self.prefix]
+        out: dict[int, tuple[int, int]] = {}
+        for m in months:
+            for prefix in prefixes:
+                summary = self.summaries.get((prefix, m))
+                if summary is None:
+                    summary = self.summaries[(prefix, m)] = {
+                        row.person_id: (row.result.present_days, row.result.required_days)
+                        for row in monthly_summary(prefix=prefix, year=self.year, month=m)
+                    }
+                for pid in missing:
+                    if pid in summary:
+                        present, required = out.get(pid, (0, 0))
+                        out[pid] = (present + summary[pid][0], required + summary[pid][1])
+        return out
+
+
+def _quarter_facts(
+    inputs: RunInputs, paid: list[int], people: dict[int, Any]
+) -> tuple[dict[int, rules.QuarterFacts], int]:
+    """The quarter's final grade (latest final version) and Σ present / Σ required over its
+    months from the month results stored at the lock (A6.5). Returns the facts and how many
+    cadres have no final grade."""
+    q = inputs.month // 3
+    grades: dict[int, str] = {}
+    for pid, grade, _v in (
+        QuarterlyEvaluation.objects.filter(person_id__in=paid, year=inputs.year, quarter=q, status="final")
+        .order_by("person_id", "-version")
+        .values_list("person_id", "grade", "version")
+    ):
+        grades.setdefault(pid, grade)
+    months = [inputs.month - 2, inputs.month - 1, inputs.month]
+    firsts = [dt.date(inputs.year, m, 1) for m in months]
+    present: dict[int, int] = defaultdict(int)
+    required: dict[int, int] = defaultdict(int)
+    seen: dict[int, int] = defaultdict(int)
+    for pid, p, r in MonthResult.objects.filter(person_id__in=paid, month__in=firsts).values_list(
+        "person_id", "present_days", "required_days"
+    ):
+        present[pid] += p
+        required[pid] += r
+        seen[pid] += 1
+    missing = {pid: people[pid]["village_id"] for pid in paid if seen[pid] < len(months)}
+    if missing:
+        for pid, (p, r) in inputs.fallback_attendance(missing, months).items():
+            present[pid], required[pid] = p, r
+    facts = {pid: rules.QuarterFacts(grades[pid], present[pid], required[pid]) for pid in paid if pid in grades}
+    return facts, sum(1 for pid in paid if pid not in grades)
+
+
+@dataclass
+class ChunkResult:
+    slips: list[Slip]
+    errors: list[str]
+    ungraded: int
+
+
+def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
+    """Every full-time cadre's payslip in the villages lo…hi (SPEC A6), in a fixed number of queries."""
+    first, last = inputs.first, inputs.last
+    by_person: dict[int, list[Any]] = defaultdict(list)
+    for p in Post.objects.filter(_in_month(first, last), village_id__gte=lo, village_id__lte=hi).values(
+        "person_id", "post", "full_time", "professionalized", "tier", "start_date", "end_date"
+    ):
+        by_person[p["person_id"]].append(p)
+    paid = sorted(pid for pid, posts in by_person.items() if any(p["full_time"] for p in posts))
+    if not paid:
+        return ChunkResult([], [], 0)
+    people = {p["id"]: p for p in Person.objects.filter(pk__in=paid).values(
+        "id", "village_id", "birth_date", "education", "full_time_education")}  # fmt: skip
+    history: dict[int, list[cadre_rules.Span]] = defaultdict(list)
+    for pid, code, start, end in Post.objects.filter(person_id__in=paid, post__in=["PS", "VD"]).values_list(
+        "person_id", "post", "start_date", "end_date"
+    ):
+        history[pid].append(cadre_rules.Span(code, start, end))
+    inputs.county_stats({people[pid]["village_id"][:6].ljust(12, "0") for pid in paid})
+    policies = policy_resolve_many(list({people[pid]["village_id"] for pid in paid}), last)
+    quarter: dict[int, rules.QuarterFacts] = {}
+    ungraded = 0
+    if inputs.quarter_end:
+        quarter, ungraded = _quarter_facts(inputs, paid, people)
+        if ungraded:
+            return ChunkResult([], [], ungraded)
+    slips: list[Slip] = []
+    errors: list[str] = []
+    for pid in paid:
+        person = people[pid]
+        posts = by_person[pid]
+        pay_post = cadre_rules.pay_post([p["post"] for p in posts]) or "deputy"
+        policy = policies[person["village_id"]]
+        inputs.documents.update(policy.documents)
+        main = MAIN_POST.get(pay_post)
+        terms = 0
+        if main:
+            current = next(p for p in posts if p["post"] == main)
+            terms = cadre_rules.consecutive_terms(
+                history[pid],
+                cadre_rules.Span(main, current["start_date"], current["end_date"]),
+                policy["term_gap_days"],
+            )
+        secretary = next((p for p in posts if p["post"] == "PS" and p["professionalized"]), None)
+        young = (
+            main is None
+            and any(p["professionalized"] for p in posts)
+            and cadre_rules.age_on(person["birth_date"], first) < policy["young_age_max"]
+        )
+        county_stats = inputs.stats.get(person["village_id"][:6].ljust(12, "0"), {})
+        income = county_stats.get(inputs.year - 1)
+        ref_staff = next((county_stats[y].ref_new_staff_monthly for y in sorted(county_stats, reverse=True)
+                          if county_stats[y].ref_new_staff_monthly is not None), None)  # fmt: skip
+        facts = rules.PayFacts(
+            year=inputs.year, month=inputs.month, pay_post=pay_post,
+            income_ref=income.rural_income_per_capita if income else None, consecutive_terms=terms,
+            professionalized_secretary=secretary is not None, tier=secretary["tier"] if secretary else None,
+            young_professional=young,
+            full_time_college=person["full_time_education"] and EDUCATION_RANK[person["education"]] >= COLLEGE,
+            ref_new_staff_monthly=ref_staff, quarter=quarter.get(pid),
+        )  # fmt: skip
+        try:
+            lines = inputs.pay(facts, policy)
+        except rules.PayError as exc:
+            errors.append(f"{pid}: {exc}")
+            continue
+        slips.append(Slip(pid, person["village_id"], [(x.component, x.amount, x.basis) for x in lines]))
+    return ChunkResult(slips, errors, 0)
+
+
+def run_chunks(inputs: RunInputs) -> Iterator[ChunkResult]:
+    for lo, hi in village_chunks(inputs.prefix, inputs.first, inputs.last):
+        yield calculate_chunk(inputs, lo, hi)
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
+
+
+def _copy_text(value: str) -> str:
+    """A value for COPY's text format: backslash, tab and line breaks escaped."""
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+class SlipWriter:
+    """Writes payslips and their lines for one run: COPY on PostgreSQL, bulk_create elsewhere.
+    The JSON of a basis is serialised once per distinct dict (bases are shared by memoised
+    results)."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.postgres = connection.vendor == "postgresql"
+        self._json: dict[int, tuple[dict[str, Any], str]] = {}
+        self.payslips = 0
+        self.lines = 0
+        self.total = Decimal(0)
+
+    def delete_existing(self) -> None:
+        """A recalculation replaces the run's payslips (set-based on PostgreSQL)."""
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"DELETE FROM {PayLine._meta.db_table} l USING {Payslip._meta.db_table} s "  # noqa: S608 - model tables
+                    "WHERE l.payslip_id = s.id AND s.run_id = %s",
+                    [self.run_id],
+                )
+                cursor.execute(f"DELETE FROM {Payslip._meta.db_table} WHERE run_id = %s", [self.run_id])  # noqa: S608
+        else:
+            Payslip.objects.filter(run_id=self.run_id).delete()
+
+    def _basis_json(self, basis: dict[str, Any]) -> str:
+        cached = self._json.get(id(basis))
+        if cached is None or cached[0] is not basis:
+            text = _copy_text(json.dumps(basis, ensure_ascii=False, separators=(",", ":"), default=str))
+            cached = self._json[id(basis)] = (basis, text)
+        return cached[1]
+
+    def write(self, slips: list[Slip]) -> None:
+        if not slips:
+            return
+        totals = [s.total for s in slips]
+        self.payslips += len(slips)
+        self.lines += sum(len(s.lines) for s in slips)
+        self.total += sum(totals, Decimal(0))
+        if self.postgres:
+            self._copy(slips, totals)
+        else:
+            self._bulk_create(slips, totals)
+
+    def _bulk_create(self, slips: list[Slip], totals: list[Decimal]) -> None:
+        objs = [Payslip(run_id=self.run_id, person_id=s.person_id, village_id=s.village_id, total=t)
+                for s, t in zip(slips, totals, strict=True)]  # fmt: skip
+        Payslip.objects.bulk_create(objs, batch_size=2000)
+        PayLine.objects.bulk_create(
+            [PayLine(payslip=o, component=c, amount=a, basis=b) for o, s in zip(objs, slips, strict=True)
+             for c, a, b in s.lines],
+            batch_size=5000,
+        )  # fmt: skip
+
+    def _copy(self, slips: list[Slip], totals: list[Decimal]) -> None:
+        slip_table, line_table = Payslip._meta.db_table, PayLine._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [slip_table, len(slips)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+            run = str(self.run_id)
+            slip_rows = [f"{i}\t{run}\t{s.person_id}\t{s.village_id}\t{t}\n"
+                         for i, s, t in zip(ids, slips, totals, strict=True)]  # fmt: skip
+            with raw.copy(f"COPY {slip_table} (id, run_id, person_id, village_id, total) FROM STDIN") as copy:
+                copy.write("".join(slip_rows))
+            basis_json = self._basis_json
+            line_rows = [f"{i}\t{c}\t{a}\t{basis_json(b)}\n"
+                         for i, s in zip(ids, slips, strict=True) for c, a, b in s.lines]  # fmt: skip
+            with raw.copy(f"COPY {line_table} (payslip_id, component, amount, basis) FROM STDIN") as copy:
+                copy.write("".join(line_rows))
