@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -41,6 +42,12 @@ class MonthResult:
 
 def month_days(year: int, month: int) -> list[dt.date]:
     return [dt.date(year, month, d) for d in range(1, calendar.monthrange(year, month)[1] + 1)]
+
+
+@functools.cache
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of a month."""
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def round_half_up(value: Decimal) -> int:
@@ -77,13 +84,20 @@ def month_result(facts: MonthFacts, min_days_per_month: int) -> MonthResult:
 def in_post_span(
     spans: Iterable[tuple[dt.date, dt.date | None]], year: int, month: int
 ) -> tuple[dt.date, dt.date] | None:
-    """The first and last day of the month covered by any full-time post."""
-    days = month_days(year, month)
-    lo, hi = days[0], days[-1]
-    covered = [(max(s, lo), min(e or hi, hi)) for s, e in spans if s <= hi and (e is None or e >= lo)]
-    if not covered:
-        return None
-    return min(c[0] for c in covered), max(c[1] for c in covered)
+    """The first and last day of the month covered by any full-time post (A4: part month in post)."""
+    lo, hi = month_bounds(year, month)
+    first: dt.date | None = None
+    last = lo
+    for start, end in spans:  # a plain loop: the monthly summary calls this for every cadre
+        if start > hi or (end is not None and end < lo):
+            continue
+        covered_from = start if start > lo else lo
+        covered_to = hi if end is None or end > hi else end
+        if first is None or covered_from < first:
+            first = covered_from
+        if covered_to > last:
+            last = covered_to
+    return None if first is None else (first, last)
 
 
 def leave_days(start: dt.date, end: dt.date) -> frozenset[dt.date]:

@@ -17,7 +17,7 @@ from touyan.accounts.models import Role
 from touyan.accounts.scope import in_scope, require, scope_prefix
 from touyan.audit.services import audit_record
 from touyan.cadres.models import Person
-from touyan.cadres.selectors import access_cadre, current_posts
+from touyan.cadres.selectors import access_cadre, cadres_in_scope, current_posts
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
@@ -34,11 +34,12 @@ from .models import (
     MonthResult,
     Presence,
 )
-from .selectors import cadre_month, is_locked, leaves_in_scope, monthly_summary
+from .selectors import cadre_month, is_locked, leaves_in_scope, month_locked, monthly_summary
 
 
-def _is_self(actor: Any, person: Person) -> bool:
-    return getattr(actor, "role", None) == Role.CADRE and actor.cadre_id == person.pk
+def _is_self(actor: Any, person: Person | int) -> bool:
+    person_id = person if isinstance(person, int) else person.pk
+    return getattr(actor, "role", None) == Role.CADRE and actor.cadre_id == person_id
 
 
 def _is_officer_of(actor: Any, village_code: str) -> bool:
@@ -54,17 +55,21 @@ def _on_duty(actor: Any, village_code: str, day: dt.date) -> bool:
     )
 
 
-def _person_for_presence(actor: Any, cadre_id: int) -> Person:
-    """Any cadre of the actor's village for a duty officer; else scoped as usual."""
+def _presence_target(actor: Any, cadre_id: int, day: dt.date) -> tuple[int, str, bool]:
+    """The cadre's id and village, and whether the village's month of `day` is locked (WF-8), in one
+    query. A cadre-role user (a duty officer) reaches any cadre of their own village; anyone else a
+    cadre in their scope, as `access_cadre`; otherwise NotFound. Who may write is decided after."""
     if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
-        person = Person.objects.select_related("village").filter(pk=cadre_id, village_id=actor.region_id).first()
-        if person is None:
-            raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
-        return person
-    return access_cadre(actor=actor, cadre_id=cadre_id)
+        people = Person.objects.filter(pk=cadre_id, village_id=actor.region_id)
+    else:
+        people = cadres_in_scope(actor=actor).filter(pk=cadre_id)
+    # [:1], not first(): the id is unique, and ordering costs as much to build as the rest.
+    row = next(iter(people.annotate(locked=month_locked(day)).values_list("pk", "village_id", "locked")[:1]), None)
+    if row is None:
+        raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
+    return row
 
 
-@transaction.atomic
 def presence_record(
     *,
     actor: Any,
@@ -79,8 +84,12 @@ def presence_record(
     """One presence record per cadre per day (A4); a repeat returns the existing
     record and `created=False`. The cadre signs in for themself (web); the day's
     duty officer keeps the duty book for the village; a township officer may use
-    any channel. A locked month needs a correction with a reason."""
-    person = _person_for_presence(actor, cadre_id)
+    any channel. A locked month needs a correction with a reason (WF-8).
+
+    The check-in hot path (issue #4): one query finds the cadre and the lock, then the
+    record and its audit event are inserted in one transaction; the unique constraint,
+    not a prior read, tells a repeat, which then reads the existing record."""
+    person_id, village_id, locked = _presence_target(actor, cadre_id, day)
     errors: dict[str, str] = {}
     if kind not in Presence.Kind.values:
         errors["kind"] = _("类别无效,可选: present, official_business")
@@ -91,40 +100,64 @@ def presence_record(
     if errors:
         raise InvalidInput(errors=errors)
     allowed = (
-        (channel == Presence.Channel.WEB and _is_self(actor, person) and day == timezone.localdate())
-        or (channel == Presence.Channel.DUTY_BOOK and (_on_duty(actor, person.village_id, day)
-                                                       or _is_officer_of(actor, person.village_id)))
-        or (_is_officer_of(actor, person.village_id))
+        (channel == Presence.Channel.WEB and _is_self(actor, person_id) and day == timezone.localdate())
+        or (channel == Presence.Channel.DUTY_BOOK and (_on_duty(actor, village_id, day)
+                                                       or _is_officer_of(actor, village_id)))
+        or (_is_officer_of(actor, village_id))
     )  # fmt: skip
     if not allowed:
         raise Forbidden(_("您不能为该干部在该日登记(本人只能当天签到,值班员只能登记本村当天值班簿)"))
-    existing = Presence.objects.filter(person=person, date=day).first()
-    if existing is not None:
-        return existing, False
-    if is_locked(person.village_id, day) and not correction_reason.strip():
+    if locked and not correction_reason.strip():
+        existing = Presence.objects.filter(person_id=person_id, date=day).first()
+        if existing is not None:
+            return existing, False
         raise Conflict(_("该月考勤已锁定,补登须填写更正事由"), field="date")
-    if inside_fence is not None and not policy_resolve(person.village_id, day)["location_check"]:
+    if inside_fence is not None and not policy_resolve(village_id, day)["location_check"]:
         inside_fence, distance_m = None, None  # location is off here: keep none (A4)
     try:
-        with transaction.atomic():
-            record = Presence.objects.create(
-                person=person, village_id=person.village_id, date=day, kind=kind, channel=channel,
-                inside_fence=inside_fence, distance_m=distance_m,
-                recorded_by=actor if getattr(actor, "pk", None) else None,
-            )  # fmt: skip
+        record = _presence_insert(
+            actor=actor, person_id=person_id, village_id=village_id, day=day, kind=kind, channel=channel,
+            inside_fence=inside_fence, distance_m=distance_m, correction_reason=correction_reason,
+        )  # fmt: skip
     except IntegrityError:
-        return Presence.objects.get(person=person, date=day), False
-    if correction_reason.strip():  # only a locked month needs a reason, and only it has stored results
-        month_result_refresh(person_id=person.pk, village_code=person.village_id, start=day, end=day)
+        existing = Presence.objects.filter(person_id=person_id, date=day).first()
+        if existing is None:
+            raise
+        return existing, False
+    return record, True
+
+
+@transaction.atomic
+def _presence_insert(
+    *,
+    actor: Any,
+    person_id: int,
+    village_id: str,
+    day: dt.date,
+    kind: str,
+    channel: str,
+    inside_fence: bool | None,
+    distance_m: int | None,
+    correction_reason: str,
+) -> Presence:
+    """The record and its audit event, together or not at all (A4: one per cadre per day, by the
+    unique constraint: a repeat raises IntegrityError and writes nothing)."""
+    record = Presence.objects.create(
+        person_id=person_id, village_id=village_id, date=day, kind=kind, channel=channel,
+        inside_fence=inside_fence, distance_m=distance_m,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
     audit_record(
         actor=actor,
         action="attendance.presence" + (".correct" if correction_reason else ""),
         obj=record,
-        region_code=person.village_id,
+        region_code=village_id,
         reason=correction_reason,
         changes={"date": [None, day], "kind": [None, kind], "channel": [None, channel]},
     )
-    return record, True
+    if correction_reason.strip():  # only a locked month needs a reason, and only it has stored results
+        month_result_refresh(person_id=person_id, village_code=village_id, start=day, end=day)
+    return record
 
 
 @dataclass(frozen=True)

@@ -78,18 +78,35 @@ def policy_documents(*, region_code: str | None) -> list[PolicyDocument]:
     )
 
 
+MANY_REGIONS = 2000  # above this many regions, policy_resolve_many reads all documents in force
+
+
 def policy_resolve_many(region_codes: list[str], on: dt.date | None = None) -> dict[str, ResolvedPolicy]:
     """policy_resolve for many regions in one query (set-based batch work)."""
     day = on or dt.date.today()
-    chains = {code: region_rules.ancestors(code) for code in {region_rules.normalize_code(c) for c in region_codes}}
+    known: dict[tuple[str, str], list[str]] = {}
+
+    def chain_of(code: str, level: str) -> list[str]:
+        # region_rules.ancestors(code, level), each region's part of the chain computed once: a
+        # national summary asks for tens of thousands of villages under far fewer townships.
+        if (code, level) not in known:
+            parent = region_rules.parent_code(code, level)
+            index = region_rules.LEVELS.index(level)
+            up = chain_of(parent, region_rules.LEVELS[index - 1]) if parent is not None and index > 0 else []
+            known[code, level] = [code, *up]
+        return known[code, level]
+
+    codes = {region_rules.normalize_code(c) for c in region_codes}
+    chains = {code: chain_of(code, region_rules.level_of(code)) for code in codes}
     wanted = {c for chain in chains.values() for c in chain}
     latest: dict[str | None, rules.Layer] = {}
-    docs = (
-        PolicyDocument.objects.filter(Q(region_id__in=wanted) | Q(region__isnull=True), effective_from__lte=day)
-        .order_by("region_id", "-effective_from", "-id")
-        .values("id", "region_id", "params")
-    )
-    for doc in docs:
+    docs = PolicyDocument.objects.filter(effective_from__lte=day)
+    if len(wanted) <= MANY_REGIONS:
+        docs = docs.filter(Q(region_id__in=wanted) | Q(region__isnull=True))
+    # else: every document in force (few), kept below, rather than tens of thousands of parameters.
+    for doc in docs.order_by("region_id", "-effective_from", "-id").values("id", "region_id", "params"):
+        if doc["region_id"] is not None and doc["region_id"] not in wanted:
+            continue
         if doc["region_id"] not in latest:
             latest[doc["region_id"]] = rules.Layer(doc["region_id"], doc["id"], doc["params"])
     out: dict[str, ResolvedPolicy] = {}

@@ -74,6 +74,14 @@ def test_in_post_span() -> None:
     spans = [(D(2021, 4, 1), D(2026, 3, 15)), (D(2026, 3, 20), None)]
     assert rules.in_post_span(spans, 2026, 3) == (D(2026, 3, 1), D(2026, 3, 31))
     assert rules.in_post_span([(D(2026, 4, 2), None)], 2026, 3) is None
+    assert rules.in_post_span([(D(2026, 3, 11), None)], 2026, 3) == (D(2026, 3, 11), D(2026, 3, 31))
+    assert rules.in_post_span([(D(2021, 4, 1), D(2026, 3, 16))], 2026, 3) == (D(2026, 3, 1), D(2026, 3, 16))
+    assert rules.in_post_span([(D(2026, 3, 20), D(2026, 3, 25)), (D(2026, 3, 5), D(2026, 3, 9))], 2026, 3) == (
+        D(2026, 3, 5),
+        D(2026, 3, 25),
+    )
+    assert rules.in_post_span([(D(2021, 4, 1), D(2026, 2, 28))], 2026, 3) is None
+    assert rules.in_post_span([], 2026, 3) is None
 
 
 def test_leave_route() -> None:

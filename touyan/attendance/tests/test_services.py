@@ -157,6 +157,38 @@ def test_not_reporting_back_makes_unexcused_days(personas, cadre_user) -> None:
 
 
 @pytest.mark.django_db
+def test_monthly_summary_by_region_prefix_agrees_with_one_by_one(personas, make_cadre) -> None:
+    """A4, set-based (issue #4): the region prefix selects cadres by the village of their full-time post,
+    a part month is prorated, the whole country ("") has everyone, and every row equals `cadre_month`."""
+    from touyan.attendance.selectors import cadre_month
+    from touyan.cadres.models import Post
+
+    whole = make_cadre(village=VILLAGE_A1, posts=("PS",))
+    appointed = make_cadre(village="522301002001", posts=("VD",))  # township A2, from 03-11
+    elsewhere = make_cadre(village="522302001001", posts=("VD",))  # county B
+    make_cadre(village=VILLAGE_A1, posts=("VM",))  # not full-time: no A4 requirement
+    Post.objects.filter(person_id=appointed.pk).update(start_date=D(2026, 3, 11))
+    workdays = sorted(month_calendar(2026, 3).workdays)
+    Presence.objects.bulk_create(
+        [Presence(person_id=whole.pk, village_id=VILLAGE_A1, date=d, channel="import") for d in workdays[:20]]
+        + [Presence(person_id=appointed.pk, village_id="522301002001", date=d, channel="import")
+           for d in workdays if d >= D(2026, 3, 11)]
+        + [Presence(person_id=elsewhere.pk, village_id="522302001001", date=d, channel="import") for d in workdays[:3]]
+        + [Presence(person_id=whole.pk, village_id=VILLAGE_A1, date=D(2026, 2, 27), channel="import")]
+    )  # fmt: skip
+    county = monthly_summary(prefix="522301", year=2026, month=3)
+    assert [r.person_id for r in county] == [whole.pk, appointed.pk]
+    everyone = monthly_summary(prefix="", year=2026, month=3)
+    assert {r.person_id for r in everyone} == {whole.pk, appointed.pk, elsewhere.pk}
+    for r in everyone:
+        assert r.result == cadre_month(person_id=r.person_id, village_code=r.village_id, year=2026, month=3).result
+    by_id = {r.person_id: r.result for r in everyone}
+    assert (by_id[whole.pk].required_days, by_id[whole.pk].present_days, by_id[whole.pk].shortfall_days) == (22, 20, 2)
+    assert by_id[appointed.pk].workdays_in_post == len([d for d in workdays if d >= D(2026, 3, 11)])
+    assert by_id[appointed.pk].shortfall_days == 0 and by_id[elsewhere.pk].present_days == 3
+
+
+@pytest.mark.django_db
 def test_duty_gap_appears_on_the_township_list(personas, make_cadre) -> None:
     person = make_cadre(village=VILLAGE_A1, posts=("VM",))
     officer = personas["township_a1"]
@@ -257,3 +289,30 @@ def test_month_lock_stores_each_cadres_month_and_corrections_update_it(personas,
     while leave.status == LeaveRequest.Status.SUBMITTED:
         leave = services.leave_decide(actor=officer, leave_id=leave.pk, approve=True)
     assert stored()[b.pk][2] == 3 and stored() == summary()
+
+
+@pytest.mark.django_db
+def test_record_post_hot_path_statements(personas, make_cadre, api_client) -> None:
+    """Issue #4: a new record costs the token, one read (cadre in scope and the month lock), the record
+    and its audit event; a repeat, the failed insert and one read of the existing record."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cadre = make_cadre(posts=("PS",))
+    client = api_client(personas["township_a1"])
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    client.post("/api/v1/attendance/records", {"cadre": cadre.pk, "date": str(yesterday - dt.timedelta(days=1))},
+                content_type="application/json")  # fmt: skip
+    body = {"cadre": cadre.pk, "date": str(yesterday), "channel": "duty_book"}
+    with CaptureQueriesContext(connection) as new:
+        response = client.post("/api/v1/attendance/records", body, content_type="application/json")
+    assert response.status_code == 201
+    statements = [q["sql"] for q in new.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 4, statements
+    with CaptureQueriesContext(connection) as repeat:
+        response = client.post("/api/v1/attendance/records", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["cadre"] == cadre.pk
+    assert Presence.objects.filter(person_id=cadre.pk, date=yesterday).count() == 1
+    assert (
+        len([q for q in repeat.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]) == 4
+    )

@@ -131,3 +131,29 @@ def test_put_is_audited_with_old_and_new(personas) -> None:
     assert event.actor == admin
     assert event.region_code == COUNTY_A
     assert event.reason == "县委组织部文件"
+
+
+@pytest.mark.parametrize("many_regions", [2000, 0])
+def test_resolve_many_agrees_with_resolve_one_by_one(personas, monkeypatch, many_regions) -> None:
+    """policy_resolve_many gives what policy_resolve gives for each region, whether it names the regions
+    in the query or (for many regions, issue #4) reads every document in force."""
+    from touyan.policy import selectors
+
+    monkeypatch.setattr(selectors, "MANY_REGIONS", many_regions)
+    policy_put(actor=personas["prefecture_admin"], region_code=PREFECTURE, effective_from=D(2026, 1, 1),
+               params={"min_days_per_month": 21})  # fmt: skip
+    policy_put(actor=personas["county_a_admin"], region_code=COUNTY_A, effective_from=D(2026, 1, 1),
+               params={"min_days_per_month": 20})  # fmt: skip
+    policy_put(actor=personas["county_a_admin"], region_code=COUNTY_A, effective_from=D(2026, 6, 1),
+               params={"min_days_per_month": 19})  # fmt: skip
+    codes = [VILLAGE_A1, "522301002001", "522302001001", "522301001000", COUNTY_A, "530000000000"]
+    for day in (D(2025, 12, 31), D(2026, 3, 1), D(2026, 6, 1)):
+        many = selectors.policy_resolve_many(codes, day)
+        for code in codes:
+            one = policy_resolve(code, day)
+            assert (many[code].params, many[code].sources, many[code].documents) == (
+                one.params,
+                one.sources,
+                one.documents,
+            ), (code, day)
+    assert selectors.policy_resolve_many([VILLAGE_A1], D(2026, 3, 1))[VILLAGE_A1]["min_days_per_month"] == 20
