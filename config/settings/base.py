@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "touyan.api.middleware.BearerApiMiddleware",  # bearer-token API requests take API_BEARER_MIDDLEWARE
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +72,17 @@ MIDDLEWARE = [
     "touyan.audit.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+
+# The short chain of a bearer-token API request (touyan/api/middleware.py): no session, CSRF,
+# messages, page CSP or axes, which do nothing for it.
+API_BEARER_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "touyan.api.middleware.BearerRequestMiddleware",
+    "touyan.audit.middleware.RequestContextMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

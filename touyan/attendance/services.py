@@ -4,10 +4,11 @@ month locks and corrections (SPEC A4, R-ATT-01…04, WF-8). Every write is audit
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +16,11 @@ from django.utils.translation import gettext as _
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
 from touyan.accounts.scope import in_scope, require, scope_prefix
-from touyan.audit.services import audit_record
+from touyan.audit.services import audit_event, audit_record
 from touyan.cadres.models import Person
-from touyan.cadres.selectors import access_cadre, cadres_in_scope, current_posts
+from touyan.cadres.selectors import access_cadre, current_posts
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from touyan.core.statements import fetch_one, insert_with_event
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.selectors import access_region
@@ -34,7 +36,7 @@ from .models import (
     MonthResult,
     Presence,
 )
-from .selectors import cadre_month, is_locked, leaves_in_scope, month_locked, monthly_summary
+from .selectors import cadre_month, is_locked, leaves_in_scope, monthly_summary
 
 
 def _is_self(actor: Any, person: Person | int) -> bool:
@@ -55,19 +57,34 @@ def _on_duty(actor: Any, village_code: str, day: dt.date) -> bool:
     )
 
 
+@functools.cache
+def _presence_target_sql() -> str:
+    q = connection.ops.quote_name
+    person, lock = q(Person._meta.db_table), q(MonthLock._meta.db_table)
+    # The village's township is the first 9 digits of its code and 000, as in `month_locked`.
+    return (
+        f"SELECT p.id, p.village_id, CASE WHEN EXISTS (SELECT 1 FROM {lock} l"  # noqa: S608 (identifiers from the models)
+        " WHERE l.region_id = SUBSTR(p.village_id, 1, 9) || '000' AND l.month = %s) THEN 1 ELSE 0 END"
+        f" FROM {person} p WHERE p.id = %s"
+    )
+
+
 def _presence_target(actor: Any, cadre_id: int, day: dt.date) -> tuple[int, str, bool]:
     """The cadre's id and village, and whether the village's month of `day` is locked (WF-8), in one
-    query. A cadre-role user (a duty officer) reaches any cadre of their own village; anyone else a
-    cadre in their scope, as `access_cadre`; otherwise NotFound. Who may write is decided after."""
-    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
-        people = Person.objects.filter(pk=cadre_id, village_id=actor.region_id)
-    else:
-        people = cadres_in_scope(actor=actor).filter(pk=cadre_id)
-    # [:1], not first(): the id is unique, and ordering costs as much to build as the rest.
-    row = next(iter(people.annotate(locked=month_locked(day)).values_list("pk", "village_id", "locked")[:1]), None)
-    if row is None:
-        raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
-    return row
+    hand-built statement (the check-in hot path, issue #4; see core.statements). A cadre-role user
+    (a duty officer) reaches any cadre of their own village; anyone else a cadre in their scope, as
+    `cadres_in_scope` (the same region rule, `in_scope`); otherwise NotFound. Who may write is
+    decided after."""
+    row = fetch_one(_presence_target_sql(), [connection.ops.adapt_datefield_value(day.replace(day=1)), cadre_id])
+    if row is not None:
+        person_id, village_id, locked = row
+        if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+            reachable = village_id == actor.region_id
+        else:
+            reachable = in_scope(actor, village_id)
+        if reachable:
+            return person_id, village_id, bool(locked)
+    raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
 
 
 def presence_record(
@@ -127,7 +144,6 @@ def presence_record(
     return record, True
 
 
-@transaction.atomic
 def _presence_insert(
     *,
     actor: Any,
@@ -141,21 +157,27 @@ def _presence_insert(
     correction_reason: str,
 ) -> Presence:
     """The record and its audit event, together or not at all (A4: one per cadre per day, by the
-    unique constraint: a repeat raises IntegrityError and writes nothing)."""
-    record = Presence.objects.create(
+    unique constraint: a repeat raises IntegrityError and writes nothing). A plain record is one
+    statement on PostgreSQL (`insert_with_event`, issue #4); a correction also refreshes the
+    locked month's stored results, in the same transaction."""
+    record = Presence(
         person_id=person_id, village_id=village_id, date=day, kind=kind, channel=channel,
         inside_fence=inside_fence, distance_m=distance_m,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
-    audit_record(
+    event = audit_event(
         actor=actor,
         action="attendance.presence" + (".correct" if correction_reason else ""),
-        obj=record,
+        object_type=Presence._meta.label_lower,
         region_code=village_id,
         reason=correction_reason,
         changes={"date": [None, day], "kind": [None, kind], "channel": [None, channel]},
     )
-    if correction_reason.strip():  # only a locked month needs a reason, and only it has stored results
+    if not correction_reason.strip():
+        insert_with_event(record, event)
+        return record
+    with transaction.atomic():  # only a locked month needs a reason, and only it has stored results
+        insert_with_event(record, event)
         month_result_refresh(person_id=person_id, village_code=village_id, start=day, end=day)
     return record
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.db import models
 
+from touyan.core.statements import insert_returning_pk
+
 from .middleware import current_ip
 from .models import AuditEvent, Result
 
@@ -24,7 +26,15 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def audit_record(
+def audit_record(*, actor: Any, action: str, **details: Any) -> AuditEvent:
+    """Write one audit event; `details` are `audit_event`'s (obj, object_type, object_id,
+    region_code, changes, result, reason, username). `changes` maps field → [old, new]."""
+    event = audit_event(actor=actor, action=action, **details)
+    insert_returning_pk(event)  # as AuditEvent.objects.create(), the INSERT built once per process
+    return event
+
+
+def audit_event(
     *,
     actor: Any,
     action: str,
@@ -37,12 +47,14 @@ def audit_record(
     reason: str = "",
     username: str = "",
 ) -> AuditEvent:
-    """Write one audit event. `changes` maps field → [old, new] (or any detail)."""
+    """The unsaved event `audit_record` writes (also for a service that writes it together with its
+    row in one statement, `core.statements.insert_with_event`). `changes` maps field → [old, new]
+    (or any detail)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if authenticated else None,
         actor_username=(actor.get_username() if authenticated else username)[:150],
         ip=current_ip.get(),

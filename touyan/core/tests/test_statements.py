@@ -1,0 +1,64 @@
+"""core.statements: the hand-built INSERTs write what the ORM writes (issue #4 hot path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import IntegrityError
+
+from conftest import VILLAGE_A1
+from touyan.attendance.models import Presence
+from touyan.audit.models import AuditEvent
+from touyan.audit.services import audit_event
+from touyan.core.statements import insert_returning_pk, insert_with_event
+
+COMPARED = ["actor_id", "actor_username", "ip", "action", "object_type", "object_id", "region_code", "changes",
+            "result", "reason"]  # fmt: skip
+
+
+def test_insert_returning_pk_writes_what_create_writes(personas: dict[str, Any]) -> None:
+    fields = dict(actor=personas["township_a1"], actor_username="town_a1", ip="10.1.2.3", action="x.test",
+                  object_type="t", object_id="7", region_code=VILLAGE_A1, changes={"a": [None, "二"]})  # fmt: skip
+    by_orm = AuditEvent.objects.create(**fields)
+    event = AuditEvent(**fields)
+    pk = insert_returning_pk(event)
+    assert pk == event.pk and pk != by_orm.pk and not event._state.adding
+    rows = {r["id"]: r for r in AuditEvent.objects.filter(pk__in=[pk, by_orm.pk]).values("id", "at", *COMPARED)}
+    assert {k: v for k, v in rows[pk].items() if k not in ("id", "at")} == {
+        k: v for k, v in rows[by_orm.pk].items() if k not in ("id", "at")
+    }
+    assert rows[pk]["at"] == event.at and abs(rows[pk]["at"] - rows[by_orm.pk]["at"]) < dt.timedelta(minutes=1)
+
+
+def _presence(cadre: Any, day: dt.date, actor: Any) -> tuple[Presence, AuditEvent]:
+    record = Presence(person_id=cadre.pk, village_id=VILLAGE_A1, date=day, kind="present", channel="duty_book",
+                      recorded_by=actor)  # fmt: skip
+    event = audit_event(actor=actor, action="attendance.presence", object_type="attendance.presence",
+                        region_code=VILLAGE_A1, changes={"date": [None, day]})  # fmt: skip
+    return record, event
+
+
+@pytest.mark.django_db(transaction=True)
+def test_insert_with_event_writes_both_or_neither(personas: dict[str, Any], make_cadre: Any) -> None:
+    """Outside a transaction (the web request's case: one statement on PostgreSQL) and inside one."""
+    from django.db import transaction
+
+    cadre = make_cadre(posts=("PS",))
+    actor = personas["township_a1"]
+    day = dt.date(2026, 3, 2)
+    record, event = _presence(cadre, day, actor)
+    pk = insert_with_event(record, event)
+    assert Presence.objects.get(pk=pk).person_id == cadre.pk
+    stored = AuditEvent.objects.get(action="attendance.presence", object_id=str(pk))
+    assert stored.actor_id == actor.pk and stored.changes == {"date": [None, "2026-03-02"]}
+    events = AuditEvent.objects.count()
+    with pytest.raises(IntegrityError):  # the same cadre-day again: neither row
+        insert_with_event(*_presence(cadre, day, actor))
+    assert Presence.objects.filter(person_id=cadre.pk).count() == 1 and AuditEvent.objects.count() == events
+    with transaction.atomic():  # inside a transaction: a savepoint, the outer work goes on
+        with pytest.raises(IntegrityError):
+            insert_with_event(*_presence(cadre, day, actor))
+        insert_with_event(*_presence(cadre, day + dt.timedelta(days=1), actor))
+    assert Presence.objects.filter(person_id=cadre.pk).count() == 2 and AuditEvent.objects.count() == events + 1
