@@ -13,12 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 from django.db.models.sql import InsertQuery
 
 
-def _cursor() -> Any:
+def _db() -> BaseDatabaseWrapper:
+    # The wrapper itself, not the `connection` proxy (each attribute of which is a thread-local lookup).
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _cursor(connection: BaseDatabaseWrapper) -> Any:
     """Django's cursor; on PostgreSQL one that binds parameters on the server, so that psycopg
     prepares a statement after its fifth use on a connection and PostgreSQL stops parsing and
     planning it on every check-in (the project's other queries keep Django's client-side binding)."""
@@ -36,7 +42,7 @@ def _cursor() -> Any:
 _INSERTS: dict[tuple[type[Model], str], tuple[str, list[Field[Any, Any]]]] = {}
 
 
-def _insert_statement(obj: Model) -> tuple[str, list[Field[Any, Any]]]:
+def _insert_statement(connection: BaseDatabaseWrapper, obj: Model) -> tuple[str, list[Field[Any, Any]]]:
     model = type(obj)
     key = (model, connection.vendor)
     cached = _INSERTS.get(key)
@@ -59,9 +65,10 @@ def insert_returning_pk(obj: Model) -> int:
     """INSERT one new instance as `create()` would and set its primary key. Raises IntegrityError
     on a constraint violation, like `create()`. Call it inside `transaction.atomic()` when the row
     must be written together with others."""
-    sql, fields = _insert_statement(obj)
+    connection = _db()
+    sql, fields = _insert_statement(connection, obj)
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with _cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     obj.pk = row[0]
@@ -72,7 +79,7 @@ def insert_returning_pk(obj: Model) -> int:
 
 def fetch_one(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
     """The first row of a hand-written, portable SELECT (SQLite and PostgreSQL), or None."""
-    with _cursor() as cursor:
+    with _cursor(_db()) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
@@ -85,14 +92,15 @@ def insert_with_event(obj: Model, event: Model, *, link: str = "object_id") -> i
     set to the row's new id (as text). On PostgreSQL this is one data-modifying WITH: atomic on its
     own, one round trip, no BEGIN/COMMIT; a constraint violation writes neither. Elsewhere the two
     INSERTs run in one transaction. Returns the new id."""
+    connection = _db()
     if connection.vendor != "postgresql" or not connection.get_autocommit():
         with transaction.atomic():
             insert_returning_pk(obj)
             setattr(event, link, str(obj.pk))
             insert_returning_pk(event)
         return int(obj.pk)
-    first_sql, first_fields = _insert_statement(obj)
-    event_fields = [f for f in _insert_statement(event)[1] if f.attname != link]
+    first_sql, first_fields = _insert_statement(connection, obj)
+    event_fields = [f for f in _insert_statement(connection, event)[1] if f.attname != link]
     key = (type(obj), type(event))
     sql = _PAIRS.get(key)
     if sql is None:
@@ -110,7 +118,7 @@ def insert_with_event(obj: Model, event: Model, *, link: str = "object_id") -> i
         _PAIRS[key] = sql
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in first_fields]
     params += [f.get_db_prep_save(f.pre_save(event, True), connection) for f in event_fields]
-    with _cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     for instance in (obj, event):
