@@ -75,11 +75,10 @@ MIDDLEWARE = [
 ]
 
 # The short chain of a bearer-token API request (touyan/api/middleware.py): no session, CSRF,
-# messages, page CSP or axes, which do nothing for it.
+# messages, page CSP or axes, which do nothing for it; its language and headers are set by
+# BearerRequestMiddleware.
 API_BEARER_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "touyan.api.middleware.BearerRequestMiddleware",
     "touyan.audit.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

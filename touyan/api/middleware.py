@@ -21,6 +21,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.exception import convert_exception_to_response
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
@@ -71,15 +73,27 @@ class BearerApiMiddleware:
 
 
 class BearerRequestMiddleware:
-    """On the short chain: an anonymous user until the token is checked, and the headers the
-    full chain's page middleware would add (frame denial, a CSP for JSON)."""
+    """On the short chain: an anonymous user until the token is checked; the language of the
+    messages (English when the client's first Accept-Language is English, else Chinese — the
+    full chain's LocaleMiddleware does more work for the same answer to API clients); and the
+    headers the full chain would add (Content-Length, Content-Language, Vary, frame denial and a
+    CSP for JSON)."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.user = AnonymousUser()
+        accept = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+        language = "en" if accept[:2].lower() == "en" else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", API_CSP)
+        headers = response.headers
+        if not response.streaming and "Content-Length" not in headers:
+            headers["Content-Length"] = str(len(response.content))
+        headers.setdefault("Content-Language", language)
+        patch_vary_headers(response, ("Accept-Language",))
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Content-Security-Policy", API_CSP)
         return response

@@ -32,10 +32,16 @@ def test_bearer_request_is_served_with_api_headers(personas: dict[str, Any], mak
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "sessionid" not in response.cookies and "csrftoken" not in response.cookies
     assert not hasattr(response.wsgi_request, "session")  # the page middleware did not run
+    assert response.headers["Content-Length"] == str(len(response.content))
+    assert response.headers["Content-Language"] == "zh-hans" and "Accept-Language" in response.headers["Vary"]
     # Language follows Accept-Language for API clients, as on the full chain.
     response = client.post("/api/v1/attendance/records", {"cadre": cadre.pk, "date": "2999-01-01"},
                            content_type="application/json", headers={"Accept-Language": "en"})  # fmt: skip
     assert response.status_code == 422 and "future" in str(response.json()).lower()
+    assert response.headers["Content-Language"] == "en"
+    response = client.post("/api/v1/attendance/records", {"cadre": cadre.pk, "date": "2999-01-01"},
+                           content_type="application/json", headers={"Accept-Language": "zh-CN,en;q=0.8"})  # fmt: skip
+    assert response.status_code == 422 and "将来" in str(response.json())
 
 
 def test_bad_token_is_refused_even_with_a_session(personas: dict[str, Any], make_cadre: Any) -> None:
