@@ -7,14 +7,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, Left
 
 from touyan.accounts.models import Role
 from touyan.accounts.scope import scope_filter, scope_prefix
-from touyan.cadres.models import Post, PostCode
+from touyan.cadres.models import Person, Post, PostCode
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
+from touyan.regions.models import Region
 from touyan.regions.rules import CODE_LENGTH
 
 from . import rules
@@ -75,81 +77,131 @@ def _village_range(prefix: str) -> Q:
 COMPLEX_CHUNK = 2000  # cadres a query when monthly_summary reads the dates of part months and leave
 
 
-def monthly_summary(*, prefix: str, year: int, month: int) -> list[SummaryRow]:
-    """A4 for every full-time cadre under the region prefix in one month.
+def _as_date(value: Any) -> dt.date:
+    """A date read by a raw cursor: PostgreSQL returns dates, SQLite their ISO text."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
-    Set-based (issue #4: 150,000 cadres in seconds): the full-time posts in the month with their
-    cadre's name and village (one query; the region as a code range), presence counted per cadre by
-    the database, the leave that touches the month (cadres selected by a subquery on those posts,
-    not a list of ids; for the whole country ("") no selection at all), and presence dates only for
-    the cadres whose month is not simple (part month in post, or leave): a few per cent, by id,
-    COMPLEX_CHUNK a query."""
+
+def _summary_sql(
+    *, prefix: str, first: dt.date, last: dt.date, workdays: list[dt.date]
+) -> tuple[tuple[str, list[Any]], tuple[str, list[Any]]]:
+    """The two statements of the monthly summary (A4), plain SQL for PostgreSQL and SQLite:
+
+    1. each full-time cadre in post in the month under the region (the region as a code range on the
+       post's village), the posts grouped per cadre into the first and last day in post within the
+       month (as `rules.in_post_span`; `whole` = the whole month), with name and village, ordered by
+       village and cadre;
+    2. the month's presence rows counted per cadre, all and on workdays — for the whole country ("")
+       without a selection (cadres without a post drop out in Python), under a prefix only the rows of
+       the cadres of statement 1 (a subquery, not a list of ids).
+
+    Two statements rather than one join: joined, PostgreSQL runs both aggregates again in each
+    parallel worker and misestimates the join (JIT compiling for seconds)."""
+    post, person, region, presence = (m._meta.db_table for m in (Post, Person, Region, Presence))
+    in_region = "AND po.village_id >= %s AND po.village_id <= %s" if prefix else ""
+    region_params = [prefix.ljust(CODE_LENGTH, "0"), prefix.ljust(CODE_LENGTH, "9")] if prefix else []
+    posts_where = f"""po.full_time = %s AND po.start_date <= %s AND (po.end_date IS NULL OR po.end_date >= %s)
+        {in_region}"""
+    posts_params: list[Any] = [True, last, first, *region_params]
+    posts_sql = f"""
+        SELECT p.person_id, pe.name, pe.village_id, v.name,
+               CASE WHEN p.first_day = %s AND p.last_day = %s THEN 1 ELSE 0 END, p.first_day, p.last_day
+        FROM (
+            SELECT po.person_id,
+                   MIN(CASE WHEN po.start_date > %s THEN po.start_date ELSE %s END) AS first_day,
+                   MAX(CASE WHEN po.end_date IS NULL OR po.end_date > %s THEN %s ELSE po.end_date END) AS last_day
+            FROM {post} po
+            WHERE {posts_where}
+            GROUP BY po.person_id
+        ) p
+        JOIN {person} pe ON pe.id = p.person_id
+        JOIN {region} v ON v.code = pe.village_id
+        ORDER BY pe.village_id, p.person_id
+    """  # noqa: S608 - table names from the models, fixed fragments, values as parameters
+    of_cadres = f"AND pr.person_id IN (SELECT po.person_id FROM {post} po WHERE {posts_where})" if prefix else ""  # noqa: S608
+    on_workdays = ", ".join(["%s"] * len(workdays)) or "NULL"
+    counts_sql = f"""
+        SELECT pr.person_id, COUNT(*), SUM(CASE WHEN pr.date IN ({on_workdays}) THEN 1 ELSE 0 END)
+        FROM {presence} pr
+        WHERE pr.date >= %s AND pr.date <= %s {of_cadres}
+        GROUP BY pr.person_id
+    """  # noqa: S608 - table names from the models, fixed fragments, values as parameters
+    return (
+        (posts_sql, [first, last, first, first, last, last, *posts_params]),
+        (counts_sql, [*workdays, first, last, *(posts_params if prefix else [])]),
+    )
+
+
+def monthly_summary(*, prefix: str, year: int, month: int) -> list[SummaryRow]:
+    """A4 (R-ATT-01) for every full-time cadre under the region prefix in one month.
+
+    Set-based (issue #4: 150,000 cadres in seconds, no per-cadre query): the cadres' full-time posts
+    in the month grouped per cadre into the span in post, with name and village, in village and cadre
+    order, and the month's presence counted per cadre — two plain-SQL statements (`_summary_sql`) read
+    with a plain cursor, without the ORM's per-row converters; then the leave that touches the month
+    (cadres selected by a subquery on those posts; for the whole country ("") no selection at all) and
+    presence dates only for the cadres whose month is not simple (part month in post, or leave): a few
+    per cent, by id, COMPLEX_CHUNK a query. Those go through `rules.month_result`; a simple cadre's
+    month follows from the counts, and equal results share one frozen `MonthResult`."""
     days = rules.month_days(year, month)
     first, last = days[0], days[-1]
     cal = month_calendar(year, month)
+    n_workdays = len(cal.workdays)
+    posts_sql, counts_sql = _summary_sql(prefix=prefix, first=first, last=last, workdays=sorted(cal.workdays))
+    with connection.cursor() as cursor:
+        cursor.execute(*posts_sql)
+        found = cursor.fetchall()
+        if not found:
+            return []
+        cursor.execute(*counts_sql)
+        counts = {pid: (n, on_workdays) for pid, n, on_workdays in cursor.fetchall()}
     posts = (
         Post.objects.filter(_village_range(prefix), full_time=True, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .order_by()
     )
-    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    people: dict[int, tuple[str, str, str]] = {}
-    for person_id, start, end, name, village_id, village_name in posts.values_list(
-        "person_id", "start_date", "end_date", "person__name", "person__village_id", "person__village__name"
-    ):
-        spans[person_id].append((start, end))
-        people[person_id] = (name, village_id, village_name)
-    if not spans:
-        return []
-
-    def of_these_cadres(qs: QuerySet[Any]) -> QuerySet[Any]:
-        return qs.filter(person_id__in=posts.values("person_id")) if prefix else qs
-
-    in_post = {pid: rules.in_post_span(s, year, month) for pid, s in spans.items()}
+    leaves = LeaveRequest.objects.filter(status__in=EXCUSING, start_date__lte=last, end_date__gte=first)
+    if prefix:
+        leaves = leaves.filter(person_id__in=posts.values("person_id"))
     leave: dict[int, set[dt.date]] = defaultdict(set)
-    leaves = of_these_cadres(
-        LeaveRequest.objects.filter(status__in=EXCUSING, start_date__lte=last, end_date__gte=first)
-    )
     for pid, start, end in leaves.values_list("person_id", "start_date", "end_date"):
-        if pid in spans:
-            leave[pid] |= {d for d in rules.leave_days(start, end) if first <= d <= last}
-    complex_ids = {pid for pid, span in in_post.items() if span != (first, last)} | set(leave)
-    in_month = Presence.objects.filter(date__gte=first, date__lte=last)
-    counts = (
-        of_these_cadres(in_month)
-        .values("person_id")
-        .annotate(n=Count("id"), on_workdays=Count("id", filter=Q(date__in=sorted(cal.workdays))))
-        .order_by()
-        .values_list("person_id", "n", "on_workdays")
-    )
-    simple = {pid: (n, on_workdays) for pid, n, on_workdays in counts}
+        leave[pid] |= {d for d in rules.leave_days(start, end) if first <= d <= last}
+    # Leave of a cadre outside the posts (possible for the whole country) is ignored below.
+    complex_ids = {row[0] for row in found if not row[4]} | set(leave)
     detailed: dict[int, set[dt.date]] = defaultdict(set)
     # The few complex cadres (a few per cent) by id, in chunks: each chunk is read through the
     # (person, date) unique index instead of a scan of the month's rows.
+    in_month = Presence.objects.filter(date__gte=first, date__lte=last)
     ordered = sorted(complex_ids)
     for i in range(0, len(ordered), COMPLEX_CHUNK):
         for pid, day in in_month.filter(person_id__in=ordered[i : i + COMPLEX_CHUNK]).values_list("person_id", "date"):
             detailed[pid].add(day)
-    policies = policy_resolve_many(list({village for _name, village, _vname in people.values()}), last)
-    target = {code: min(p["min_days_per_month"], len(cal.workdays)) for code, p in policies.items()}
+    policies = policy_resolve_many(list({row[2] for row in found}), last)
+    target = {code: min(p["min_days_per_month"], n_workdays) for code, p in policies.items()}
+    shared: dict[tuple[int, int, int], rules.MonthResult] = {}
     rows: list[SummaryRow] = []
-    for pid, span in in_post.items():
-        name, village_id, village_name = people[pid]
+    append = rows.append
+    for pid, name, village_id, village_name, whole, first_day, last_day in found:
         if pid in complex_ids:
+            span = (first, last) if whole else (_as_date(first_day), _as_date(last_day))
             facts = rules.MonthFacts(cal.workdays, span, frozenset(detailed[pid]), frozenset(leave[pid]))
             result = rules.month_result(facts, policies[village_id]["min_days_per_month"])
         else:
-            n, on_workdays = simple.get(pid, (0, 0))
             required = target[village_id]
-            result = rules.MonthResult(
-                required_days=required,
-                present_days=n,
-                excused_days=0,
-                shortfall_days=max(0, required - n),
-                unexcused_days=len(cal.workdays) - on_workdays,
-                workdays_in_post=len(cal.workdays),
-            )
-        rows.append(SummaryRow(pid, name, village_id, village_name, result))
+            n, on_workdays = counts.get(pid, (0, 0))
+            key = (required, n, on_workdays)
+            result = shared.get(key)  # type: ignore[assignment]
+            if result is None:
+                result = shared[key] = rules.MonthResult(
+                    required_days=required,
+                    present_days=n,
+                    excused_days=0,
+                    shortfall_days=max(0, required - n),
+                    unexcused_days=n_workdays - on_workdays,
+                    workdays_in_post=n_workdays,
+                )
+        append(SummaryRow(pid, name, village_id, village_name, result))
+    # Already in this order from the database; sorted again so the order never depends on a collation.
     rows.sort(key=lambda r: (r.village_id, r.person_id))
     return rows
 

@@ -84,17 +84,26 @@ MANY_REGIONS = 2000  # above this many regions, policy_resolve_many reads all do
 def policy_resolve_many(region_codes: list[str], on: dt.date | None = None) -> dict[str, ResolvedPolicy]:
     """policy_resolve for many regions in one query (set-based batch work)."""
     day = on or dt.date.today()
-    known: dict[tuple[str, str], list[str]] = {}
+    known: dict[tuple[str, str], tuple[str, ...]] = {}
+    levels = region_rules.LEVELS
+    # One level up, as region_rules.parent_code: the significant prefix of the level above, zero-padded.
+    up_of = {
+        level: (levels[i - 1], region_rules.PREFIX_LENGTH[levels[i - 1]]) for i, level in enumerate(levels) if i > 0
+    }
 
-    def chain_of(code: str, level: str) -> list[str]:
-        # region_rules.ancestors(code, level), each region's part of the chain computed once: a
-        # national summary asks for tens of thousands of villages under far fewer townships.
-        if (code, level) not in known:
-            parent = region_rules.parent_code(code, level)
-            index = region_rules.LEVELS.index(level)
-            up = chain_of(parent, region_rules.LEVELS[index - 1]) if parent is not None and index > 0 else []
-            known[code, level] = [code, *up]
-        return known[code, level]
+    def chain_of(code: str, level: str) -> tuple[str, ...]:
+        # region_rules.ancestors(code, level) for a 12-digit code, each region's part of the chain
+        # computed once: a national summary asks for tens of thousands of villages under far fewer
+        # townships (no code normalised again on the way up).
+        chain = known.get((code, level))
+        if chain is None:
+            if level in up_of:
+                parent_level, length = up_of[level]
+                chain = (code, *chain_of(code[:length].ljust(region_rules.CODE_LENGTH, "0"), parent_level))
+            else:
+                chain = (code,)
+            known[code, level] = chain
+        return chain
 
     codes = {region_rules.normalize_code(c) for c in region_codes}
     chains = {code: chain_of(code, region_rules.level_of(code)) for code in codes}

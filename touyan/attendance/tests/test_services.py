@@ -189,6 +189,80 @@ def test_monthly_summary_by_region_prefix_agrees_with_one_by_one(personas, make_
 
 
 @pytest.mark.django_db
+def test_monthly_summary_sql_path_agrees_with_cadre_month_for_part_months_and_leave(personas, make_cadre) -> None:
+    """A4 / R-ATT-01, issue #4: the summary's plain-SQL path (posts grouped per cadre into the span in
+    post, presence counted per cadre) equals `cadre_month` for part months (a post starting or ending in
+    the month, two posts), leave (approved, returned, still waiting), presence on rest days and outside
+    the month, no presence at all, and for every prefix (whole country "", county, township, village);
+    rows come in village, then cadre order."""
+    from touyan.attendance.selectors import cadre_month
+    from touyan.cadres.models import Post
+
+    status = LeaveRequest.Status
+    whole = make_cadre(village=VILLAGE_A1, posts=("PS",))
+    starts = make_cadre(village=VILLAGE_A1, posts=("VD",))
+    ends = make_cadre(village="522301001002", posts=("PS",))
+    two = make_cadre(village="522301002001", posts=("PS", "VD"))
+    on_leave = make_cadre(village="522301001002", posts=("VD",))
+    returned = make_cadre(village="522302001001", posts=("PS",))
+    waiting = make_cadre(village="522302001001", posts=("VD",))
+    make_cadre(village=VILLAGE_A1, posts=("VM",))  # not full-time
+    Post.objects.filter(person_id=starts.pk).update(start_date=D(2026, 3, 11))
+    Post.objects.filter(person_id=ends.pk).update(end_date=D(2026, 3, 16))
+    ps, vd = Post.objects.filter(person_id=two.pk).order_by("post")
+    Post.objects.filter(pk=ps.pk).update(end_date=D(2026, 3, 6))
+    Post.objects.filter(pk=vd.pk).update(start_date=D(2026, 3, 20))
+    absent = make_cadre(village="522301001002", posts=("PS",))  # the seat `ends` left; no presence
+    for person, start, end, state in (
+        (on_leave, D(2026, 3, 2), D(2026, 3, 6), status.APPROVED),
+        (on_leave, D(2026, 2, 25), D(2026, 3, 3), status.APPROVED),  # overlaps the previous one and February
+        (returned, D(2026, 3, 27), D(2026, 4, 3), status.RETURNED),
+        (waiting, D(2026, 3, 9), D(2026, 3, 13), status.SUBMITTED),
+        (starts, D(2026, 3, 2), D(2026, 3, 12), status.APPROVED),  # partly before the post starts
+    ):
+        LeaveRequest.objects.create(
+            person=person,
+            village_id=person.village_id,
+            start_date=start,
+            end_date=end,
+            days=1,
+            reason="事假",
+            status=state,
+        )
+    days = [D(2026, 3, d) for d in range(1, 32)]
+    Presence.objects.bulk_create(
+        [
+            Presence(person_id=p.pk, village_id=p.village_id, date=d, channel="import")
+            for i, p in enumerate((whole, starts, ends, two, on_leave, returned, waiting))
+            for d in days
+            if (d.day + i) % 4
+        ]
+        + [
+            Presence(person_id=p.pk, village_id=p.village_id, date=D(2026, 4, 1), channel="import")
+            for p in (whole, two)
+        ]
+    )
+    everyone = monthly_summary(prefix="", year=2026, month=3)
+    assert {r.person_id for r in everyone} == {
+        p.pk for p in (whole, starts, ends, two, on_leave, returned, waiting, absent)
+    }
+    assert [(r.village_id, r.person_id) for r in everyone] == sorted((r.village_id, r.person_id) for r in everyone)
+    for r in everyone:
+        assert r.result == cadre_month(person_id=r.person_id, village_code=r.village_id, year=2026, month=3).result
+        assert r.village_name and r.name
+    by_id = {r.person_id: r.result for r in everyone}
+    assert by_id[absent.pk].present_days == 0 and by_id[absent.pk].unexcused_days == 22
+    assert by_id[on_leave.pk].excused_days == 5 and by_id[starts.pk].excused_days == 2
+    assert by_id[waiting.pk].excused_days == 0 and by_id[returned.pk].excused_days == 3
+    assert by_id[two.pk].workdays_in_post == 22  # the span in post runs from the first post's start to the last's end
+    for prefix in ("522301", "522301001", VILLAGE_A1, "522302001001"):
+        assert monthly_summary(prefix=prefix, year=2026, month=3) == [
+            r for r in everyone if r.village_id.startswith(prefix)
+        ]
+    assert monthly_summary(prefix="522303", year=2026, month=3) == []
+
+
+@pytest.mark.django_db
 def test_duty_gap_appears_on_the_township_list(personas, make_cadre) -> None:
     person = make_cadre(village=VILLAGE_A1, posts=("VM",))
     officer = personas["township_a1"]
