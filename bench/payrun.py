@@ -405,6 +405,39 @@ def national(month: dt.date, workers: int) -> None:
     check_sums(month)
 
 
+def national_batch(month: dt.date, prefix: str) -> None:
+    """Every county run of the month in one pass: job_start + calculate_runs_task.delay (eager),
+    i.e. payruns_open_and_calculate_many over the prefix ("" = the country)."""
+    from django.db import connection
+
+    from touyan.core.jobs import job_start
+    from touyan.payroll.tasks import CALCULATE_MANY, calculate_runs_task
+
+    user = bench_user()
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    counter = QueryCount()
+    t = time.perf_counter()
+    cpu = time.process_time()
+    with connection.execute_wrapper(counter):
+        job = job_start(actor=user, kind=CALCULATE_MANY, region_code=prefix, total=1, message="等待计算…")
+        outcome = calculate_runs_task.delay(month.isoformat(), prefix, user.pk, job.pk).get()
+    wall = time.perf_counter() - t
+    cpu = time.process_time() - cpu
+    load = os.getloadavg()
+    if "error" in outcome:
+        raise SystemExit(f"refused: {outcome['error']}")
+    slips = outcome["payslips"]
+    print(f"national-batch {month:%Y-%m} prefix {prefix or '(country)'}: {outcome['runs']:,} runs opened and "
+          f"calculated ({outcome['skipped']:,} skipped, {len(outcome['refused']):,} refused), {slips:,} payslips, "
+          f"{outcome['lines']:,} lines, total ¥{outcome['total']} in {wall:.1f} s (CPU {cpu:.1f} s), "
+          f"{counter.n:,} queries, peak RSS {rss_mb():.0f} MB; "
+          f"{wall / max(slips, 1) * 1e6:.0f} µs per payslip")  # fmt: skip
+    for code, why in list(outcome["refused"].items())[:10]:
+        print(f"  refused {code}: {why}")
+    print(f"load average after: {load}")
+    check_sums(month)
+
+
 def county(month: dt.date, code: str, repeat: int) -> None:
     from django.db import connection
 
@@ -431,13 +464,14 @@ def county(month: dt.date, code: str, repeat: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Pay run benchmark (issue #6)")
-    parser.add_argument("step", choices=["setup", "county", "national", "reset", "check"])
+    parser.add_argument("step", choices=["setup", "county", "national", "national-batch", "reset", "check"])
     parser.add_argument("--month", default="2026-03", type=month_of)
     parser.add_argument("--dense-county", default="520526000000", help="county grown to --dense-people cadres")
     parser.add_argument("--dense-people", type=int, default=10_000)
     parser.add_argument("--county", default="", help="county timed by `county` (default: --dense-county)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--prefix", default="", help="national-batch: the code prefix paid (default: the country)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -454,6 +488,8 @@ def main() -> None:
         county(args.month, args.county or args.dense_county, args.repeat)
     elif args.step == "national":
         national(args.month, args.workers)
+    elif args.step == "national-batch":
+        national_batch(args.month, args.prefix)
     elif args.step == "reset":
         reset(args.month)
     else:

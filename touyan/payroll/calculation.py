@@ -94,6 +94,7 @@ class Slip:
     person_id: int
     village_id: str
     lines: list[tuple[str, Decimal, dict[str, Any]]] = field(default_factory=list)
+    post_village: str = ""  # the village of the full-time post the slip is paid for (its run's region)
 
     @property
     def total(self) -> Decimal:
@@ -194,6 +195,7 @@ class ChunkResult:
     slips: list[Slip]
     errors: list[str]
     ungraded: int
+    policies: dict[str, ResolvedPolicy] = field(default_factory=dict)  # by the paid cadres' villages
 
 
 def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
@@ -201,7 +203,7 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
     first, last = inputs.first, inputs.last
     by_person: dict[int, list[Any]] = defaultdict(list)
     for p in Post.objects.filter(_in_month(first, last), village_id__gte=lo, village_id__lte=hi).values(
-        "person_id", "post", "full_time", "professionalized", "tier", "start_date", "end_date"
+        "person_id", "post", "full_time", "professionalized", "tier", "start_date", "end_date", "village_id"
     ):
         by_person[p["person_id"]].append(p)
     paid = sorted(pid for pid, posts in by_person.items() if any(p["full_time"] for p in posts))
@@ -221,7 +223,7 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
     if inputs.quarter_end:
         quarter, ungraded = _quarter_facts(inputs, paid, people)
         if ungraded:
-            return ChunkResult([], [], ungraded)
+            return ChunkResult([], [], ungraded, policies)
     slips: list[Slip] = []
     errors: list[str] = []
     for pid in paid:
@@ -262,8 +264,9 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
         except rules.PayError as exc:
             errors.append(f"{pid}: {exc}")
             continue
-        slips.append(Slip(pid, person["village_id"], [(x.component, x.amount, x.basis) for x in lines]))
-    return ChunkResult(slips, errors, 0)
+        post_village = next(p["village_id"] for p in posts if p["full_time"])
+        slips.append(Slip(pid, person["village_id"], [(x.component, x.amount, x.basis) for x in lines], post_village))
+    return ChunkResult(slips, errors, 0, policies)
 
 
 def run_chunks(inputs: RunInputs) -> Iterator[ChunkResult]:
@@ -286,13 +289,14 @@ class SlipWriter:
     The JSON of a basis is serialised once per distinct dict (bases are shared by memoised
     results)."""
 
-    def __init__(self, run_id: int) -> None:
-        self.run_id = run_id
+    def __init__(self, run_id: int | None = None) -> None:
+        self.run_id = run_id  # None: many runs, each write names the run of every slip
         self.postgres = connection.vendor == "postgresql"
         self._json: dict[int, tuple[dict[str, Any], str]] = {}
         self.payslips = 0
         self.lines = 0
         self.total = Decimal(0)
+        self.per_run: dict[int, list[Any]] = {}  # run id -> [payslips, lines, total]
 
     def delete_existing(self) -> None:
         """A recalculation replaces the run's payslips (set-based on PostgreSQL)."""
@@ -314,21 +318,32 @@ class SlipWriter:
             cached = self._json[id(basis)] = (basis, text)
         return cached[1]
 
-    def write(self, slips: list[Slip]) -> None:
+    def write(self, slips: list[Slip], run_ids: list[int] | None = None) -> None:
+        """Write the slips of the writer's run, or of many runs: `run_ids[i]` is slip i's run."""
         if not slips:
             return
+        if run_ids is None:
+            assert self.run_id is not None
+            run_ids = [self.run_id] * len(slips)
         totals = [s.total for s in slips]
         self.payslips += len(slips)
         self.lines += sum(len(s.lines) for s in slips)
         self.total += sum(totals, Decimal(0))
+        for run_id, slip, total in zip(run_ids, slips, totals, strict=True):
+            tally = self.per_run.get(run_id)
+            if tally is None:
+                tally = self.per_run[run_id] = [0, 0, Decimal(0)]
+            tally[0] += 1
+            tally[1] += len(slip.lines)
+            tally[2] += total
         if self.postgres:
-            self._copy(slips, totals)
+            self._copy(slips, totals, run_ids)
         else:
-            self._bulk_create(slips, totals)
+            self._bulk_create(slips, totals, run_ids)
 
-    def _bulk_create(self, slips: list[Slip], totals: list[Decimal]) -> None:
-        objs = [Payslip(run_id=self.run_id, person_id=s.person_id, village_id=s.village_id, total=t)
-                for s, t in zip(slips, totals, strict=True)]  # fmt: skip
+    def _bulk_create(self, slips: list[Slip], totals: list[Decimal], run_ids: list[int]) -> None:
+        objs = [Payslip(run_id=r, person_id=s.person_id, village_id=s.village_id, total=t)
+                for s, t, r in zip(slips, totals, run_ids, strict=True)]  # fmt: skip
         Payslip.objects.bulk_create(objs, batch_size=2000)
         PayLine.objects.bulk_create(
             [PayLine(payslip=o, component=c, amount=a, basis=b) for o, s in zip(objs, slips, strict=True)
@@ -336,7 +351,7 @@ class SlipWriter:
             batch_size=5000,
         )  # fmt: skip
 
-    def _copy(self, slips: list[Slip], totals: list[Decimal]) -> None:
+    def _copy(self, slips: list[Slip], totals: list[Decimal], run_ids: list[int]) -> None:
         slip_table, line_table = Payslip._meta.db_table, PayLine._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
@@ -345,9 +360,8 @@ class SlipWriter:
             )
             ids = [row[0] for row in cursor.fetchall()]
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            run = str(self.run_id)
-            slip_rows = [f"{i}\t{run}\t{s.person_id}\t{s.village_id}\t{t}\n"
-                         for i, s, t in zip(ids, slips, totals, strict=True)]  # fmt: skip
+            slip_rows = [f"{i}\t{r}\t{s.person_id}\t{s.village_id}\t{t}\n"
+                         for i, s, t, r in zip(ids, slips, totals, run_ids, strict=True)]  # fmt: skip
             with raw.copy(f"COPY {slip_table} (id, run_id, person_id, village_id, total) FROM STDIN") as copy:
                 copy.write("".join(slip_rows))
             basis_json = self._basis_json
