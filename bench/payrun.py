@@ -405,36 +405,80 @@ def national(month: dt.date, workers: int) -> None:
     check_sums(month)
 
 
-def national_batch(month: dt.date, prefix: str) -> None:
-    """Every county run of the month in one pass: job_start + calculate_runs_task.delay (eager),
-    i.e. payruns_open_and_calculate_many over the prefix ("" = the country)."""
+def _batch_worker(args: tuple[list[str], dt.date]) -> dict[str, Any]:
+    """One stand-in Celery worker: calculate_runs_task for each of its prefixes in turn (eager)."""
     from django.db import connection
 
     from touyan.core.jobs import job_start
     from touyan.payroll.tasks import CALCULATE_MANY, calculate_runs_task
 
+    prefixes, month = args
     user = bench_user()
-    print(f"load average before: {os.getloadavg()}", flush=True)
     counter = QueryCount()
     t = time.perf_counter()
     cpu = time.process_time()
+    totals: dict[str, Any] = {"runs": 0, "payslips": 0, "lines": 0, "skipped": 0, "refused": {}}
     with connection.execute_wrapper(counter):
-        job = job_start(actor=user, kind=CALCULATE_MANY, region_code=prefix, total=1, message="等待计算…")
-        outcome = calculate_runs_task.delay(month.isoformat(), prefix, user.pk, job.pk).get()
+        for prefix in prefixes:
+            job = job_start(actor=user, kind=CALCULATE_MANY, region_code=prefix, total=1, message="等待计算…")
+            outcome = calculate_runs_task.delay(month.isoformat(), prefix, user.pk, job.pk).get()
+            if "error" in outcome:
+                raise SystemExit(f"refused: {outcome['error']}")
+            for key in ("runs", "payslips", "lines", "skipped"):
+                totals[key] += outcome[key]
+            totals["refused"].update(outcome["refused"])
+    return totals | {"seconds": time.perf_counter() - t, "cpu": time.process_time() - cpu, "queries": counter.n,
+                     "rss_mb": rss_mb(), "prefixes": len(prefixes)}  # fmt: skip
+
+
+def national_batch(month: dt.date, prefix: str, workers: int) -> None:
+    """Every county run of the month in one pass: job_start + calculate_runs_task.delay (eager),
+    i.e. payruns_open_and_calculate_many over the prefix ("" = the country). With --workers N the
+    provinces are dealt to N processes (standing in for Celery workers), largest first."""
+    from django.db import connection, connections
+
+    from touyan.payroll.models import PayRun
+
+    print(f"load average before: {os.getloadavg()}", flush=True)
+    if workers == 1:
+        shares = [[prefix]]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT left(village_id, 2), count(*) FROM cadres_post WHERE village_id LIKE %s GROUP BY 1 "
+                "ORDER BY 2 DESC",
+                [f"{prefix}%"],
+            )
+            provinces = cursor.fetchall()
+        shares = [[] for _ in range(workers)]
+        load = [0] * workers
+        for code, n in provinces:  # largest first, to the least loaded worker
+            i = load.index(min(load))
+            shares[i].append(code)
+            load[i] += n
+    connections.close_all()
+    t = time.perf_counter()
+    if workers == 1:
+        results = [_batch_worker((shares[0], month))]
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_batch_worker, [(share, month) for share in shares])
     wall = time.perf_counter() - t
-    cpu = time.process_time() - cpu
-    load = os.getloadavg()
-    if "error" in outcome:
-        raise SystemExit(f"refused: {outcome['error']}")
-    slips = outcome["payslips"]
-    print(f"national-batch {month:%Y-%m} prefix {prefix or '(country)'}: {outcome['runs']:,} runs opened and "
-          f"calculated ({outcome['skipped']:,} skipped, {len(outcome['refused']):,} refused), {slips:,} payslips, "
-          f"{outcome['lines']:,} lines, total ¥{outcome['total']} in {wall:.1f} s (CPU {cpu:.1f} s), "
-          f"{counter.n:,} queries, peak RSS {rss_mb():.0f} MB; "
-          f"{wall / max(slips, 1) * 1e6:.0f} µs per payslip")  # fmt: skip
-    for code, why in list(outcome["refused"].items())[:10]:
-        print(f"  refused {code}: {why}")
-    print(f"load average after: {load}")
+    load_after = os.getloadavg()
+    slips = sum(r["payslips"] for r in results)
+    total = sum((t for t in PayRun.objects.filter(month=month).values_list("total", flat=True)), start=0)
+    print(f"national-batch {month:%Y-%m} prefix {prefix or '(country)'}: {sum(r['runs'] for r in results):,} runs "
+          f"opened and calculated ({sum(r['skipped'] for r in results):,} skipped, "
+          f"{sum(len(r['refused']) for r in results):,} refused), {slips:,} payslips, "
+          f"{sum(r['lines'] for r in results):,} lines, total ¥{total:,.2f} in {wall:.1f} s with {workers} "
+          f"worker(s); {wall / max(slips, 1) * 1e6:.0f} µs per payslip")  # fmt: skip
+    for i, r in enumerate(results):
+        print(f"  worker {i}: {r['prefixes']} prefixes, {r['runs']:,} runs, {r['payslips']:,} payslips, "
+              f"{r['seconds']:.1f} s, CPU {r['cpu']:.1f} s, {r['queries']:,} queries, "
+              f"peak RSS {r['rss_mb']:.0f} MB")  # fmt: skip
+        for code, why in list(r["refused"].items())[:10]:
+            print(f"    refused {code}: {why}")
+    print(f"load average after: {load_after}")
     check_sums(month)
 
 
@@ -489,7 +533,7 @@ def main() -> None:
     elif args.step == "national":
         national(args.month, args.workers)
     elif args.step == "national-batch":
-        national_batch(args.month, args.prefix)
+        national_batch(args.month, args.prefix, args.workers)
     elif args.step == "reset":
         reset(args.month)
     else:
