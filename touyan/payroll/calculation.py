@@ -323,8 +323,8 @@ class SlipWriter:
         if self.postgres:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"DELETE FROM {PayLine._meta.db_table} l USING {Payslip._meta.db_table} s "  # noqa: S608 - model tables
-                    "WHERE l.payslip_id = s.id AND s.run_id = %s",
+                    f"DELETE FROM {PayLine._meta.db_table} WHERE payslip_id IN "  # noqa: S608 - model tables
+                    f"(SELECT id FROM {Payslip._meta.db_table} WHERE run_id = %s)",
                     [self.run_id],
                 )
                 cursor.execute(f"DELETE FROM {Payslip._meta.db_table} WHERE run_id = %s", [self.run_id])  # noqa: S608

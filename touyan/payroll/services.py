@@ -125,7 +125,8 @@ def payrun_calculate(*, actor: Any, run_id: int) -> PayRun:
         component = "adjustment" if adj.kind == Adjustment.Kind.CORRECTION else adj.kind
         slip.lines.append((component, to_fen(adj.amount), {"adjustment": adj.pk, "reason": adj.reason}))
     writer = calculation.SlipWriter(run.pk)
-    writer.delete_existing()
+    if run.state == S.CALCULATED:  # an open run has no payslips yet (a failed calculation keeps none)
+        writer.delete_existing()
     inputs = calculation.RunInputs(month=run.month, prefix=prefix)
     errors: list[str] = []
     ungraded = 0
