@@ -126,7 +126,8 @@ class RunInputs:
         self.prefix = prefix
         self.quarter_end = self.month in rules.QUARTER_END
         self.stats: dict[str, dict[int, RegionStat]] = {}
-        self.pay_policies: dict[int, rules.PayPolicy] = {}
+        # keyed by id(policy); the policy is kept alive with it, so that no later object reuses its id
+        self.pay_policies: dict[int, tuple[ResolvedPolicy, rules.PayPolicy]] = {}
         self.computed: dict[tuple[rules.PayFacts, int], list[rules.Line]] = {}
         self.summaries: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
         self.documents: set[int] = set()
@@ -144,9 +145,10 @@ class RunInputs:
         key = (facts, id(policy))
         lines = self.computed.get(key)
         if lines is None:
-            pay_policy = self.pay_policies.get(id(policy))
-            if pay_policy is None:
-                pay_policy = self.pay_policies[id(policy)] = rules.PayPolicy.from_params(policy)
+            held = self.pay_policies.get(id(policy))
+            if held is None:
+                held = self.pay_policies[id(policy)] = (policy, rules.PayPolicy.from_params(policy))
+            pay_policy = held[1]
             lines = self.computed[key] = rules.compute_pay(facts, pay_policy)
         return lines
 

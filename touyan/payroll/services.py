@@ -384,8 +384,9 @@ def payruns_open_and_calculate_many(*, actor: Any, month: dt.date, prefix: str =
         current.ranges[-1] = (current.ranges[-1][0], v)
         current.posts += n
         current.range_posts += n
-    inputs = calculation.RunInputs(month=first, prefix=prefix)
     for done, group in enumerate(groups):
+        # Per group: memory follows the group; the fallback month summary spans only its runs' regions.
+        inputs = calculation.RunInputs(month=first, prefix=_common_prefix([r.prefix for r in group.regions]))
         try:
             _open_and_calculate_group(actor, first, group, inputs, out)
         except (_Refused, IntegrityError):
@@ -406,6 +407,15 @@ def payruns_open_and_calculate_many(*, actor: Any, month: dt.date, prefix: str =
             progress(done + 1, len(groups))
     out.skipped.sort()
     return out
+
+
+def _common_prefix(codes: list[str]) -> str:
+    """The longest code prefix all of the codes share (a region code prefix, digit by digit)."""
+    first, last = min(codes), max(codes)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
 
 
 @transaction.atomic
