@@ -162,7 +162,10 @@ def reset(month: dt.date) -> None:
             "DELETE FROM payroll_payrunstep p USING payroll_payrun r WHERE p.run_id = r.id AND r.month = %s", [month]
         )
         cursor.execute("DELETE FROM payroll_payrun WHERE month = %s", [month])
-    print(f"reset: the runs of {month:%Y-%m} deleted")
+        # The deleted rows would otherwise stay in the indexes the next run writes to (autovacuum comes
+        # later): a county run after a national reset took 1.6–2.0 s instead of 0.9 s.
+        cursor.execute("VACUUM (ANALYZE) payroll_payline, payroll_payslip, payroll_payrun, payroll_payrunstep")
+    print(f"reset: the runs of {month:%Y-%m} deleted (and the tables vacuumed)")
 
 
 # ---------------------------------------------------------------------------
