@@ -39,6 +39,7 @@ from touyan.regions import rules as region_rules
 from touyan.regions.models import Region, RegionStat
 from touyan.regions.selectors import access_region
 
+from .calculation import code_range
 from .models import Adjustment, BankAccount, CollectiveReward, DepartureAllowance, Insurance, PayRun
 
 ZERO = Decimal(0)
@@ -729,10 +730,17 @@ def departure_lines_for_run(run: PayRun) -> list[DepartureLine]:
     in the run's region whose allowance has started by the run's month and not stopped.
     One query; payrun_calculate adds each as a payslip line (a payslip of its own when the
     former cadre has no other pay that month)."""
-    month = run.month.replace(day=1)
+    return departure_lines_between(run.month, *code_range(run.region.prefix))
+
+
+def departure_lines_between(month: dt.date, lo: str, hi: str) -> list[DepartureLine]:
+    """departure_lines_for_run for the villages lo…hi (inclusive codes): many runs' in one query
+    (R-PAY-10; payruns_open_and_calculate_many)."""
+    month = month.replace(day=1)
     rows = (
         DepartureAllowance.objects.filter(
-            village__code__startswith=run.region.prefix,
+            village_id__gte=lo,
+            village_id__lte=hi,
             state__in=[DS.APPROVED, DS.STOPPED],  # a stopped one is still paid before its stop month
             start_month__lte=month,
         )

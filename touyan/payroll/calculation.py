@@ -21,10 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Field, Model, Q, QuerySet
 
 from touyan.assessment.models import QuarterlyEvaluation
 from touyan.attendance.models import MonthResult
@@ -37,11 +37,26 @@ from touyan.regions.models import RegionStat
 from . import rules
 from .models import PayLine, Payslip
 
+M = TypeVar("M", bound=Model)
+
 CHUNK_POSTS = 20_000  # posts read per chunk (~16,000 cadres): bounds the memory of a national run
 CODE_LENGTH = 12
 COLLEGE = EDUCATION_RANK["college"]
 MAIN_POST = {"one_shoulder": "PS", "PS": "PS", "VD": "VD"}
 FALLBACK_PREFIX_TOWNSHIPS = 20  # more townships than this without month results: summarise the run's prefix
+
+
+def with_ids(qs: QuerySet[M], field: str, ids: list[int]) -> QuerySet[M]:
+    """qs where `field` is one of ids: on PostgreSQL one array parameter (`= ANY(%s)`) instead of
+    one placeholder per id, which Django and psycopg would each prepare and split (a chunk has
+    ~16,000 ids); `__in` elsewhere."""
+    if connection.vendor != "postgresql":
+        return qs.filter(**{f"{field}__in": ids})
+    meta = qs.model._meta
+    target = meta.get_field(field)
+    assert isinstance(target, Field)
+    column = target.column
+    return qs.extra(where=[f'"{meta.db_table}"."{column}" = ANY(%s)'], params=[ids])  # noqa: S610 - model names
 
 
 def month_bounds(month: dt.date) -> tuple[dt.date, dt.date]:
@@ -94,6 +109,7 @@ class Slip:
     person_id: int
     village_id: str
     lines: list[tuple[str, Decimal, dict[str, Any]]] = field(default_factory=list)
+    post_village: str = ""  # the village of the full-time post the slip is paid for (its run's region)
 
     @property
     def total(self) -> Decimal:
@@ -110,7 +126,8 @@ class RunInputs:
         self.prefix = prefix
         self.quarter_end = self.month in rules.QUARTER_END
         self.stats: dict[str, dict[int, RegionStat]] = {}
-        self.pay_policies: dict[int, rules.PayPolicy] = {}
+        # keyed by id(policy); the policy is kept alive with it, so that no later object reuses its id
+        self.pay_policies: dict[int, tuple[ResolvedPolicy, rules.PayPolicy]] = {}
         self.computed: dict[tuple[rules.PayFacts, int], list[rules.Line]] = {}
         self.summaries: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
         self.documents: set[int] = set()
@@ -128,9 +145,10 @@ class RunInputs:
         key = (facts, id(policy))
         lines = self.computed.get(key)
         if lines is None:
-            pay_policy = self.pay_policies.get(id(policy))
-            if pay_policy is None:
-                pay_policy = self.pay_policies[id(policy)] = rules.PayPolicy.from_params(policy)
+            held = self.pay_policies.get(id(policy))
+            if held is None:
+                held = self.pay_policies[id(policy)] = (policy, rules.PayPolicy.from_params(policy))
+            pay_policy = held[1]
             lines = self.computed[key] = rules.compute_pay(facts, pay_policy)
         return lines
 
@@ -165,7 +183,8 @@ def _quarter_facts(
     q = inputs.month // 3
     grades: dict[int, str] = {}
     for pid, grade, _v in (
-        QuarterlyEvaluation.objects.filter(person_id__in=paid, year=inputs.year, quarter=q, status="final")
+        with_ids(QuarterlyEvaluation.objects.all(), "person", paid)
+        .filter(year=inputs.year, quarter=q, status="final")
         .order_by("person_id", "-version")
         .values_list("person_id", "grade", "version")
     ):
@@ -175,8 +194,10 @@ def _quarter_facts(
     present: dict[int, int] = defaultdict(int)
     required: dict[int, int] = defaultdict(int)
     seen: dict[int, int] = defaultdict(int)
-    for pid, p, r in MonthResult.objects.filter(person_id__in=paid, month__in=firsts).values_list(
-        "person_id", "present_days", "required_days"
+    for pid, p, r in (
+        with_ids(MonthResult.objects.all(), "person", paid)
+        .filter(month__in=firsts)
+        .values_list("person_id", "present_days", "required_days")
     ):
         present[pid] += p
         required[pid] += r
@@ -194,6 +215,7 @@ class ChunkResult:
     slips: list[Slip]
     errors: list[str]
     ungraded: int
+    policies: dict[str, ResolvedPolicy] = field(default_factory=dict)  # by the paid cadres' villages
 
 
 def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
@@ -201,17 +223,19 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
     first, last = inputs.first, inputs.last
     by_person: dict[int, list[Any]] = defaultdict(list)
     for p in Post.objects.filter(_in_month(first, last), village_id__gte=lo, village_id__lte=hi).values(
-        "person_id", "post", "full_time", "professionalized", "tier", "start_date", "end_date"
+        "person_id", "post", "full_time", "professionalized", "tier", "start_date", "end_date", "village_id"
     ):
         by_person[p["person_id"]].append(p)
     paid = sorted(pid for pid, posts in by_person.items() if any(p["full_time"] for p in posts))
     if not paid:
         return ChunkResult([], [], 0)
-    people = {p["id"]: p for p in Person.objects.filter(pk__in=paid).values(
+    people = {p["id"]: p for p in with_ids(Person.objects.all(), "id", paid).values(
         "id", "village_id", "birth_date", "education", "full_time_education")}  # fmt: skip
     history: dict[int, list[cadre_rules.Span]] = defaultdict(list)
-    for pid, code, start, end in Post.objects.filter(person_id__in=paid, post__in=["PS", "VD"]).values_list(
-        "person_id", "post", "start_date", "end_date"
+    for pid, code, start, end in (
+        with_ids(Post.objects.all(), "person", paid)
+        .filter(post__in=["PS", "VD"])
+        .values_list("person_id", "post", "start_date", "end_date")
     ):
         history[pid].append(cadre_rules.Span(code, start, end))
     inputs.county_stats({people[pid]["village_id"][:6].ljust(12, "0") for pid in paid})
@@ -221,7 +245,7 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
     if inputs.quarter_end:
         quarter, ungraded = _quarter_facts(inputs, paid, people)
         if ungraded:
-            return ChunkResult([], [], ungraded)
+            return ChunkResult([], [], ungraded, policies)
     slips: list[Slip] = []
     errors: list[str] = []
     for pid in paid:
@@ -262,8 +286,9 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
         except rules.PayError as exc:
             errors.append(f"{pid}: {exc}")
             continue
-        slips.append(Slip(pid, person["village_id"], [(x.component, x.amount, x.basis) for x in lines]))
-    return ChunkResult(slips, errors, 0)
+        post_village = next(p["village_id"] for p in posts if p["full_time"])
+        slips.append(Slip(pid, person["village_id"], [(x.component, x.amount, x.basis) for x in lines], post_village))
+    return ChunkResult(slips, errors, 0, policies)
 
 
 def run_chunks(inputs: RunInputs) -> Iterator[ChunkResult]:
@@ -286,21 +311,22 @@ class SlipWriter:
     The JSON of a basis is serialised once per distinct dict (bases are shared by memoised
     results)."""
 
-    def __init__(self, run_id: int) -> None:
-        self.run_id = run_id
+    def __init__(self, run_id: int | None = None) -> None:
+        self.run_id = run_id  # None: many runs, each write names the run of every slip
         self.postgres = connection.vendor == "postgresql"
         self._json: dict[int, tuple[dict[str, Any], str]] = {}
         self.payslips = 0
         self.lines = 0
         self.total = Decimal(0)
+        self.per_run: dict[int, list[Any]] = {}  # run id -> [payslips, lines, total]
 
     def delete_existing(self) -> None:
         """A recalculation replaces the run's payslips (set-based on PostgreSQL)."""
         if self.postgres:
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"DELETE FROM {PayLine._meta.db_table} l USING {Payslip._meta.db_table} s "  # noqa: S608 - model tables
-                    "WHERE l.payslip_id = s.id AND s.run_id = %s",
+                    f"DELETE FROM {PayLine._meta.db_table} WHERE payslip_id IN "  # noqa: S608 - model tables
+                    f"(SELECT id FROM {Payslip._meta.db_table} WHERE run_id = %s)",
                     [self.run_id],
                 )
                 cursor.execute(f"DELETE FROM {Payslip._meta.db_table} WHERE run_id = %s", [self.run_id])  # noqa: S608
@@ -314,21 +340,32 @@ class SlipWriter:
             cached = self._json[id(basis)] = (basis, text)
         return cached[1]
 
-    def write(self, slips: list[Slip]) -> None:
+    def write(self, slips: list[Slip], run_ids: list[int] | None = None) -> None:
+        """Write the slips of the writer's run, or of many runs: `run_ids[i]` is slip i's run."""
         if not slips:
             return
+        if run_ids is None:
+            assert self.run_id is not None
+            run_ids = [self.run_id] * len(slips)
         totals = [s.total for s in slips]
         self.payslips += len(slips)
         self.lines += sum(len(s.lines) for s in slips)
         self.total += sum(totals, Decimal(0))
+        for run_id, slip, total in zip(run_ids, slips, totals, strict=True):
+            tally = self.per_run.get(run_id)
+            if tally is None:
+                tally = self.per_run[run_id] = [0, 0, Decimal(0)]
+            tally[0] += 1
+            tally[1] += len(slip.lines)
+            tally[2] += total
         if self.postgres:
-            self._copy(slips, totals)
+            self._copy(slips, totals, run_ids)
         else:
-            self._bulk_create(slips, totals)
+            self._bulk_create(slips, totals, run_ids)
 
-    def _bulk_create(self, slips: list[Slip], totals: list[Decimal]) -> None:
-        objs = [Payslip(run_id=self.run_id, person_id=s.person_id, village_id=s.village_id, total=t)
-                for s, t in zip(slips, totals, strict=True)]  # fmt: skip
+    def _bulk_create(self, slips: list[Slip], totals: list[Decimal], run_ids: list[int]) -> None:
+        objs = [Payslip(run_id=r, person_id=s.person_id, village_id=s.village_id, total=t)
+                for s, t, r in zip(slips, totals, run_ids, strict=True)]  # fmt: skip
         Payslip.objects.bulk_create(objs, batch_size=2000)
         PayLine.objects.bulk_create(
             [PayLine(payslip=o, component=c, amount=a, basis=b) for o, s in zip(objs, slips, strict=True)
@@ -336,7 +373,7 @@ class SlipWriter:
             batch_size=5000,
         )  # fmt: skip
 
-    def _copy(self, slips: list[Slip], totals: list[Decimal]) -> None:
+    def _copy(self, slips: list[Slip], totals: list[Decimal], run_ids: list[int]) -> None:
         slip_table, line_table = Payslip._meta.db_table, PayLine._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
@@ -345,9 +382,8 @@ class SlipWriter:
             )
             ids = [row[0] for row in cursor.fetchall()]
             raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            run = str(self.run_id)
-            slip_rows = [f"{i}\t{run}\t{s.person_id}\t{s.village_id}\t{t}\n"
-                         for i, s, t in zip(ids, slips, totals, strict=True)]  # fmt: skip
+            slip_rows = [f"{i}\t{r}\t{s.person_id}\t{s.village_id}\t{t}\n"
+                         for i, s, t, r in zip(ids, slips, totals, run_ids, strict=True)]  # fmt: skip
             with raw.copy(f"COPY {slip_table} (id, run_id, person_id, village_id, total) FROM STDIN") as copy:
                 copy.write("".join(slip_rows))
             basis_json = self._basis_json

@@ -7,6 +7,7 @@ until it commits, then the result or the reason it was refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -19,9 +20,10 @@ from touyan.core.jobs import job_fail, job_finish, job_progress
 from touyan.core.models import Job
 from touyan.core.money import format_yuan
 
-from .services import payrun_calculate
+from .services import payrun_calculate, payruns_open_and_calculate_many
 
 CALCULATE = "payroll.calculate"
+CALCULATE_MANY = "payroll.calculate_many"
 
 log = logging.getLogger(__name__)
 
@@ -55,5 +57,42 @@ def calculate_run_task(run_id: int, user_id: int, job_id: int | None = None) -> 
             job,
             outcome=outcome,
             message=_("已计算 %(n)s 人,合计 %(t)s") % {"n": run.payslip_count, "t": format_yuan(run.total)},
+        )
+    return outcome
+
+
+@shared_task
+def calculate_runs_task(month: str, prefix: str, user_id: int, job_id: int | None = None) -> dict[str, Any]:
+    """Open and calculate every county run of the month under the prefix in one pass
+    (payruns_open_and_calculate_many), as the user who asked; "YYYY-MM-DD" month. Rerunning it
+    after a failure resumes: regions already paid are skipped."""
+    user = User.objects.get(pk=user_id)
+    job = Job.objects.get(pk=job_id) if job_id else None
+
+    def progress(done: int, total: int) -> None:
+        if job is not None:
+            job_progress(job, done=done, total=total, message=_("正在计算…"))
+
+    try:
+        out = payruns_open_and_calculate_many(
+            actor=user, month=dt.date.fromisoformat(month), prefix=prefix, progress=progress
+        )
+    except DomainError as exc:
+        if job is not None:
+            job_fail(job, message=exc.message)
+        return {"error": exc.message}
+    except Exception:
+        if job is not None:
+            job_fail(job, message=_("计算失败,请稍后重试或联系管理员"))
+        log.exception("payroll batch calculation failed for %s %s", prefix, month)
+        raise
+    outcome = {"runs": out.runs, "payslips": out.payslips, "lines": out.lines, "total": str(out.total),
+               "skipped": len(out.skipped), "refused": out.refused}  # fmt: skip
+    if job is not None:
+        job_finish(
+            job,
+            outcome=outcome,
+            message=_("已计算 %(r)s 个批次 %(n)s 人,合计 %(t)s")
+            % {"r": out.runs, "n": out.payslips, "t": format_yuan(out.total)},
         )
     return outcome
