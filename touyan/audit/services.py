@@ -73,18 +73,13 @@ def audit_record_many(
 ) -> list[AuditEvent]:
     """audit_record for many objects of one action in one INSERT (set-based batch work):
     `records` are (object, region code, changes)."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    username = actor.get_username()[:150] if authenticated else ""
-    ip = current_ip.get()
     return AuditEvent.objects.bulk_create(
         [
-            AuditEvent(actor=actor if authenticated else None, actor_username=username, ip=ip, action=action,
-                       object_type=obj._meta.label_lower, object_id=str(obj.pk)[:64], region_code=region_code,
-                       changes=_plain(changes), result=Result.OK, reason=reason[:500])
+            audit_event(actor=actor, action=action, obj=obj, region_code=region_code, changes=changes, reason=reason)
             for obj, region_code, changes in records
         ],
         batch_size=2000,
-    )  # fmt: skip
+    )
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
