@@ -22,6 +22,10 @@ class DomainError(Exception):
     def field_errors(self) -> dict[str, list[str]]:
         return {self.field or "__all__": [self.message]}
 
+    def text(self) -> str:
+        """Every message in one line (a job's result, a batch report)."""
+        return ";".join(m for msgs in self.field_errors().values() for m in msgs) or self.message
+
 
 class InvalidInput(DomainError):
     """Bad input; `errors` maps each offending field to its messages."""

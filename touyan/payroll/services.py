@@ -102,6 +102,12 @@ def payrun_open(*, actor: Any, region_code: str, month: dt.date) -> PayRun:
     return run
 
 
+def _adjustment_line(adj: Adjustment) -> tuple[str, Decimal, dict[str, Any]]:
+    """An adjustment or one-off payment as a payslip line (WF-8: corrections go into a later run)."""
+    component = "adjustment" if adj.kind == Adjustment.Kind.CORRECTION else adj.kind
+    return component, to_fen(adj.amount), {"adjustment": adj.pk, "reason": adj.reason}
+
+
 @transaction.atomic
 def payrun_calculate(*, actor: Any, run_id: int) -> PayRun:
     """Compute every payslip of the run (SPEC A6), chunk by chunk (see calculation.py), in one
@@ -122,8 +128,7 @@ def payrun_calculate(*, actor: Any, run_id: int) -> PayRun:
         slip.lines.append(("departure", dl.amount, dl.basis))
     for adj in adjustments:
         slip = extra.setdefault(adj.person_id, calculation.Slip(adj.person_id, adj.village_id))
-        component = "adjustment" if adj.kind == Adjustment.Kind.CORRECTION else adj.kind
-        slip.lines.append((component, to_fen(adj.amount), {"adjustment": adj.pk, "reason": adj.reason}))
+        slip.lines.append(_adjustment_line(adj))
     writer = calculation.SlipWriter(run.pk)
     if run.state == S.CALCULATED:  # an open run has no payslips yet (a failed calculation keeps none)
         writer.delete_existing()
@@ -396,8 +401,7 @@ def payruns_open_and_calculate_many(*, actor: Any, month: dt.date, prefix: str =
                         run = payrun_open(actor=actor, region_code=region.code, month=first)
                         run = payrun_calculate(actor=actor, run_id=run.pk)
                 except DomainError as exc:
-                    out.refused[region.code] = exc.message if not isinstance(exc, InvalidInput) else (
-                        ";".join(m for msgs in exc.errors.values() for m in msgs) or exc.message)  # fmt: skip
+                    out.refused[region.code] = exc.text()
                     continue
                 out.runs += 1
                 out.payslips += run.payslip_count
@@ -451,8 +455,7 @@ def _open_and_calculate_group(actor: Any, first: dt.date, group: _Group, inputs:
         if run is None:
             continue
         slip = extra.setdefault((run.pk, adj.person_id), calculation.Slip(adj.person_id, adj.village_id))
-        component = "adjustment" if adj.kind == Adjustment.Kind.CORRECTION else adj.kind
-        slip.lines.append((component, to_fen(adj.amount), {"adjustment": adj.pk, "reason": adj.reason}))
+        slip.lines.append(_adjustment_line(adj))
         adjustments[run.pk].append(adj.pk)
     writer = calculation.SlipWriter()
     documents: dict[int, set[int]] = defaultdict(set)

@@ -28,6 +28,22 @@ CALCULATE_MANY = "payroll.calculate_many"
 log = logging.getLogger(__name__)
 
 
+def _refused(job: Job | None, exc: DomainError) -> dict[str, Any]:
+    """A calculation refused (nothing written): the job fails with the reason."""
+    message = exc.text()
+    if job is not None:
+        if isinstance(exc, InvalidInput):
+            job_fail(job, message=(_("未能计算:%(m)s") % {"m": message})[:480], outcome={"errors": exc.errors})
+        else:
+            job_fail(job, message=message)
+    return {"error": message}
+
+
+def _crashed(job: Job | None) -> None:
+    if job is not None:
+        job_fail(job, message=_("计算失败,请稍后重试或联系管理员"))
+
+
 @shared_task
 def calculate_run_task(run_id: int, user_id: int, job_id: int | None = None) -> dict[str, Any]:
     """Calculate every payslip of the run as the user who asked (their scope and role apply)."""
@@ -37,18 +53,10 @@ def calculate_run_task(run_id: int, user_id: int, job_id: int | None = None) -> 
         job_progress(job, done=0, total=1, message=_("正在计算…"))
     try:
         run = payrun_calculate(actor=user, run_id=run_id)
-    except InvalidInput as exc:
-        message = ";".join(m for msgs in exc.errors.values() for m in msgs) or exc.message
-        if job is not None:
-            job_fail(job, message=(_("未能计算:%(m)s") % {"m": message})[:480], outcome={"errors": exc.errors})
-        return {"error": message}
     except DomainError as exc:
-        if job is not None:
-            job_fail(job, message=exc.message)
-        return {"error": exc.message}
+        return _refused(job, exc)
     except Exception:
-        if job is not None:
-            job_fail(job, message=_("计算失败,请稍后重试或联系管理员"))
+        _crashed(job)
         log.exception("payroll calculation failed for run %s", run_id)
         raise
     outcome = {"payslips": run.payslip_count, "total": str(run.total)}
@@ -78,12 +86,9 @@ def calculate_runs_task(month: str, prefix: str, user_id: int, job_id: int | Non
             actor=user, month=dt.date.fromisoformat(month), prefix=prefix, progress=progress
         )
     except DomainError as exc:
-        if job is not None:
-            job_fail(job, message=exc.message)
-        return {"error": exc.message}
+        return _refused(job, exc)
     except Exception:
-        if job is not None:
-            job_fail(job, message=_("计算失败,请稍后重试或联系管理员"))
+        _crashed(job)
         log.exception("payroll batch calculation failed for %s %s", prefix, month)
         raise
     outcome = {"runs": out.runs, "payslips": out.payslips, "lines": out.lines, "total": str(out.total),
