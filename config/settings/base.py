@@ -119,6 +119,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django turns psycopg's prepared statements off. The ORM's queries bind on the client and are
+    # never prepared whatever this says; only the hand-built statements of the check-in hot path
+    # (touyan.core.statements, issue #4) bind on the server, and this lets PostgreSQL keep their plans
+    # after their fifth use on a connection. Behind PgBouncer in transaction mode this needs
+    # PgBouncer ≥ 1.21 with max_prepared_statements set (docs/operations.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------

@@ -40,8 +40,11 @@ class Presence(models.Model):
         DUTY_BOOK = "duty_book", _("值班簿")
         IMPORT = "import", _("导入")
 
-    person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="presences")
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on person and village: the unique (person, date) and the
+    # (village, date) index below serve those lookups. The table grows by a row per cadre and
+    # workday (≈ 750 million a year nationally) and every check-in writes each index (issue #4).
+    person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="presences", db_index=False)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
     date = models.DateField(_("日期"))
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.PRESENT)
     channel = models.CharField(_("方式"), max_length=10, choices=Channel.choices)
@@ -53,7 +56,14 @@ class Presence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "date"], name="presence_one_per_day")]
-        indexes = [models.Index(fields=["village", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            # One village's days, and a region's by code prefix (LIKE '5223%' needs the pattern
+            # operator class on PostgreSQL; other databases ignore opclasses).
+            models.Index(
+                fields=["village", "date"], name="presence_village_date", opclasses=["varchar_pattern_ops", "date_ops"]
+            ),
+            models.Index(fields=["date"], name="presence_date"),
+        ]
         verbose_name = _("在岗记录")
         verbose_name_plural = _("在岗记录")
 

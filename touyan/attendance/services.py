@@ -20,7 +20,7 @@ from touyan.audit.services import audit_event, audit_record
 from touyan.cadres.models import Person
 from touyan.cadres.selectors import access_cadre, current_posts
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from touyan.core.statements import fetch_one, insert_with_event
+from touyan.core.statements import fetch_one, guarded_insert_available, insert_guarded_with_event, insert_with_event
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.selectors import access_region
@@ -103,9 +103,13 @@ def presence_record(
     duty officer keeps the duty book for the village; a township officer may use
     any channel. A locked month needs a correction with a reason (WF-8).
 
-    The check-in hot path (issue #4): one query finds the cadre and the lock, then the
-    record and its audit event are inserted in one transaction; the unique constraint,
-    not a prior read, tells a repeat, which then reads the existing record."""
+    The check-in hot path (issue #4): on PostgreSQL a plainly allowed new record is one statement
+    (`_presence_fast`). Otherwise one query finds the cadre and the lock, then the record and its
+    audit event are inserted together; the unique constraint, not a prior read, tells a repeat,
+    which then reads the existing record."""
+    fast = _presence_fast(actor, cadre_id, day, kind, channel, inside_fence, correction_reason)
+    if fast is not None:
+        return fast, True
     person_id, village_id, locked = _presence_target(actor, cadre_id, day)
     errors: dict[str, str] = {}
     if kind not in Presence.Kind.values:
@@ -142,6 +146,63 @@ def presence_record(
             raise
         return existing, False
     return record, True
+
+
+@functools.cache
+def _presence_fast_source() -> str:
+    q = connection.ops.quote_name
+    person, lock = q(Person._meta.db_table), q(MonthLock._meta.db_table)
+    return (
+        f"SELECT p.id, p.village_id FROM {person} p WHERE p.id = %s AND p.village_id LIKE %s"  # noqa: S608 (identifiers from the models)
+        f" AND NOT EXISTS (SELECT 1 FROM {lock} l WHERE l.region_id = SUBSTR(p.village_id, 1, 9) || '000'"
+        " AND l.month = %s)"
+    )
+
+
+def _presence_fast(
+    actor: Any, cadre_id: int, day: dt.date, kind: str, channel: str, inside_fence: bool | None, reason: str
+) -> Presence | None:
+    """The check-in hot path (issue #4): a new record that is plainly allowed is written in one
+    statement — the cadre looked up in the writer's reach, the month checked unlocked, the record
+    and its audit event inserted — and returned; None means "take the ordinary path", which finds
+    out and says why (out of reach, locked, a repeat, bad input). Plainly allowed, as in
+    `presence_record`: a township officer or admin for a cadre in their scope, any channel; a cadre
+    signing in for themself on the web today. PostgreSQL outside a transaction only."""
+    if reason or inside_fence is not None or not guarded_insert_available():
+        return None
+    if kind not in _KINDS or channel not in _CHANNELS:
+        return None
+    today = timezone.localdate()
+    if day > today:
+        return None
+    if getattr(actor, "role", None) in (Role.TOWNSHIP_OFFICER, Role.ADMIN) or getattr(actor, "is_superuser", False):
+        prefix = scope_prefix(actor)
+        if prefix is None:
+            return None
+        reach = prefix + "%"
+    elif _is_self(actor, cadre_id) and channel == Presence.Channel.WEB and day == today and actor.region_id:
+        reach = actor.region_id
+    else:
+        return None
+    record = Presence(person_id=cadre_id, village_id="", date=day, kind=kind, channel=channel, recorded_by=actor)
+    event = audit_event(
+        actor=actor,
+        action="attendance.presence",
+        object_type=Presence._meta.label_lower,
+        changes={"date": [None, day], "kind": [None, kind], "channel": [None, channel]},
+    )
+    written = insert_guarded_with_event(
+        record,
+        event,
+        source=_presence_fast_source(),
+        source_params=[cadre_id, reach, connection.ops.adapt_datefield_value(day.replace(day=1))],
+        from_source={"person_id": "id", "village_id": "village_id"},
+        event_from_row={"region_code": "village_id"},
+    )
+    return record if written is not None else None
+
+
+_KINDS, _CHANNELS = frozenset(Presence.Kind.values), frozenset(Presence.Channel.values)
 
 
 def _presence_insert(

@@ -127,3 +127,87 @@ def insert_with_event(obj: Model, event: Model, *, link: str = "object_id") -> i
     obj.pk = row[0]
     setattr(event, link, str(obj.pk))
     return int(obj.pk)
+
+
+_GUARDED: dict[tuple[type[Model], type[Model], str], tuple[str, list[Field[Any, Any]], list[Field[Any, Any]]]] = {}
+
+
+def insert_guarded_with_event(
+    obj: Model,
+    event: Model,
+    *,
+    source: str,
+    source_params: list[Any],
+    from_source: dict[str, str],
+    event_from_row: dict[str, str],
+    link: str = "object_id",
+) -> tuple[Any, ...] | None:
+    """INSERT a new row and the event that records it in one statement — but only when the SELECT
+    `source` (its own parameters `source_params`) finds a row, and only when no unique constraint
+    stops it (ON CONFLICT DO NOTHING). The fields named in `from_source` take the source's columns
+    (attname → source column) instead of the instance's values; the event's fields in
+    `event_from_row` take the new row's columns; the event's `link` field the new id. Returns the
+    new id followed by the `from_source` columns in their order, or None when nothing was written
+    (no source row, or a repeat): the caller then takes its ordinary path, which tells why.
+
+    PostgreSQL in autocommit only (one data-modifying WITH is atomic by itself); callers check
+    `guarded_insert_available()` first. The check-in hot path (issue #4): the lookup that decides
+    whether a check-in may be written, the record and its audit event in one round trip."""
+    connection = _db()
+    key = (type(obj), type(event), source)
+    cached = _GUARDED.get(key)
+    if cached is None:
+        q = connection.ops.quote_name
+        meta, event_meta = obj._meta, event._meta
+        fields = _insert_statement(connection, obj)[1]
+        event_fields = _insert_statement(connection, event)[1]
+        pk = str(meta.pk.column)  # type: ignore[union-attr]
+        row_values = ", ".join(f"src.{q(from_source[f.attname])}" if f.attname in from_source else "%s" for f in fields)
+        column_of = {f.attname: str(f.column) for f in meta.concrete_fields}
+        returned = ", ".join(q(column_of[name]) for name in from_source)
+
+        def event_value(f: Field[Any, Any]) -> str:
+            if f.attname == link:
+                return f"CAST(new.{q(pk)} AS varchar)"
+            if f.attname in event_from_row:
+                return f"new.{q(column_of[event_from_row[f.attname]])}"
+            return "%s"
+
+        sql = (
+            f"WITH src AS ({source}),"  # noqa: S608 (identifiers from the models, source from the caller's code)
+            f" new AS (INSERT INTO {q(str(meta.db_table))} ({', '.join(q(str(f.column)) for f in fields)})"
+            f" SELECT {row_values} FROM src ON CONFLICT DO NOTHING RETURNING {q(pk)}, {returned}),"
+            f" event AS (INSERT INTO {q(str(event_meta.db_table))}"
+            f" ({', '.join(q(str(f.column)) for f in event_fields)})"
+            f" SELECT {', '.join(event_value(f) for f in event_fields)} FROM new)"
+            f" SELECT {q(pk)}, {returned} FROM new"
+        )
+        row_params = [f for f in fields if f.attname not in from_source]
+        event_params = [f for f in event_fields if f.attname != link and f.attname not in event_from_row]
+        cached = (sql, row_params, event_params)
+        _GUARDED[key] = cached
+    sql, row_params, event_params = cached
+    params = list(source_params)
+    params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in row_params]
+    params += [f.get_db_prep_save(f.pre_save(event, True), connection) for f in event_params]
+    with _cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        row: tuple[Any, ...] | None = cursor.fetchone()
+    if row is None:
+        return None
+    obj.pk = row[0]
+    for name, value in zip(from_source, row[1:], strict=True):
+        setattr(obj, name, value)
+    setattr(event, link, str(obj.pk))
+    for name, attname in event_from_row.items():
+        setattr(event, name, getattr(obj, attname))
+    for instance in (obj, event):
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    return row
+
+
+def guarded_insert_available() -> bool:
+    """`insert_guarded_with_event` can run: PostgreSQL, outside a transaction."""
+    connection = _db()
+    return connection.vendor == "postgresql" and connection.get_autocommit()

@@ -7,7 +7,7 @@ import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
+from django.db import connections, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -390,3 +390,71 @@ def test_record_post_hot_path_statements(personas, make_cadre, api_client) -> No
     assert (
         len([q for q in repeat.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK"))]) == 4
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_in_fast_path_writes_what_the_ordinary_path_writes(personas, make_cadre, cadre_user, api_client) -> None:
+    """Issue #4, the hot path on PostgreSQL outside a transaction: a plainly allowed new record is
+    the token and one statement (cadre in reach, month unlocked, record, audit event); everything
+    else falls back to the ordinary path and gets its answer (404 out of reach, 409 locked, 200 a
+    repeat, 403 not one's own). The rows equal those the ordinary path writes (A4)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from touyan.attendance.models import MonthLock
+    from touyan.audit.models import AuditEvent
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the one-statement path is PostgreSQL's; elsewhere the ordinary path runs")
+    cadre = make_cadre(posts=("PS",))
+    officer = personas["township_a1"]
+    client = api_client(officer)
+    day = timezone.localdate() - dt.timedelta(days=1)
+    body = {"cadre": cadre.pk, "date": str(day), "channel": "duty_book"}
+    client.post(
+        "/api/v1/attendance/records", {**body, "date": str(day - dt.timedelta(days=1))}, content_type="application/json"
+    )  # fmt: skip  (the token's first use also touches it)
+    with CaptureQueriesContext(connection) as new:
+        response = client.post("/api/v1/attendance/records", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert len(new.captured_queries) == 2, [q["sql"] for q in new.captured_queries]
+    record = Presence.objects.get(pk=response.json()["id"])
+    assert (record.person_id, record.village_id, record.date, record.kind, record.channel, record.recorded_by_id) == (
+        cadre.pk, VILLAGE_A1, day, "present", "duty_book", officer.pk,
+    )  # fmt: skip
+    event = AuditEvent.objects.get(action="attendance.presence", object_id=str(record.pk))
+    assert (event.actor_id, event.region_code, event.object_type) == (officer.pk, VILLAGE_A1, "attendance.presence")
+    assert event.changes == {"date": [None, str(day)], "kind": [None, "present"], "channel": [None, "duty_book"]}
+
+    # The same record through the ordinary path (inside a transaction) writes the same columns.
+    twin = make_cadre(posts=("VM",))
+    with transaction.atomic():
+        slow, created = services.presence_record(actor=officer, cadre_id=twin.pk, day=day, channel="duty_book")
+    slow_event = AuditEvent.objects.get(action="attendance.presence", object_id=str(slow.pk))
+    assert created and slow.village_id == record.village_id and slow.kind == record.kind
+    assert (slow_event.region_code, slow_event.changes, slow_event.actor_username) == (
+        event.region_code, event.changes, event.actor_username,
+    )  # fmt: skip
+
+    repeat = client.post("/api/v1/attendance/records", body, content_type="application/json")
+    assert repeat.status_code == 200 and repeat.json()["id"] == record.pk
+    outsider = api_client(personas["township_b1"])
+    far = outsider.post("/api/v1/attendance/records", {**body, "date": str(day - dt.timedelta(days=5))},
+                        content_type="application/json")  # fmt: skip
+    assert far.status_code == 404
+    month = (day - dt.timedelta(days=40)).replace(day=1)
+    MonthLock.objects.create(region_id=TOWNSHIP_A1, month=month, locked_by=officer)
+    locked = client.post("/api/v1/attendance/records", {**body, "date": str(month)}, content_type="application/json")
+    assert locked.status_code == 409
+    assert not Presence.objects.filter(date__in=[month, day - dt.timedelta(days=5)]).exists()
+
+    me = cadre_user()
+    mine = api_client(me)
+    today = str(timezone.localdate())
+    with CaptureQueriesContext(connection) as own:
+        signed = mine.post("/api/v1/attendance/records", {"cadre": me.cadre_id, "date": today},
+                           content_type="application/json")  # fmt: skip
+    assert signed.status_code == 201 and len(own.captured_queries) <= 3  # token (+ its first touch) and one
+    other = mine.post("/api/v1/attendance/records", {"cadre": cadre.pk, "date": today}, content_type="application/json")
+    assert other.status_code == 403
+    assert Presence.objects.filter(person_id=cadre.pk).count() == 2  # the two days above, nothing from the others

@@ -62,3 +62,25 @@ def test_insert_with_event_writes_both_or_neither(personas: dict[str, Any], make
             insert_with_event(*_presence(cadre, day, actor))
         insert_with_event(*_presence(cadre, day + dt.timedelta(days=1), actor))
     assert Presence.objects.filter(person_id=cadre.pk).count() == 2 and AuditEvent.objects.count() == events + 1
+
+
+@pytest.mark.django_db
+def test_hot_path_statements_are_prepared_on_postgresql() -> None:
+    """The server-binding cursor's statements are prepared after their fifth use on a connection
+    (settings: prepare_threshold; Django turns it off by default), and the ORM's are not."""
+    from django.db import connection
+
+    from touyan.core.statements import fetch_one
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    sql = "SELECT %s::int + 1 AS touyan_prepare_probe"
+    for i in range(6):
+        assert fetch_one(sql, [i]) == (i + 1,)
+    for _ in range(6):
+        list(AuditEvent.objects.filter(action="touyan_orm_probe").values_list("id", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("touyan_prepare_probe" in s for s in prepared), prepared
+    assert not any("touyan_orm_probe" in s for s in prepared), prepared
