@@ -158,6 +158,9 @@ class SignInForm(forms.Form):
         return (lat, lng) if lat is not None and lng is not None else None
 
 
+RADIUS_RANGE = gettext_lazy("半径须在 50 到 5000 米之间")
+
+
 class FenceForm(StyledForm):
     """A village's location fence (A4): the centre in decimal degrees (more than six places are
     rounded by `fence_set`) and a radius in metres."""
@@ -177,6 +180,7 @@ class FenceForm(StyledForm):
         min_value=rules.FENCE_RADIUS_MIN,
         max_value=rules.FENCE_RADIUS_MAX,
         initial=rules.FENCE_RADIUS_DEFAULT,
+        error_messages={"min_value": RADIUS_RANGE, "max_value": RADIUS_RANGE},
         help_text=gettext_lazy("50 到 5000 米;以村委会为中心,盖住村民居住和干部办公的范围"),
         widget=forms.NumberInput(attrs={"step": "10", "inputmode": "numeric"}),
     )

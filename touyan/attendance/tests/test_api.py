@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,7 +18,7 @@ from touyan.attendance.models import Presence
 URL = "/api/v1/attendance/records"
 
 
-def _post(client: Client, body: dict) -> object:
+def _post(client: Client, body: dict) -> Any:
     return client.post(URL, data=json.dumps(body), content_type="application/json")
 
 
