@@ -459,6 +459,7 @@ def test_fence_page_sets_and_clears_a_villages_fence(login, personas) -> None:
     assert "坪东社区" in page and "栗坪村" in page and "丰都社区" not in page  # A2's village is not A1's
     assert "已设置签到范围 <strong>0</strong> 个" in page and "未开启签到位置核验" in page
     assert 'href="/attendance/fences/"' in page  # the menu links the page
+    assert f'href="/policy/{TOWNSHIP_A1}/"' in page and c.get(f"/policy/{TOWNSHIP_A1}/").status_code == 200
     r = c.post(url, _fence_form(VILLAGE_A1, radius_m="800"))
     assert r.status_code == 302 and r["Location"] == f"{url}#v-{VILLAGE_A1}"
     fence = VillageFence.objects.get()
@@ -545,3 +546,24 @@ def test_sign_in_page_with_and_without_a_position(login, personas, cadre_user) -
     book = login(personas["township_a1"]).get(f"/attendance/duty-book/{VILLAGE_A1}/{timezone.localdate()}/")
     page = book.content.decode()
     assert page.count("data-location") == 2 and "村内" in page and "村外 约 2,002 米" in page
+
+
+@pytest.mark.django_db
+def test_fence_page_queries_do_not_grow_with_villages(login, personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from touyan.regions.models import Region
+
+    c = login(personas["township_a1"])
+    url = f"/attendance/fences/{TOWNSHIP_A1}/"
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(url).status_code == 200
+    for n in range(3, 40):
+        Region.objects.create(code=f"522301001{n:03d}", name=f"新村{n}", level="village", parent_id=TOWNSHIP_A1)
+        services.fence_set(actor=personas["township_a1"], village_code=f"522301001{n:03d}",
+                           latitude=Decimal("25.09"), longitude=Decimal("104.89"), radius_m=500)  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        page = c.get(url).content.decode()
+    assert "新村39" in page and "已设置签到范围 <strong>37</strong> 个" in page
+    assert len(many.captured_queries) == len(few.captured_queries)
