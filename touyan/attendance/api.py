@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -26,8 +27,10 @@ class RecordIn(Schema):
     date: dt.date
     kind: str = "present"
     channel: str = "web"
-    inside_fence: bool | None = None
-    distance_m: int | None = None
+    # The cadre's own web sign-in may send where they are, both or neither (A4): it is checked
+    # against the village's fence where location_check is on, and never kept.
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
     correction_reason: str = ""
 
 
@@ -37,10 +40,13 @@ class RecordOut(Schema):
     date: dt.date
     kind: str
     channel: str
+    inside_fence: bool | None  # A4: null when location was not checked
+    distance_m: int | None
 
     @staticmethod
     def of(p: Presence) -> RecordOut:
-        return RecordOut(id=p.pk, cadre=p.person_id, date=p.date, kind=p.kind, channel=p.channel)
+        return RecordOut(id=p.pk, cadre=p.person_id, date=p.date, kind=p.kind, channel=p.channel,
+                         inside_fence=p.inside_fence, distance_m=p.distance_m)  # fmt: skip
 
 
 class LeaveIn(Schema):
@@ -107,10 +113,18 @@ def parse_month(raw: str, field: str = "month") -> dt.date:
 @router.post("/records", response={200: RecordOut, 201: RecordOut}, summary="登记在岗(签到/值班簿/导入)")
 def post_record(request: HttpRequest, body: RecordIn) -> Status[RecordOut]:
     """The same cadre and date again returns 200 and the existing record (idempotent;
-    an `Idempotency-Key` header is accepted and changes nothing more)."""
+    an `Idempotency-Key` header is accepted and changes nothing more). `latitude` and
+    `longitude` go together; the answer says only whether the sign-in was inside the village's
+    fence and how far from its centre (A4), null when location was not checked."""
+    position = None
+    if body.latitude is not None and body.longitude is not None:
+        position = (body.latitude, body.longitude)
+    elif body.latitude is not None or body.longitude is not None:
+        missing = "longitude" if body.longitude is None else "latitude"
+        raise InvalidInput(errors={missing: _("纬度和经度须同时提供,或都不提供")})
     record, created = presence_record(
         actor=request.user, cadre_id=body.cadre, day=body.date, kind=body.kind, channel=body.channel,
-        inside_fence=body.inside_fence, distance_m=body.distance_m, correction_reason=body.correction_reason,
+        position=position, correction_reason=body.correction_reason,
     )  # fmt: skip
     return Status(201 if created else 200, RecordOut.of(record))
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from touyan.core import idnumber
 from touyan.core.forms import StyledForm
 
+from . import rules
 from .models import Presence
 
 DATE_WIDGET = {"type": "date"}
@@ -139,6 +140,59 @@ class BlockedPeriodForm(StyledForm):
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("结束日期不能早于开始日期"))
+        return data
+
+
+class SignInForm(forms.Form):
+    """The sign-in button's hidden position (A4): filled by the browser where location is on.
+    Anything missing or malformed is dropped (`position` is None): location never blocks a sign-in."""
+
+    latitude = forms.DecimalField(required=False, min_value=-90, max_value=90)
+    longitude = forms.DecimalField(required=False, min_value=-180, max_value=180)
+
+    @property
+    def position(self) -> tuple[Any, Any] | None:
+        if not self.is_valid():
+            return None
+        lat, lng = self.cleaned_data["latitude"], self.cleaned_data["longitude"]
+        return (lat, lng) if lat is not None and lng is not None else None
+
+
+RADIUS_RANGE = gettext_lazy("半径须在 50 到 5000 米之间")
+
+
+class FenceForm(StyledForm):
+    """A village's location fence (A4): the centre in decimal degrees (more than six places are
+    rounded by `fence_set`) and a radius in metres."""
+
+    latitude = forms.DecimalField(
+        label=gettext_lazy("中心纬度"),
+        help_text=gettext_lazy("北纬,小数度,如 25.091800"),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.DecimalField(
+        label=gettext_lazy("中心经度"),
+        help_text=gettext_lazy("东经,小数度,如 104.895400"),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    radius_m = forms.IntegerField(
+        label=gettext_lazy("半径(米)"),
+        min_value=rules.FENCE_RADIUS_MIN,
+        max_value=rules.FENCE_RADIUS_MAX,
+        initial=rules.FENCE_RADIUS_DEFAULT,
+        error_messages={"min_value": RADIUS_RANGE, "max_value": RADIUS_RANGE},
+        help_text=gettext_lazy("50 到 5000 米;以村委会为中心,盖住村民居住和干部办公的范围"),
+        widget=forms.NumberInput(attrs={"step": "10", "inputmode": "numeric"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """The centre's range (`rules.fence_errors`, checked again by `fence_set`) beside its fields
+        together with any other error, so one try shows every problem."""
+        data = super().clean() or {}
+        lat, lng = data.get("latitude"), data.get("longitude")
+        if lat is not None and lng is not None:
+            for name, message in rules.fence_errors(lat, lng, rules.FENCE_RADIUS_DEFAULT).items():
+                self.add_error(name, message)
         return data
 
 

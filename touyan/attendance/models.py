@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,42 @@ class Presence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.date}"
+
+
+class VillageFence(models.Model):
+    """A village's location fence for web sign-in (A4 Compliance, R-ATT-04): a centre and a radius,
+    set by the township or county. Where the region turned `location_check` on, a sign-in position
+    is checked against it and only inside/outside and the distance are kept on the presence record,
+    never the position (R-DATA-01). Changes are audited (`attendance.fence.set` / `.clear`)."""
+
+    village = models.OneToOneField(
+        "regions.Region", primary_key=True, on_delete=models.PROTECT, related_name="fence", verbose_name=_("村(社区)")
+    )
+    latitude = models.DecimalField(
+        _("中心纬度"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.DecimalField(
+        _("中心经度"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    radius_m = models.PositiveIntegerField(
+        _("半径(米)"), default=500, validators=[MinValueValidator(50), MaxValueValidator(5000)]
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="fence_latitude_range"),
+            models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180), name="fence_longitude_range"),
+            models.CheckConstraint(condition=Q(radius_m__gte=50, radius_m__lte=5000), name="fence_radius_range"),
+        ]
+        verbose_name = _("村庄签到范围")
+        verbose_name_plural = _("村庄签到范围")
+
+    def __str__(self) -> str:
+        return f"{self.village_id} ({self.latitude}, {self.longitude}) {self.radius_m} m"
 
 
 class DutyAssignment(models.Model):

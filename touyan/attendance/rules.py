@@ -8,6 +8,8 @@ month in post, round_half_up(min(min_days, workdays(m)) × workdays_in_post /
 workdays(m)) − excused.
 Shortfall = max(0, required − present); unexcused = workdays in post with
 neither presence nor leave.
+Location fence (A4 Compliance, R-ATT-04): a web sign-in's position is checked against the
+village's fence (a centre and a radius) and only inside/outside and the distance are kept.
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import functools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -127,3 +132,61 @@ def leave_route(days: int, *, is_secretary: bool, secretary_max: int = 1, liaiso
     if days <= liaison_record_max:
         return LeaveRoute(("secretary", "liaison_record"))
     return LeaveRoute(("secretary", "township"))
+
+
+# --- location fences for web sign-in (A4 Compliance, R-ATT-04, R-DATA-01) ---
+
+EARTH_RADIUS_M = 6_371_008.8  # the mean Earth radius (IUGG), in metres
+FENCE_RADIUS_MIN, FENCE_RADIUS_MAX, FENCE_RADIUS_DEFAULT = 50, 5000, 500
+# A fence centre must lie in China's bounding box (a typo such as a swapped latitude and longitude
+# lands far outside it): latitude 3°–54° N (曾母暗沙 to 漠河), longitude 73°–136° E (帕米尔 to 抚远).
+CHINA_LATITUDE = (Decimal(3), Decimal(54))
+CHINA_LONGITUDE = (Decimal(73), Decimal(136))
+
+Number = float | int | Decimal
+
+
+def distance_m(lat1: Number, lng1: Number, lat2: Number, lng2: Number) -> int:
+    """A4: the great-circle distance between two points (degrees), by the haversine formula on a
+    sphere of radius 6,371,008.8 m, rounded half up to whole metres."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return math.floor(2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h))) + 0.5)
+
+
+def fence_check(centre_lat: Number, centre_lng: Number, radius_m: int, lat: Number, lng: Number) -> tuple[bool, int]:
+    """A4 / R-ATT-04: (inside, distance in whole metres) of a sign-in position against a village's
+    fence. The whole-metre distance, the one that is kept, decides: on the boundary is inside, so
+    the stored distance and inside/outside never disagree. Only these two are kept (R-DATA-01)."""
+    distance = distance_m(centre_lat, centre_lng, lat, lng)
+    return distance <= radius_m, distance
+
+
+def _between(value: Decimal, low: Decimal | int, high: Decimal | int) -> bool:
+    return value.is_finite() and low <= value <= high
+
+
+def position_errors(latitude: Decimal, longitude: Decimal) -> dict[str, str]:
+    """A4: a sign-in position is a latitude in −90…90 and a longitude in −180…180 (degrees)."""
+    errors: dict[str, str] = {}
+    if not _between(latitude, -90, 90):
+        errors["latitude"] = _("纬度须在 -90 到 90 之间")
+    if not _between(longitude, -180, 180):
+        errors["longitude"] = _("经度须在 -180 到 180 之间")
+    return errors
+
+
+def fence_errors(latitude: Decimal, longitude: Decimal, radius_m: int) -> dict[str, str]:
+    """A4: a village's fence has its centre in China (`CHINA_LATITUDE`, `CHINA_LONGITUDE`) and a
+    radius of 50–5,000 m."""
+    errors: dict[str, str] = {}
+    if not _between(latitude, *CHINA_LATITUDE):
+        lo, hi = CHINA_LATITUDE
+        errors["latitude"] = _("中心纬度须在 %(lo)s 到 %(hi)s 之间(北纬,度)") % {"lo": lo, "hi": hi}
+    if not _between(longitude, *CHINA_LONGITUDE):
+        lo, hi = CHINA_LONGITUDE
+        errors["longitude"] = _("中心经度须在 %(lo)s 到 %(hi)s 之间(东经,度)") % {"lo": lo, "hi": hi}
+    if not FENCE_RADIUS_MIN <= radius_m <= FENCE_RADIUS_MAX:
+        errors["radius_m"] = _("半径须在 %(lo)s 到 %(hi)s 米之间") % {"lo": FENCE_RADIUS_MIN, "hi": FENCE_RADIUS_MAX}
+    return errors

@@ -20,7 +20,7 @@ from touyan.regions.models import Region
 from touyan.regions.rules import CODE_LENGTH
 
 from . import rules
-from .models import BlockedPeriod, DutyAssignment, LeaveRequest, MonthLock, Presence
+from .models import BlockedPeriod, DutyAssignment, LeaveRequest, MonthLock, Presence, VillageFence
 from .workcalendar import month_calendar
 
 EXCUSING = (LeaveRequest.Status.APPROVED, LeaveRequest.Status.RETURNED)
@@ -375,3 +375,20 @@ def rostered_villages(*, prefix: str, first: dt.date, last: dt.date) -> set[str]
         .values_list("village_id", flat=True)
         .distinct()
     )
+
+
+def villages_with_fences(*, actor: Any, prefix: str, q: str = "") -> QuerySet[Region, Any]:
+    """The villages under `prefix` in the actor's scope, each with its location fence or None
+    (A4), in code order, in one query; `q` filters by name."""
+    villages = scope_filter(Region.objects.filter(level=region_rules.VILLAGE), actor, "code").filter(
+        code__startswith=prefix
+    )
+    if q:
+        villages = villages.filter(name__contains=q)
+    return villages.order_by("code").values(
+        "code", "name", "parent__name", "fence__latitude", "fence__longitude", "fence__radius_m", "fence__updated_at"
+    )
+
+
+def village_has_fence(village_code: str) -> bool:
+    return VillageFence.objects.filter(village_id=village_code).exists()

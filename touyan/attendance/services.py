@@ -1,11 +1,13 @@
 """Writes to attendance: presence by three channels, the duty roster, leave (WF-4),
-month locks and corrections (SPEC A4, R-ATT-01…04, WF-8). Every write is audited."""
+month locks and corrections, the villages' location fences (SPEC A4, R-ATT-01…04, WF-8).
+Every write is audited."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -23,6 +25,7 @@ from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.statements import fetch_one, guarded_insert_available, insert_guarded_with_event, insert_with_event
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
+from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 
 from . import rules
@@ -35,6 +38,7 @@ from .models import (
     MonthLock,
     MonthResult,
     Presence,
+    VillageFence,
 )
 from .selectors import cadre_month, is_locked, leaves_in_scope, monthly_summary
 
@@ -94,8 +98,7 @@ def presence_record(
     day: dt.date,
     kind: str = Presence.Kind.PRESENT,
     channel: str = Presence.Channel.WEB,
-    inside_fence: bool | None = None,
-    distance_m: int | None = None,
+    position: tuple[Decimal, Decimal] | None = None,
     correction_reason: str = "",
 ) -> tuple[Presence, bool]:
     """One presence record per cadre per day (A4); a repeat returns the existing
@@ -103,13 +106,22 @@ def presence_record(
     duty officer keeps the duty book for the village; a township officer may use
     any channel. A locked month needs a correction with a reason (WF-8).
 
-    The check-in hot path (issue #4): on PostgreSQL a plainly allowed new record is one statement
-    (`_presence_fast`). Otherwise one query finds the cadre and the lock, then the record and its
-    audit event are inserted together; the unique constraint, not a prior read, tells a repeat,
-    which then reads the existing record."""
-    fast = _presence_fast(actor, cadre_id, day, kind, channel, inside_fence, correction_reason)
-    if fast is not None:
-        return fast, True
+    `position` (latitude, longitude) is the cadre's own web sign-in's, optional (A4 Compliance,
+    R-ATT-04): where the village's `location_check` is on and the village has a fence, the
+    record keeps only inside/outside and the distance (`rules.fence_check`), never the position
+    (R-DATA-01: not in the record, not in the audit event). Location is a check, not a gate:
+    without a position, with location off, without a fence, or for another channel or someone
+    else's record, the sign-in stands and nothing about location is kept.
+
+    The check-in hot path (issue #4): on PostgreSQL a plainly allowed new record without a
+    position is one statement (`_presence_fast`). Otherwise one query finds the cadre and the
+    lock, then the record and its audit event are inserted together; the unique constraint, not a
+    prior read, tells a repeat, which then reads the existing record. Without a position nothing
+    more is asked; with one, the fence and the policy."""
+    if position is None:
+        fast = _presence_fast(actor, cadre_id, day, kind, channel, correction_reason)
+        if fast is not None:
+            return fast, True
     person_id, village_id, locked = _presence_target(actor, cadre_id, day)
     errors: dict[str, str] = {}
     if kind not in Presence.Kind.values:
@@ -118,6 +130,8 @@ def presence_record(
         errors["channel"] = _("方式无效,可选: web, duty_book, import")
     if day > timezone.localdate():
         errors["date"] = _("不能为将来的日期登记在岗")
+    if position is not None:
+        errors |= rules.position_errors(*position)
     if errors:
         raise InvalidInput(errors=errors)
     allowed = (
@@ -133,8 +147,9 @@ def presence_record(
         if existing is not None:
             return existing, False
         raise Conflict(_("该月考勤已锁定,补登须填写更正事由"), field="date")
-    if inside_fence is not None and not policy_resolve(village_id, day)["location_check"]:
-        inside_fence, distance_m = None, None  # location is off here: keep none (A4)
+    inside_fence, distance_m = None, None
+    if position is not None and channel == Presence.Channel.WEB and _is_self(actor, person_id):
+        inside_fence, distance_m = _fence_result(village_id, day, position)
     try:
         record = _presence_insert(
             actor=actor, person_id=person_id, village_id=village_id, day=day, kind=kind, channel=channel,
@@ -159,16 +174,14 @@ def _presence_fast_source() -> str:
     )
 
 
-def _presence_fast(
-    actor: Any, cadre_id: int, day: dt.date, kind: str, channel: str, inside_fence: bool | None, reason: str
-) -> Presence | None:
+def _presence_fast(actor: Any, cadre_id: int, day: dt.date, kind: str, channel: str, reason: str) -> Presence | None:
     """The check-in hot path (issue #4): a new record that is plainly allowed is written in one
     statement — the cadre looked up in the writer's reach, the month checked unlocked, the record
     and its audit event inserted — and returned; None means "take the ordinary path", which finds
     out and says why (out of reach, locked, a repeat, bad input). Plainly allowed, as in
     `presence_record`: a township officer or admin for a cadre in their scope, any channel; a cadre
     signing in for themself on the web today. PostgreSQL outside a transaction only."""
-    if reason or inside_fence is not None or not guarded_insert_available():
+    if reason or not guarded_insert_available():
         return None
     if kind not in _KINDS or channel not in _CHANNELS:
         return None
@@ -205,6 +218,16 @@ def _presence_fast(
 _KINDS, _CHANNELS = frozenset(Presence.Kind.values), frozenset(Presence.Channel.values)
 
 
+def _fence_result(village_id: str, day: dt.date, position: tuple[Decimal, Decimal]) -> tuple[bool | None, int | None]:
+    """(inside, distance) of a web sign-in against the village's fence when the village's
+    `location_check` is on (A4); (None, None) when it is off or the village has no fence yet."""
+    fence = VillageFence.objects.filter(village_id=village_id).values_list("latitude", "longitude", "radius_m").first()
+    if fence is None or not policy_resolve(village_id, day)["location_check"]:
+        return None, None
+    latitude, longitude, radius = fence
+    return rules.fence_check(latitude, longitude, radius, *position)
+
+
 def _presence_insert(
     *,
     actor: Any,
@@ -226,13 +249,16 @@ def _presence_insert(
         inside_fence=inside_fence, distance_m=distance_m,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
+    changes: dict[str, list[Any]] = {"date": [None, day], "kind": [None, kind], "channel": [None, channel]}
+    if inside_fence is not None:  # the fence check's result, never the position (A4, R-DATA-01)
+        changes |= {"inside_fence": [None, inside_fence], "distance_m": [None, distance_m]}
     event = audit_event(
         actor=actor,
         action="attendance.presence" + (".correct" if correction_reason else ""),
         object_type=Presence._meta.label_lower,
         region_code=village_id,
         reason=correction_reason,
-        changes={"date": [None, day], "kind": [None, kind], "channel": [None, channel]},
+        changes=changes,
     )
     if not correction_reason.strip():
         insert_with_event(record, event)
@@ -661,3 +687,63 @@ def calendar_day_set(*, actor: Any, day: dt.date, is_workday: bool, note: str = 
             changes={"is_workday": [before[0], is_workday], "note": [before[1], note]},
         )
     return entry
+
+
+def _fence_village(actor: Any, village_code: str) -> Region:
+    require(actor, account_rules.CADRES_WRITE)
+    village = access_region(actor=actor, code=village_code, field="village")
+    if village.level != region_rules.VILLAGE:
+        raise InvalidInput(errors={"village": _("请选择村(社区)")})
+    return village
+
+
+FENCE_PLACES = Decimal("0.000001")  # six decimal places of a degree: about 0.1 m
+
+
+@transaction.atomic
+def fence_set(*, actor: Any, village_code: str, latitude: Decimal, longitude: Decimal, radius_m: int) -> VillageFence:
+    """A township or county officer sets a village's location fence (A4 Compliance): a centre in
+    China and a radius of 50–5,000 m (`rules.fence_errors`). The fence is the village's, not a
+    person's: its centre is kept, and its changes are audited like the other admin data."""
+    village = _fence_village(actor, village_code)
+    errors = rules.fence_errors(latitude, longitude, radius_m)
+    if errors:
+        raise InvalidInput(errors=errors)
+    latitude, longitude = latitude.quantize(FENCE_PLACES), longitude.quantize(FENCE_PLACES)
+    old = VillageFence.objects.select_for_update().filter(village=village).first()
+    before = [old.latitude, old.longitude, old.radius_m] if old is not None else [None, None, None]
+    fence, _created = VillageFence.objects.update_or_create(
+        village=village,
+        defaults={"latitude": latitude, "longitude": longitude, "radius_m": radius_m, "updated_by": actor},
+    )
+    after = [latitude, longitude, radius_m]
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="attendance.fence.set",
+            object_type=VillageFence._meta.label_lower,
+            object_id=village.code,
+            region_code=village.code,
+            changes={k: [b, a] for k, b, a in zip(("latitude", "longitude", "radius_m"), before, after, strict=True)},
+        )
+    return fence
+
+
+@transaction.atomic
+def fence_clear(*, actor: Any, village_code: str) -> bool:
+    """Remove a village's fence (A4): its web sign-ins keep no location any more, even with
+    `location_check` on. False when there was none."""
+    village = _fence_village(actor, village_code)
+    old = VillageFence.objects.select_for_update().filter(village=village).first()
+    if old is None:
+        return False
+    old.delete()
+    audit_record(
+        actor=actor,
+        action="attendance.fence.clear",
+        object_type=VillageFence._meta.label_lower,
+        object_id=village.code,
+        region_code=village.code,
+        changes={k: [getattr(old, k), None] for k in ("latitude", "longitude", "radius_m")},
+    )
+    return True

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from . import views, views_leave, views_month, views_roster
+from . import views, views_fence, views_leave, views_month, views_roster
 
 
 class MonthConverter:
@@ -60,4 +60,6 @@ urlpatterns = [
     path("calendar/", views_month.calendar_current, name="calendar_current"),
     path("calendar/<int:year>/", views_month.calendar_year, name="calendar"),
     path("blocked/", views_month.blocked, name="blocked"),
+    path("fences/", views_fence.fences_current, name="fences_current"),
+    path("fences/<str:code>/", views_fence.fences, name="fences"),
 ]

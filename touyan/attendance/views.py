@@ -1,6 +1,7 @@
 """Attendance pages (SPEC A4, R-ATT-01…04, WF-4, WF-8): the cadre's sign-in, the village duty
 book, the presence import, the duty roster and its gaps, leave, the monthly table with its
-export and lock, the working-day calendar and blocked periods.
+export and lock, the working-day calendar and blocked periods (the villages' location fences
+are in views_fence).
 
 Thin: reads go through the scoped selectors and `access_*` helpers (outside the scope: 404),
 writes through the services; a service's InvalidInput/Conflict becomes an error beside the
@@ -48,6 +49,7 @@ from .forms import (
     CorrectionForm,
     DutyBookFormSet,
     PresenceImportForm,
+    SignInForm,
 )
 from .models import DutyAssignment, LeaveRequest, Presence
 from .selectors import (
@@ -56,6 +58,7 @@ from .selectors import (
     cadres_by_id_hash,
     is_locked,
     village_cadres,
+    village_has_fence,
 )
 from .services import (
     ImportRow,
@@ -140,7 +143,9 @@ def posts_label(posts: tuple[str, ...]) -> str:
 @web_errors
 def me(request: AuthedRequest) -> HttpResponse:
     """One big button: the cadre signs in for today (A4: web sign-in on any phone, no photo,
-    no location unless the region turned location on)."""
+    no location unless the region turned location on). Where it is on and the village has a
+    fence, the browser's position comes with the button and only inside/outside and the
+    distance are kept; without a position the sign-in stands all the same (R-ATT-04)."""
     user = request.user
     if not is_cadre(request) or user.cadre_id is None:
         return render(
@@ -157,7 +162,10 @@ def me(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     if request.method == "POST":
         try:
-            _record, created = presence_record(actor=user, cadre_id=person.pk, day=today, channel=Presence.Channel.WEB)
+            _record, created = presence_record(
+                actor=user, cadre_id=person.pk, day=today, channel=Presence.Channel.WEB,
+                position=SignInForm(request.POST).position,
+            )  # fmt: skip
         except (InvalidInput, Conflict) as exc:
             messages.error(request, exc.message)
         else:
@@ -191,6 +199,7 @@ def me(request: AuthedRequest) -> HttpResponse:
         .first()
     )
     on_duty = DutyAssignment.objects.filter(village_id=person.village_id, date=today, person_id=person.pk).exists()
+    location_check = policy_resolve(person.village_id, today)["location_check"]
     return render(
         request,
         "attendance/me.html",
@@ -206,7 +215,9 @@ def me(request: AuthedRequest) -> HttpResponse:
             "on_leave": on_leave,
             "on_duty": on_duty,
             "pending": LeaveRequest.objects.filter(person_id=person.pk, status=LeaveRequest.Status.SUBMITTED).count(),
-            "location_check": policy_resolve(person.village_id, today)["location_check"],
+            "location_check": location_check,
+            # the browser is asked for a position only where it will be checked (A4, R-DATA-01)
+            "locate": location_check and record is None and village_has_fence(person.village_id),
             "breadcrumbs": crumbs((_("日常管理"), None), (_("签到"), None)),
         },
     )

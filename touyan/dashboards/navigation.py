@@ -70,6 +70,7 @@ MODULES: tuple[NavModule, ...] = (
             NavItem(_("排班"), "attendance:roster_current", "calendar-week", account_rules.CADRES_WRITE, (Role.CADRE,)),
             NavItem(_("值班缺口"), "attendance:gaps_current", "exclamation-triangle", account_rules.CADRES_WRITE),
             NavItem(_("导入在岗记录"), "attendance:import", "upload", account_rules.CADRES_WRITE),
+            NavItem(_("签到范围"), "attendance:fences_current", "geo-alt", account_rules.CADRES_WRITE),
             NavItem(_("月度考勤"), "attendance:monthly_current", "table", account_rules.CADRES_READ),
             NavItem(_("工作日历"), "attendance:calendar_current", "calendar3", account_rules.POLICY_WRITE),
             NavItem(_("暂停请假期"), "attendance:blocked", "slash-circle", account_rules.POLICY_WRITE),

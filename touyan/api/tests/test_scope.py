@@ -34,7 +34,7 @@ from conftest import (
 )
 from touyan.accounts.models import User
 from touyan.assessment.models import AnnualAssessment, QuarterlyEvaluation
-from touyan.attendance.models import LeaveRequest, Presence
+from touyan.attendance.models import LeaveRequest, Presence, VillageFence
 from touyan.audit.models import AuditEvent
 from touyan.payroll.models import (
     Adjustment,
@@ -311,6 +311,15 @@ CALLS: list[Call] = [
         {"region": "{code}", "start_date": "2027-07-01", "end_date": "2027-08-31", "reason": "防汛期"},
         api=False,
         admin_only=True,
+    ),
+    Call("attendance/fences/<str:code>/", "get", "/attendance/fences/{code}/", api=False),
+    Call(
+        "attendance/fences/<str:code>/",
+        "post",
+        "/attendance/fences/{code}/",
+        {"village": "{village}", "op": "set", "latitude": "25.0918", "longitude": "104.8954", "radius_m": "500"},
+        api=False,
+        writes=True,
     ),
     Call("cadres/", "get", "/cadres/?region={code}", api=False),
     Call(
@@ -646,6 +655,7 @@ UNSCOPED = {
     "attendance/import/template/",  # lists the user's own scope only
     "attendance/calendar/",
     "attendance/calendar/<int:year>/",
+    "attendance/fences/",  # opens the current region's fences
     # Assessment: the menu's entries open the current region's page (always inside the scope), and
     # the signed-in cadre's own page; tested in touyan/assessment/tests/test_views.py.
     "assessment/periods/",
@@ -793,6 +803,7 @@ def _counts() -> tuple[int, ...]:
         Person.objects.count(),
         Post.objects.count(),
         Presence.objects.count(),
+        VillageFence.objects.count(),
         LeaveRequest.objects.filter(status="submitted").count(),
         QuarterlyEvaluation.objects.filter(status="final").count() + QuarterlyEvaluation.objects.count(),
         AnnualAssessment.objects.filter(status="final").count(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -107,3 +108,58 @@ def test_unknown_year_falls_back_to_weekdays_until_entered() -> None:
     assert not cal.confirmed and len(cal.workdays) == 23
     CalendarDay.objects.create(date=D(2030, 1, 1), is_workday=False, note="元旦")
     assert D(2030, 1, 1) not in month_calendar(2030, 1).workdays
+
+
+# --- location fences (A4 Compliance, R-ATT-04) ---
+
+# 兴义市 (county A): a village office at 25.0918 N, 104.8954 E. One degree of latitude on a sphere
+# of 6,371,008.8 m is 6,371,008.8 × π / 180 = 111,195.08 m, so 0.0045° north is 500.38 m.
+XINGYI = (Decimal("25.0918"), Decimal("104.8954"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "metres"),
+    [
+        ((0, 0), (1, 0), 111_195),  # one degree of a meridian
+        ((0, 0), (0, 1), 111_195),  # one degree of the equator
+        # along the 60° N parallel one degree is 55,597.5 m; the great circle between its ends is shorter,
+        # 2R·asin(cos 60° · sin 0.5°) = 55,597.01 m
+        ((60, 0), (60, 1), 55_597),
+        ((0, 0), (0, 180), 20_015_114),  # half the circumference, π × 6,371,008.8 = 20,015,114.4
+        (XINGYI, (Decimal("25.0963"), Decimal("104.8954")), 500),  # 0.0045° north: 500.38 m
+        (XINGYI, XINGYI, 0),
+    ],
+)
+def test_distance_is_the_haversine_distance_in_whole_metres(a, b, metres) -> None:
+    """A4: haversine on a sphere of 6,371,008.8 m, rounded to whole metres; the same both ways."""
+    assert rules.distance_m(*a, *b) == metres
+    assert rules.distance_m(*b, *a) == metres
+
+
+def test_fence_check_counts_the_boundary_as_inside() -> None:
+    """A4: 500 m from the centre is inside a 500-m fence and outside a 499-m one; far away is
+    outside, with the distance kept in both cases."""
+    north = (Decimal("25.0963"), Decimal("104.8954"))
+    assert rules.fence_check(*XINGYI, 500, *north) == (True, 500)
+    assert rules.fence_check(*XINGYI, 499, *north) == (False, 500)
+    assert rules.fence_check(*XINGYI, 50, *XINGYI) == (True, 0)
+    # 兴仁市 (county B), about 0.36° west and 0.34° north: tens of kilometres away.
+    inside, metres = rules.fence_check(*XINGYI, 5000, Decimal("25.4345"), Decimal("105.1862"))
+    assert not inside and 45_000 < metres < 50_000
+
+
+def test_position_and_fence_errors_name_the_field() -> None:
+    assert rules.position_errors(Decimal("25.09"), Decimal("104.89")) == {}
+    assert rules.position_errors(Decimal(-90), Decimal(180)) == {}
+    assert set(rules.position_errors(Decimal("90.000001"), Decimal("104.89"))) == {"latitude"}
+    assert set(rules.position_errors(Decimal("25"), Decimal("-180.5"))) == {"longitude"}
+    assert set(rules.position_errors(Decimal("NaN"), Decimal("Infinity"))) == {"latitude", "longitude"}
+    assert rules.fence_errors(*XINGYI, 500) == {}
+    assert (
+        rules.fence_errors(Decimal(3), Decimal(73), 50) == {}
+        and rules.fence_errors(Decimal(54), Decimal(136), 5000) == {}
+    )
+    swapped = rules.fence_errors(XINGYI[1], XINGYI[0], 500)  # latitude and longitude swapped: outside China
+    assert set(swapped) == {"latitude", "longitude"} and "3" in swapped["latitude"]
+    assert set(rules.fence_errors(*XINGYI, 49)) == {"radius_m"}
+    assert set(rules.fence_errors(*XINGYI, 5001)) == {"radius_m"}

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import pytest
 from django.db import connections, transaction
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, TOWNSHIP_A1, VILLAGE_A1
+from conftest import COUNTY_A, PASSWORD, TOWNSHIP_A1, VILLAGE_A1
 from touyan.attendance import services
 from touyan.attendance.models import LeaveRequest, Presence
 from touyan.attendance.selectors import duty_gap_list, monthly_summary
@@ -19,6 +20,7 @@ from touyan.attendance.workcalendar import month_calendar
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 D = dt.date
+VILLAGE_A1_2 = "522301001002"
 
 
 @pytest.mark.django_db
@@ -458,3 +460,202 @@ def test_check_in_fast_path_writes_what_the_ordinary_path_writes(personas, make_
     other = mine.post("/api/v1/attendance/records", {"cadre": cadre.pk, "date": today}, content_type="application/json")
     assert other.status_code == 403
     assert Presence.objects.filter(person_id=cadre.pk).count() == 2  # the two days above, nothing from the others
+
+
+# --- location fences for web sign-in (A4 Compliance, R-ATT-04, R-DATA-01) ---
+
+# 坪东社区 (VILLAGE_A1)'s fence: centre 25.0918 N 104.8954 E, 500 m. The cadres' positions below use
+# digits that appear nowhere else, so a search of the whole database for them means something.
+CENTRE = (Decimal("25.091800"), Decimal("104.895400"))
+NEAR = (Decimal("25.096300"), Decimal("104.895400"))  # 0.0045° north: 500 m, on the boundary
+FAR = (Decimal("25.117345"), Decimal("104.871234"))  # about 3.7 km north-west
+POSITION_TEXT = ("25.0963", "25.117345", "104.871234", "25.117", "104.871")
+
+
+def _location_on(personas, code: str = COUNTY_A) -> None:
+    from touyan.policy.services import policy_put
+
+    policy_put(actor=personas["county_a_admin"], region_code=code, effective_from=D(2026, 1, 1),
+               params={"location_check": True})  # fmt: skip
+
+
+def _fence(personas, village: str = VILLAGE_A1, radius: int = 500) -> None:
+    services.fence_set(
+        actor=personas["township_a1"], village_code=village, latitude=CENTRE[0], longitude=CENTRE[1], radius_m=radius
+    )
+
+
+def _every_stored_value() -> str:
+    """Every value of every row of every table, as text (the position must be in none of them)."""
+    from django.db import connection
+
+    parts: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            parts += [repr(row) for row in cursor.fetchall()]
+    return "\n".join(parts)
+
+
+@pytest.mark.django_db
+def test_sign_in_inside_and_outside_the_fence_keeps_only_the_result(personas, cadre_user, caplog) -> None:
+    """A4 / R-ATT-04: location on and a fence: the record keeps inside/outside and the distance;
+    the position is in no table (record, audit event, anything else) and in no log line."""
+    import logging
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from touyan.audit.models import AuditEvent
+
+    _location_on(personas)
+    _fence(personas)
+    near, far = cadre_user(), cadre_user()
+    today = timezone.localdate()
+    caplog.set_level(logging.DEBUG)
+    with CaptureQueriesContext(connection) as sent:  # also logs every statement to django.db.backends
+        a, created_a = services.presence_record(actor=near, cadre_id=near.cadre_id, day=today, position=NEAR)
+        b, created_b = services.presence_record(actor=far, cadre_id=far.cadre_id, day=today, position=FAR)
+    assert created_a and created_b
+    assert (a.inside_fence, a.distance_m) == (True, 500)
+    assert b.inside_fence is False and b.distance_m is not None and 3500 < b.distance_m < 4000
+    stored = Presence.objects.values_list("person_id", "inside_fence", "distance_m")
+    assert set(stored) == {(near.cadre_id, True, 500), (far.cadre_id, False, b.distance_m)}
+    events = AuditEvent.objects.filter(action="attendance.presence").order_by("id")
+    assert [e.changes["inside_fence"] for e in events] == [[None, True], [None, False]]
+    assert [e.changes["distance_m"] for e in events] == [[None, 500], [None, b.distance_m]]
+    everything = _every_stored_value() + "\n".join(q["sql"] for q in sent.captured_queries) + caplog.text
+    assert "25.0918" in everything  # the search works: the fence's own centre is stored, and audited
+    for text in POSITION_TEXT:
+        assert text not in everything, text
+
+
+@pytest.mark.django_db
+def test_location_off_no_fence_or_no_position_keeps_nothing_and_the_sign_in_stands(personas, cadre_user) -> None:
+    """A4: location is a check, not a gate. Off: the position is ignored even with a fence; on
+    without a fence: nothing kept; on with a fence but no position (refused, no GPS): accepted, null."""
+    from touyan.audit.models import AuditEvent
+
+    today = timezone.localdate()
+    _fence(personas)
+    off = cadre_user()
+    record, created = services.presence_record(actor=off, cadre_id=off.cadre_id, day=today, position=NEAR)
+    assert created and (record.inside_fence, record.distance_m) == (None, None)
+
+    _location_on(personas)
+    unfenced = cadre_user(village=VILLAGE_A1_2)
+    record, created = services.presence_record(actor=unfenced, cadre_id=unfenced.cadre_id, day=today, position=NEAR)
+    assert created and (record.inside_fence, record.distance_m) == (None, None)
+
+    refused = cadre_user()
+    record, created = services.presence_record(actor=refused, cadre_id=refused.cadre_id, day=today)
+    assert created and (record.inside_fence, record.distance_m) == (None, None)
+
+    assert Presence.objects.filter(inside_fence__isnull=True, distance_m__isnull=True).count() == 3
+    assert not AuditEvent.objects.filter(action="attendance.presence", changes__has_key="inside_fence").exists()
+    # The control: the same village, policy and fence do check a position sent with the sign-in.
+    checked = cadre_user()
+    record, _created = services.presence_record(actor=checked, cadre_id=checked.cadre_id, day=today, position=NEAR)
+    assert record.inside_fence is True
+
+
+@pytest.mark.django_db
+def test_position_counts_only_for_the_cadres_own_web_sign_in(personas, cadre_user, make_cadre) -> None:
+    """A position sent with the duty book, or by an officer recording for someone else, is not the
+    cadre's: it is ignored (A4)."""
+    _location_on(personas)
+    _fence(personas)
+    officer = personas["township_a1"]
+    today = timezone.localdate()
+    a, b = make_cadre(), make_cadre()
+    record, created = services.presence_record(
+        actor=officer, cadre_id=a.pk, day=today, channel="duty_book", position=NEAR
+    )
+    assert created and record.inside_fence is None and record.distance_m is None
+    record, created = services.presence_record(actor=officer, cadre_id=b.pk, day=today, channel="web", position=NEAR)
+    assert created and record.inside_fence is None
+    me = cadre_user()
+    record, _created = services.presence_record(actor=me, cadre_id=me.cadre_id, day=today, channel="web", position=FAR)
+    assert record.inside_fence is False
+
+
+@pytest.mark.django_db
+def test_a_position_out_of_range_is_refused_by_field(personas, cadre_user) -> None:
+    me = cadre_user()
+    today = timezone.localdate()
+    with pytest.raises(InvalidInput) as exc:
+        services.presence_record(actor=me, cadre_id=me.cadre_id, day=today, position=(Decimal("91"), Decimal("-181")))
+    assert set(exc.value.errors) == {"latitude", "longitude"} and "-90" in exc.value.errors["latitude"][0]
+    assert Presence.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_without_a_position_the_sign_in_reads_neither_fence_nor_policy(personas, cadre_user) -> None:
+    """Issue #4: the hot path without a position sends the statements it sent before fences
+    existed (the cadre-and-lock read, the record with its audit event), even where location is on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _location_on(personas)
+    _fence(personas)
+    me, other = cadre_user(), cadre_user()
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as plain:
+        services.presence_record(actor=me, cadre_id=me.cadre_id, day=today)
+    sql = [q["sql"] for q in plain.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert not [s for s in sql if "villagefence" in s or "policydocument" in s], sql
+    with CaptureQueriesContext(connection) as located:
+        services.presence_record(actor=other, cadre_id=other.cadre_id, day=today, position=NEAR)
+    assert any("villagefence" in q["sql"] for q in located.captured_queries)  # the control
+    assert len(located.captured_queries) > len(plain.captured_queries)
+
+
+@pytest.mark.django_db
+def test_fence_set_and_clear_are_scoped_validated_and_audited(personas, cadre_user) -> None:
+    from touyan.attendance.models import VillageFence
+    from touyan.audit.models import AuditEvent
+
+    officer = personas["township_a1"]
+    fence = services.fence_set(
+        actor=officer, village_code=VILLAGE_A1, latitude=Decimal("25.09180049"), longitude=Decimal("104.8954"),
+        radius_m=800,
+    )  # fmt: skip
+    assert (fence.latitude, fence.longitude, fence.radius_m) == (Decimal("25.091800"), Decimal("104.895400"), 800)
+    assert fence.updated_by == officer
+    event = AuditEvent.objects.get(action="attendance.fence.set")
+    assert event.object_id == VILLAGE_A1 and event.region_code == VILLAGE_A1
+    assert event.changes == {
+        "latitude": [None, "25.091800"], "longitude": [None, "104.895400"], "radius_m": [None, 800]
+    }  # fmt: skip
+    services.fence_set(actor=officer, village_code=VILLAGE_A1, latitude=CENTRE[0], longitude=CENTRE[1], radius_m=800)
+    assert AuditEvent.objects.filter(action="attendance.fence.set").count() == 1  # nothing changed, nothing audited
+    services.fence_set(actor=officer, village_code=VILLAGE_A1, latitude=CENTRE[0], longitude=CENTRE[1], radius_m=600)
+    assert AuditEvent.objects.filter(action="attendance.fence.set").order_by("-id")[0].changes == {
+        "latitude": ["25.091800", "25.091800"], "longitude": ["104.895400", "104.895400"], "radius_m": [800, 600]
+    }  # fmt: skip
+
+    with pytest.raises(InvalidInput) as exc:
+        services.fence_set(actor=officer, village_code=VILLAGE_A1, latitude=CENTRE[1], longitude=CENTRE[0],
+                           radius_m=10)  # fmt: skip
+    assert set(exc.value.errors) == {"latitude", "longitude", "radius_m"}
+    with pytest.raises(InvalidInput) as exc:
+        services.fence_set(actor=officer, village_code=TOWNSHIP_A1, latitude=CENTRE[0], longitude=CENTRE[1],
+                           radius_m=500)  # fmt: skip
+    assert "village" in exc.value.errors
+    with pytest.raises(NotFound):  # another county's officer learns nothing
+        services.fence_set(actor=personas["township_b1"], village_code=VILLAGE_A1, latitude=CENTRE[0],
+                           longitude=CENTRE[1], radius_m=500)  # fmt: skip
+    with pytest.raises(NotFound):
+        services.fence_clear(actor=personas["township_b1"], village_code=VILLAGE_A1)
+    with pytest.raises(Forbidden):  # a village cadre does not set their own fence
+        me = cadre_user()
+        services.fence_set(actor=me, village_code=VILLAGE_A1, latitude=CENTRE[0], longitude=CENTRE[1], radius_m=500)
+    assert VillageFence.objects.get().radius_m == 600
+
+    assert services.fence_clear(actor=officer, village_code=VILLAGE_A1) is True
+    assert not VillageFence.objects.exists()
+    assert AuditEvent.objects.get(action="attendance.fence.clear").changes == {
+        "latitude": ["25.091800", None], "longitude": ["104.895400", None], "radius_m": [600, None]
+    }  # fmt: skip
+    assert services.fence_clear(actor=officer, village_code=VILLAGE_A1) is False
+    assert AuditEvent.objects.filter(action="attendance.fence.clear").count() == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -431,3 +432,138 @@ def test_outsiders_get_404(login, personas, cadre_user, make_cadre) -> None:
         "/attendance/import/", {"file": _csv("干部编号,日期", f"{stranger.pk},2026-03-02")}
     )
     assert "不在您的管辖范围内" in r.content.decode() and Presence.objects.count() == 0
+
+
+# --- location fences for web sign-in (A4 Compliance, R-ATT-04) ---
+
+
+def _location_on(personas) -> None:
+    from touyan.policy.services import policy_put
+
+    policy_put(actor=personas["county_a_admin"], region_code="522301000000", effective_from=D(2026, 1, 1),
+               params={"location_check": True})  # fmt: skip
+
+
+def _fence_form(village: str, **fields: str) -> dict[str, str]:
+    return {"village": village, "op": "set", "latitude": "25.0918", "longitude": "104.8954", "radius_m": "500"} | fields
+
+
+@pytest.mark.django_db
+def test_fence_page_sets_and_clears_a_villages_fence(login, personas) -> None:
+    from touyan.attendance.models import VillageFence
+
+    c = login(personas["township_a1"])
+    assert c.get("/attendance/fences/")["Location"] == f"/attendance/fences/{TOWNSHIP_A1}/"
+    url = f"/attendance/fences/{TOWNSHIP_A1}/"
+    page = c.get(url).content.decode()
+    assert "坪东社区" in page and "栗坪村" in page and "丰都社区" not in page  # A2's village is not A1's
+    assert "已设置签到范围 <strong>0</strong> 个" in page and "未开启签到位置核验" in page
+    assert 'href="/attendance/fences/"' in page  # the menu links the page
+    assert f'href="/policy/{TOWNSHIP_A1}/"' in page and c.get(f"/policy/{TOWNSHIP_A1}/").status_code == 200
+    r = c.post(url, _fence_form(VILLAGE_A1, radius_m="800"))
+    assert r.status_code == 302 and r["Location"] == f"{url}#v-{VILLAGE_A1}"
+    fence = VillageFence.objects.get()
+    assert (fence.village_id, fence.latitude, fence.radius_m) == (VILLAGE_A1, Decimal("25.091800"), 800)
+    page = c.get(url).content.decode()
+    assert "中心 25.091800, 104.895400 · 半径 800 米" in page and "已设置签到范围 <strong>1</strong> 个" in page
+    assert AuditEvent.objects.filter(action="attendance.fence.set", object_id=VILLAGE_A1).count() == 1
+    # Bad values: the errors beside that village's fields, its form open, nothing changed.
+    r = c.post(url, _fence_form(VILLAGE_A1_2, latitude="104.8954", longitude="25.0918", radius_m="10"))
+    page = r.content.decode()
+    assert r.status_code == 200 and page.count("invalid-feedback") == 3 and "中心纬度须在 3 到 54 之间" in page
+    assert f'id="fence-{VILLAGE_A1_2}-radius_m"' in page and '<details class="att-fence mt-2" open>' in page
+    assert VillageFence.objects.count() == 1
+    r = c.post(url, {"village": VILLAGE_A1, "op": "clear"}, follow=True)
+    assert "已清除坪东社区的签到范围" in r.content.decode() and not VillageFence.objects.exists()
+    assert AuditEvent.objects.filter(action="attendance.fence.clear", object_id=VILLAGE_A1).count() == 1
+    _location_on(personas)
+    assert "已开启签到位置核验" in c.get(url).content.decode()
+    # The county sees every township's villages, with the township named.
+    county = login(personas["county_a_admin"]).get("/attendance/fences/522301000000/").content.decode()
+    assert "丰都社区" in county and "黄草街道" in county
+
+
+@pytest.mark.django_db
+def test_fence_page_is_the_townships_own(login, personas, cadre_user) -> None:
+    """B1's officer neither sees nor changes A1's fences (404); a cadre has no fence page (403)."""
+    from touyan.attendance.models import VillageFence
+
+    services.fence_set(actor=personas["township_a1"], village_code=VILLAGE_A1, latitude=Decimal("25.0918"),
+                       longitude=Decimal("104.8954"), radius_m=500)  # fmt: skip
+    b1 = login(personas["township_b1"])
+    assert b1.get(f"/attendance/fences/{TOWNSHIP_A1}/").status_code == 404
+    assert b1.get(f"/attendance/fences/{VILLAGE_A1}/").status_code == 404
+    assert "坪东社区" not in b1.get(f"/attendance/fences/{TOWNSHIP_B1}/").content.decode()
+    assert b1.post(f"/attendance/fences/{TOWNSHIP_A1}/", _fence_form(VILLAGE_A1, radius_m="900")).status_code == 404
+    assert b1.post(f"/attendance/fences/{TOWNSHIP_B1}/", _fence_form(VILLAGE_A1, radius_m="900")).status_code == 404
+    assert b1.post(f"/attendance/fences/{TOWNSHIP_B1}/", {"village": VILLAGE_A1, "op": "clear"}).status_code == 404
+    assert VillageFence.objects.get().radius_m == 500
+    assert b1.post(f"/attendance/fences/{TOWNSHIP_B1}/", _fence_form(VILLAGE_B1)).status_code == 302  # its own: fine
+    cadre = login(cadre_user())
+    assert cadre.get(f"/attendance/fences/{VILLAGE_A1}/").status_code == 403
+    assert cadre.post(f"/attendance/fences/{VILLAGE_A1}/", _fence_form(VILLAGE_A1, radius_m="50")).status_code == 403
+    assert login(personas["auditor"]).get(f"/attendance/fences/{TOWNSHIP_A1}/").status_code == 403
+    assert VillageFence.objects.get(village_id=VILLAGE_A1).radius_m == 500
+
+
+@pytest.mark.django_db
+def test_sign_in_page_sends_the_position_only_where_it_is_checked(login, personas, cadre_user) -> None:
+    """A4: location off → no position asked for; on without a fence → none either, and the page
+    says why; on with a fence → the hidden inputs and the note that only 村内/村外 is kept."""
+    me = cadre_user()
+    c = login(me)
+    page = c.get("/attendance/me/").content.decode()
+    assert "data-locate" not in page and 'name="latitude"' not in page and "位置核验" not in page
+    _location_on(personas)
+    page = c.get("/attendance/me/").content.decode()
+    assert "data-locate" not in page and "本村尚未设置签到范围" in page
+    services.fence_set(actor=personas["township_a1"], village_code=VILLAGE_A1, latitude=Decimal("25.0918"),
+                       longitude=Decimal("104.8954"), radius_m=500)  # fmt: skip
+    page = c.get("/attendance/me/").content.decode()
+    assert "data-locate" in page and 'name="latitude"' in page and 'name="longitude"' in page
+    assert "不保存您的位置" in page and "签到同样有效" in page
+
+
+@pytest.mark.django_db
+def test_sign_in_page_with_and_without_a_position(login, personas, cadre_user) -> None:
+    _location_on(personas)
+    services.fence_set(actor=personas["township_a1"], village_code=VILLAGE_A1, latitude=Decimal("25.0918"),
+                       longitude=Decimal("104.8954"), radius_m=500)  # fmt: skip
+    inside, outside, refused, broken = cadre_user(), cadre_user(), cadre_user(), cadre_user()
+    r = login(inside).post("/attendance/me/", {"latitude": "25.096300", "longitude": "104.895400"}, follow=True)
+    page = r.content.decode()
+    assert "签到成功" in page and "今日已签到" in page and "村内" in page and "村外" not in page
+    r = login(outside).post("/attendance/me/", {"latitude": "25.109800", "longitude": "104.895400"}, follow=True)
+    assert "村外 约 2,002 米" in r.content.decode()
+    r = login(refused).post("/attendance/me/", {"latitude": "", "longitude": ""}, follow=True)
+    assert "签到成功" in r.content.decode() and "本次签到未核对位置" in r.content.decode()
+    r = login(broken).post("/attendance/me/", {"latitude": "abc", "longitude": "104.8954"}, follow=True)
+    assert "签到成功" in r.content.decode()  # a malformed position never blocks the sign-in
+    assert dict(Presence.objects.values_list("person_id", "distance_m")) == {
+        inside.cadre_id: 500, outside.cadre_id: 2002, refused.cadre_id: None, broken.cadre_id: None
+    }  # fmt: skip
+    # The township reads the result in the duty book, beside each web sign-in.
+    book = login(personas["township_a1"]).get(f"/attendance/duty-book/{VILLAGE_A1}/{timezone.localdate()}/")
+    page = book.content.decode()
+    assert page.count("data-location") == 2 and "村内" in page and "村外 约 2,002 米" in page
+
+
+@pytest.mark.django_db
+def test_fence_page_queries_do_not_grow_with_villages(login, personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from touyan.regions.models import Region
+
+    c = login(personas["township_a1"])
+    url = f"/attendance/fences/{TOWNSHIP_A1}/"
+    with CaptureQueriesContext(connection) as few:
+        assert c.get(url).status_code == 200
+    for n in range(3, 40):
+        Region.objects.create(code=f"522301001{n:03d}", name=f"新村{n}", level="village", parent_id=TOWNSHIP_A1)
+        services.fence_set(actor=personas["township_a1"], village_code=f"522301001{n:03d}",
+                           latitude=Decimal("25.09"), longitude=Decimal("104.89"), radius_m=500)  # fmt: skip
+    with CaptureQueriesContext(connection) as many:
+        page = c.get(url).content.decode()
+    assert "新村39" in page and "已设置签到范围 <strong>37</strong> 个" in page
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -113,3 +113,83 @@ def test_cadre_on_a_phone_signs_in_with_the_big_button(live_server, browser, cad
     assert "今日已签到" in page.inner_text("main")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     assert Presence.objects.filter(person_id=me.cadre_id).count() == 1
+
+
+# Counts navigator.geolocation.getCurrentPosition calls across page loads (sessionStorage).
+COUNT_GEOLOCATION = """
+(() => {
+  const geo = navigator.geolocation;
+  if (!geo) return;
+  const original = geo.getCurrentPosition.bind(geo);
+  geo.getCurrentPosition = (...args) => {
+    sessionStorage.setItem("geo", String(Number(sessionStorage.getItem("geo") || 0) + 1));
+    return original(...args);
+  };
+})();
+"""
+
+
+def _location_on_with_fence(personas: dict[str, Any]) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from touyan.attendance.services import fence_set
+    from touyan.policy.services import policy_put
+
+    policy_put(actor=personas["county_a_admin"], region_code="522301000000", effective_from=dt.date(2026, 1, 1),
+               params={"location_check": True})  # fmt: skip
+    fence_set(actor=personas["township_a1"], village_code="522301001001", latitude=Decimal("25.0918"),
+              longitude=Decimal("104.8954"), radius_m=500)  # fmt: skip
+
+
+def _sign_in(browser: Any, base: str, username: str, **context: Any) -> tuple[Any, str]:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, **context)
+    page = ctx.new_page()
+    page.add_init_script(COUNT_GEOLOCATION)
+    _login(page, base, username)
+    page.goto(base + "/attendance/me/")
+    page.click("form button.att-big")
+    page.wait_for_selector(".att-done", timeout=15000)
+    return page, page.inner_text("main")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cadre_signs_in_with_the_position_checked_against_the_fence(live_server, browser, personas, cadre_user) -> None:
+    """A4: location on and a fence: pressing 签到 asks the browser once, sends the position, and the
+    done card says 村内 (the record keeps only inside/outside and the distance)."""
+    from touyan.attendance.models import Presence
+
+    _location_on_with_fence(personas)
+    me = cadre_user(username="cadre_here")
+    page, text = _sign_in(
+        browser, live_server.url, "cadre_here",
+        geolocation={"latitude": 25.0963, "longitude": 104.8954, "accuracy": 20}, permissions=["geolocation"],
+    )  # fmt: skip
+    assert "今日已签到" in text and "村内" in text
+    assert page.evaluate("sessionStorage.getItem('geo')") == "1"
+    record = Presence.objects.get(person_id=me.cadre_id)
+    assert (record.inside_fence, record.distance_m) == (True, 500)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refused_location_still_signs_in(live_server, browser, personas, cadre_user) -> None:
+    """R-ATT-04: location is a check, not a gate: the browser refuses, the sign-in goes through."""
+    from touyan.attendance.models import Presence
+
+    _location_on_with_fence(personas)
+    me = cadre_user(username="cadre_refuses")
+    page, text = _sign_in(browser, live_server.url, "cadre_refuses", permissions=[])
+    assert "今日已签到" in text and "本次签到未核对位置" in text
+    assert page.evaluate("sessionStorage.getItem('geo')") == "1"
+    assert Presence.objects.get(person_id=me.cadre_id).inside_fence is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_geolocation_call_where_location_is_off(live_server, browser, personas, cadre_user) -> None:
+    cadre_user(username="cadre_plain")
+    page, text = _sign_in(
+        browser, live_server.url, "cadre_plain",
+        geolocation={"latitude": 25.0963, "longitude": 104.8954}, permissions=["geolocation"],
+    )  # fmt: skip
+    assert "今日已签到" in text and "村内" not in text
+    assert page.evaluate("sessionStorage.getItem('geo')") is None
