@@ -258,7 +258,6 @@ def main() -> None:
         "warning",
         "--chdir",
         str(ROOT),
-        *(["--config", os.environ["BENCH_GUNICORN_CONF"]] if os.environ.get("BENCH_GUNICORN_CONF") else []),
     ]
     print("server: " + " ".join(server_cmd[1:]))
     gunicorn = subprocess.Popen(server_cmd, env=env)
