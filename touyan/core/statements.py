@@ -11,6 +11,7 @@ Django's cursor, so they are counted and logged like every other query.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -30,13 +31,27 @@ def _cursor(connection: BaseDatabaseWrapper) -> Any:
     planning it on every check-in (the project's other queries keep Django's client-side binding)."""
     if connection.vendor != "postgresql":
         return connection.cursor()
-    import psycopg
-
     connection.close_if_health_check_failed()
     connection.ensure_connection()
     with connection.wrap_database_errors:
         wrapper: Any = connection
-        return wrapper._prepare_cursor(psycopg.Cursor(connection.connection))
+        return wrapper._prepare_cursor(_server_binding_cursor()(connection.connection))
+
+
+@functools.cache
+def _server_binding_cursor() -> type:
+    import psycopg
+
+    class ServerBindingCursor(psycopg.Cursor):  # type: ignore[type-arg]
+        """psycopg's cursor, remembering the query of a prepared execution too: Django's query log
+        (DEBUG, CaptureQueriesContext) reads it from `_query`, which psycopg sets only when it sends
+        the statement's text."""
+
+        def _send_query_prepared(self, name: bytes, pgq: Any, *, binary: bool | None = None) -> None:
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, binary=binary)
+
+    return ServerBindingCursor
 
 
 _INSERTS: dict[tuple[type[Model], str], tuple[str, list[Field[Any, Any]]]] = {}

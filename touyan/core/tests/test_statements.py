@@ -84,3 +84,18 @@ def test_hot_path_statements_are_prepared_on_postgresql() -> None:
         prepared = [row[0] for row in cursor.fetchall()]
     assert any("touyan_prepare_probe" in s for s in prepared), prepared
     assert not any("touyan_orm_probe" in s for s in prepared), prepared
+
+
+@pytest.mark.django_db
+def test_query_log_names_prepared_statements_too() -> None:
+    """Django's query log (DEBUG, CaptureQueriesContext) shows a prepared statement's SQL, not None."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from touyan.core.statements import fetch_one
+
+    with CaptureQueriesContext(connection) as captured:
+        for i in range(8):
+            fetch_one("SELECT CAST(%s AS integer) AS touyan_log_probe", [i])
+    assert len(captured.captured_queries) == 8
+    assert all("touyan_log_probe" in (q["sql"] or "") for q in captured.captured_queries), captured.captured_queries
