@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -274,22 +275,28 @@ def main() -> None:
         args.app_pids, args.db_pids = children_of(gunicorn.pid), []
         machine_state("before")
         run_wrk(f"{base}/bench/trivial", done_lua, args, args.warmup, [])
-        # Warm the POST path too (a few requests on the probe's day), so both workers hold their connection.
-        for _ in range(2 * args.workers):
-            with urllib.request.urlopen(
-                urllib.request.Request(
-                    f"{base}/api/v1/attendance/records",
-                    data=f'{{"cadre": {probe_pid}, "date": "{PROBE_DAY}"}}'.encode(),
-                    headers={"Authorization": f"Bearer {tokens[probe_t]}", "Content-Type": "application/json"},
-                )
-            ) as r:
+
+        # Warm the POST path too (requests on the probe's day, several at once so that every worker
+        # gets some), so that each worker holds its connection and its backend is counted below.
+        def warm(_i: int) -> None:
+            request = urllib.request.Request(
+                f"{base}/api/v1/attendance/records",
+                data=f'{{"cadre": {probe_pid}, "date": "{PROBE_DAY}"}}'.encode(),
+                headers={"Authorization": f"Bearer {tokens[probe_t]}", "Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(request) as r:
                 r.read()
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(warm, range(40 * args.workers)))
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
                 "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
             )
             args.db_pids = [pid for (pid,) in cursor.fetchall()]
+        if len(args.db_pids) < args.workers:
+            print(f"warning: {len(args.db_pids)} backends for {args.workers} workers: PostgreSQL CPU is undercounted")
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM attendance_presence")
             rows_before = cursor.fetchone()[0]
