@@ -61,14 +61,21 @@ def _on_duty(actor: Any, village_code: str, day: dt.date) -> bool:
     )
 
 
+def _month_locked_sql() -> str:
+    """SQL: the month (a parameter) of cadre row `p`'s village is locked. The village's township is
+    the first 9 digits of its code and 000, as in `month_locked`."""
+    lock = connection.ops.quote_name(MonthLock._meta.db_table)
+    return (
+        f"EXISTS (SELECT 1 FROM {lock} l"  # noqa: S608 (identifiers from the models)
+        " WHERE l.region_id = SUBSTR(p.village_id, 1, 9) || '000' AND l.month = %s)"
+    )
+
+
 @functools.cache
 def _presence_target_sql() -> str:
-    q = connection.ops.quote_name
-    person, lock = q(Person._meta.db_table), q(MonthLock._meta.db_table)
-    # The village's township is the first 9 digits of its code and 000, as in `month_locked`.
+    person = connection.ops.quote_name(Person._meta.db_table)
     return (
-        f"SELECT p.id, p.village_id, CASE WHEN EXISTS (SELECT 1 FROM {lock} l"  # noqa: S608 (identifiers from the models)
-        " WHERE l.region_id = SUBSTR(p.village_id, 1, 9) || '000' AND l.month = %s) THEN 1 ELSE 0 END"
+        f"SELECT p.id, p.village_id, CASE WHEN {_month_locked_sql()} THEN 1 ELSE 0 END"  # noqa: S608 (identifiers from the models)
         f" FROM {person} p WHERE p.id = %s"
     )
 
@@ -165,12 +172,10 @@ def presence_record(
 
 @functools.cache
 def _presence_fast_source() -> str:
-    q = connection.ops.quote_name
-    person, lock = q(Person._meta.db_table), q(MonthLock._meta.db_table)
+    person = connection.ops.quote_name(Person._meta.db_table)
     return (
         f"SELECT p.id, p.village_id FROM {person} p WHERE p.id = %s AND p.village_id LIKE %s"  # noqa: S608 (identifiers from the models)
-        f" AND NOT EXISTS (SELECT 1 FROM {lock} l WHERE l.region_id = SUBSTR(p.village_id, 1, 9) || '000'"
-        " AND l.month = %s)"
+        f" AND NOT {_month_locked_sql()}"
     )
 
 
