@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .rules import FENCE_RADIUS_DEFAULT, FENCE_RADIUS_MAX, FENCE_RADIUS_MIN
+
 
 class CalendarDay(models.Model):
     """An admin's entry for one day, overriding the statutory calendar package
@@ -88,7 +90,9 @@ class VillageFence(models.Model):
         _("中心经度"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-180), MaxValueValidator(180)]
     )
     radius_m = models.PositiveIntegerField(
-        _("半径(米)"), default=500, validators=[MinValueValidator(50), MaxValueValidator(5000)]
+        _("半径(米)"),
+        default=FENCE_RADIUS_DEFAULT,
+        validators=[MinValueValidator(FENCE_RADIUS_MIN), MaxValueValidator(FENCE_RADIUS_MAX)],
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -99,7 +103,9 @@ class VillageFence(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="fence_latitude_range"),
             models.CheckConstraint(condition=Q(longitude__gte=-180, longitude__lte=180), name="fence_longitude_range"),
-            models.CheckConstraint(condition=Q(radius_m__gte=50, radius_m__lte=5000), name="fence_radius_range"),
+            models.CheckConstraint(
+                condition=Q(radius_m__gte=FENCE_RADIUS_MIN, radius_m__lte=FENCE_RADIUS_MAX), name="fence_radius_range"
+            ),
         ]
         verbose_name = _("村庄签到范围")
         verbose_name_plural = _("村庄签到范围")

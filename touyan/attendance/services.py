@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
 from touyan.accounts.scope import in_scope, require, scope_prefix
+from touyan.audit.models import AuditEvent
 from touyan.audit.services import audit_event, audit_record
 from touyan.cadres.models import Person
 from touyan.cadres.selectors import access_cadre, current_posts
@@ -48,9 +49,17 @@ def _is_self(actor: Any, person: Person | int) -> bool:
     return getattr(actor, "role", None) == Role.CADRE and actor.cadre_id == person_id
 
 
+def _is_officer(actor: Any) -> bool:
+    """A township officer or an admin (or the national superuser): writes any channel in scope."""
+    return bool(getattr(actor, "is_superuser", False)) or getattr(actor, "role", None) in (
+        Role.TOWNSHIP_OFFICER,
+        Role.ADMIN,
+    )
+
+
 def _is_officer_of(actor: Any, village_code: str) -> bool:
     """A township officer or admin whose region covers the village."""
-    return (actor.is_superuser or actor.role in (Role.TOWNSHIP_OFFICER, Role.ADMIN)) and in_scope(actor, village_code)
+    return _is_officer(actor) and in_scope(actor, village_code)
 
 
 def _on_duty(actor: Any, village_code: str, day: dt.date) -> bool:
@@ -193,7 +202,7 @@ def _presence_fast(actor: Any, cadre_id: int, day: dt.date, kind: str, channel: 
     today = timezone.localdate()
     if day > today:
         return None
-    if getattr(actor, "role", None) in (Role.TOWNSHIP_OFFICER, Role.ADMIN) or getattr(actor, "is_superuser", False):
+    if _is_officer(actor):
         prefix = scope_prefix(actor)
         if prefix is None:
             return None
@@ -202,13 +211,9 @@ def _presence_fast(actor: Any, cadre_id: int, day: dt.date, kind: str, channel: 
         reach = actor.region_id
     else:
         return None
-    record = Presence(person_id=cadre_id, village_id="", date=day, kind=kind, channel=channel, recorded_by=actor)
-    event = audit_event(
-        actor=actor,
-        action="attendance.presence",
-        object_type=Presence._meta.label_lower,
-        changes={"date": [None, day], "kind": [None, kind], "channel": [None, channel]},
-    )
+    # The village comes from the cadre's row, into the record and the event's region (see below).
+    record, event = _presence_and_event(actor=actor, person_id=cadre_id, village_id="", day=day, kind=kind,
+                                        channel=channel)  # fmt: skip
     written = insert_guarded_with_event(
         record,
         event,
@@ -233,7 +238,7 @@ def _fence_result(village_id: str, day: dt.date, position: tuple[Decimal, Decima
     return rules.fence_check(latitude, longitude, radius, *position)
 
 
-def _presence_insert(
+def _presence_and_event(
     *,
     actor: Any,
     person_id: int,
@@ -241,14 +246,11 @@ def _presence_insert(
     day: dt.date,
     kind: str,
     channel: str,
-    inside_fence: bool | None,
-    distance_m: int | None,
-    correction_reason: str,
-) -> Presence:
-    """The record and its audit event, together or not at all (A4: one per cadre per day, by the
-    unique constraint: a repeat raises IntegrityError and writes nothing). A plain record is one
-    statement on PostgreSQL (`insert_with_event`, issue #4); a correction also refreshes the
-    locked month's stored results, in the same transaction."""
+    inside_fence: bool | None = None,
+    distance_m: int | None = None,
+    correction_reason: str = "",
+) -> tuple[Presence, AuditEvent]:
+    """A new presence record and the audit event that records it, both unsaved."""
     record = Presence(
         person_id=person_id, village_id=village_id, date=day, kind=kind, channel=channel,
         inside_fence=inside_fence, distance_m=distance_m,
@@ -265,6 +267,29 @@ def _presence_insert(
         reason=correction_reason,
         changes=changes,
     )
+    return record, event
+
+
+def _presence_insert(
+    *,
+    actor: Any,
+    person_id: int,
+    village_id: str,
+    day: dt.date,
+    kind: str,
+    channel: str,
+    inside_fence: bool | None,
+    distance_m: int | None,
+    correction_reason: str,
+) -> Presence:
+    """The record and its audit event, together or not at all (A4: one per cadre per day, by the
+    unique constraint: a repeat raises IntegrityError and writes nothing). A plain record is one
+    statement on PostgreSQL (`insert_with_event`, issue #4); a correction also refreshes the
+    locked month's stored results, in the same transaction."""
+    record, event = _presence_and_event(
+        actor=actor, person_id=person_id, village_id=village_id, day=day, kind=kind, channel=channel,
+        inside_fence=inside_fence, distance_m=distance_m, correction_reason=correction_reason,
+    )  # fmt: skip
     if not correction_reason.strip():
         insert_with_event(record, event)
         return record
@@ -715,12 +740,12 @@ def fence_set(*, actor: Any, village_code: str, latitude: Decimal, longitude: De
     if errors:
         raise InvalidInput(errors=errors)
     latitude, longitude = latitude.quantize(FENCE_PLACES), longitude.quantize(FENCE_PLACES)
-    old = VillageFence.objects.select_for_update().filter(village=village).first()
-    before = [old.latitude, old.longitude, old.radius_m] if old is not None else [None, None, None]
-    fence, _created = VillageFence.objects.update_or_create(
-        village=village,
-        defaults={"latitude": latitude, "longitude": longitude, "radius_m": radius_m, "updated_by": actor},
-    )
+    fence = VillageFence.objects.select_for_update().filter(village=village).first()
+    before = [fence.latitude, fence.longitude, fence.radius_m] if fence is not None else [None, None, None]
+    if fence is None:
+        fence = VillageFence(village=village)
+    fence.latitude, fence.longitude, fence.radius_m, fence.updated_by = latitude, longitude, radius_m, actor
+    fence.save()
     after = [latitude, longitude, radius_m]
     if before != after:
         audit_record(

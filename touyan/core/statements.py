@@ -87,8 +87,7 @@ def insert_returning_pk(obj: Model) -> int:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     obj.pk = row[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+    _mark_saved(connection, obj)
     return int(obj.pk)
 
 
@@ -136,12 +135,17 @@ def insert_with_event(obj: Model, event: Model, *, link: str = "object_id") -> i
     with _cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    for instance in (obj, event):
-        instance._state.adding = False
-        instance._state.db = connection.alias
     obj.pk = row[0]
     setattr(event, link, str(obj.pk))
+    _mark_saved(connection, obj, event)
     return int(obj.pk)
+
+
+def _mark_saved(connection: BaseDatabaseWrapper, *instances: Model) -> None:
+    """What `save()` records on an instance it has inserted."""
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
 
 
 _GUARDED: dict[tuple[type[Model], type[Model], str], tuple[str, list[Field[Any, Any]], list[Field[Any, Any]]]] = {}
@@ -216,9 +220,7 @@ def insert_guarded_with_event(
     setattr(event, link, str(obj.pk))
     for name, attname in event_from_row.items():
         setattr(event, name, getattr(obj, attname))
-    for instance in (obj, event):
-        instance._state.adding = False
-        instance._state.db = connection.alias
+    _mark_saved(connection, obj, event)
     return row
 
 
