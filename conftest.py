@@ -40,6 +40,15 @@ COUNTY_B, TOWNSHIP_B1, VILLAGE_B1 = "522302000000", "522302001000", "52230200100
 PREFECTURE = "522300000000"
 
 
+@pytest.fixture(autouse=True)
+def _forget_checked_tokens() -> None:
+    """Each test starts with no remembered API tokens: the database a token was checked against
+    is rolled back after each test, the process's token cache is not (accounts.services.token_user)."""
+    from touyan.accounts.services import token_cache_clear
+
+    token_cache_clear()
+
+
 @pytest.fixture
 def tree(db: Any) -> dict[str, Region]:
     regions: dict[str, Region] = {}

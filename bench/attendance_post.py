@@ -18,6 +18,10 @@ Needs a PostgreSQL database with cadres in it — the one bench/monthly_summary.
    gunicorn, and prints records/s, latency percentiles (wrk's, closed loop), the trivial view's
    requests/s and the ratio, with the load average and a CPU reference loop before and after.
 
+The workers remember a checked token for TOUYAN_API_TOKEN_CACHE_SECONDS (default 10 s, see
+docs/operations.md), so most POSTs carry no token query; TOUYAN_API_TOKEN_CACHE_SECONDS=0 measures
+a token query in every request.
+
 Run it under the shared bench lock (the machine has 2 cores and is shared):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/touyan_bench_att \\

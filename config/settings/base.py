@@ -164,6 +164,9 @@ AXES_LOCKOUT_CALLABLE = "touyan.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 
 API_TOKEN_DAYS = int(os.environ.get("TOUYAN_API_TOKEN_DAYS", "30"))
+# How long a worker process trusts a token it has just checked (touyan.accounts.services.token_user,
+# docs/operations.md): a revoked token or a deactivated user is refused by every process within this.
+API_TOKEN_CACHE_SECONDS = max(0, int(os.environ.get("TOUYAN_API_TOKEN_CACHE_SECONDS", "10")))
 
 # --- Content security: everything from our own origin -------------------
 CONTENT_SECURITY_POLICY = {

@@ -115,6 +115,7 @@ def user_set_role(*, actor: Any, user_id: int, role: str, region_code: str | Non
     user.role = role
     user.region = region
     user.save(update_fields=["role", "region"])
+    token_cache_clear()
     audit_record(
         actor=actor,
         action="accounts.user.role",
@@ -176,32 +177,65 @@ def _token_user_sql() -> str:
     fields = _token_user_fields()
     columns = ", ".join(f"u.{q(str(f.column))}" for f in User._meta.concrete_fields if f.attname in fields)
     return (
-        f"SELECT t.id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END, {columns}"  # noqa: S608 (identifiers from the models)
+        "SELECT t.id, CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END,"  # noqa: S608 (identifiers from the models)
+        f" CASE WHEN t.expires_at > %s THEN 1 ELSE 0 END, {columns}"
         f" FROM {q(ApiToken._meta.db_table)} t INNER JOIN {q(User._meta.db_table)} u ON u.id = t.user_id"
         " WHERE t.key_hash = %s AND t.revoked = %s AND t.expires_at > %s"
     )
+
+
+# This process's recently checked tokens: SHA-256 → (the user's field values, good until). See token_user.
+_token_cache: dict[str, tuple[list[Any], dt.datetime]] = {}
+_TOKEN_CACHE_MAX = 10_000
+
+
+def token_cache_clear() -> None:
+    """Forget this process's recently checked tokens (after a change to a user's role, region or
+    state, so that this process's next request reads them again)."""
+    _token_cache.clear()
+
+
+def _token_user_of(values: list[Any]) -> User:
+    user = User.from_db(connection.alias, _token_user_fields(), values)
+    for name in ("is_superuser", "is_staff", "is_active"):
+        setattr(user, name, bool(getattr(user, name)))  # SQLite gives 0/1
+    return user
 
 
 def token_user(raw: str) -> User | None:
     """The active user a live token belongs to, or None.
 
     On the check-in hot path (issue #4) this is one hand-built statement: the token, whether its
-    last use is older than five minutes, and the user's fields that scope and audit read (the rest
-    are deferred and load on first use)."""
+    last use is older than five minutes, whether it outlives the cache window, and the user's fields
+    that scope and audit read (the rest are deferred and load on first use). A token found good is
+    remembered by this process for `API_TOKEN_CACHE_SECONDS` (never past its expiry): a client that
+    sends many requests with one token — a duty-book or attendance-machine import, an officer's
+    batch — is then checked once in that window, not once a request. The price, documented in
+    docs/operations.md: a token revoked or a user deactivated or moved in the database keeps
+    working in another worker process for at most that many seconds; 0 turns the cache off. Each
+    request gets its own User object."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
+    key = _hash_token(raw)
     now = timezone.now()
-    stale = now - dt.timedelta(minutes=5)
+    cached = _token_cache.get(key)
+    if cached is not None:
+        if cached[1] > now:
+            return _token_user_of(cached[0])
+        _token_cache.pop(key, None)
+    ttl = dt.timedelta(seconds=settings.API_TOKEN_CACHE_SECONDS)
     adapt = connection.ops.adapt_datetimefield_value
-    row = fetch_one(_token_user_sql(), [adapt(stale), _hash_token(raw), False, adapt(now)])
+    row = fetch_one(_token_user_sql(), [adapt(now - dt.timedelta(minutes=5)), adapt(now + ttl), key, False, adapt(now)])
     if row is None:
         return None
-    token_id, touch, *values = row
-    user = User.from_db(connection.alias, _token_user_fields(), values)
-    for name in ("is_superuser", "is_staff", "is_active"):
-        setattr(user, name, bool(getattr(user, name)))  # SQLite gives 0/1
+    token_id, touch, outlives_window, *values = row
+    user = _token_user_of(values)
     if not user.is_active:
         return None
     if touch:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    if ttl and outlives_window:
+        if len(_token_cache) >= _TOKEN_CACHE_MAX:
+            _token_cache.clear()
+        _token_cache[key] = (values, now + ttl)
     return user

@@ -182,3 +182,74 @@ def test_english_messages(api_client, personas) -> None:
     )
     assert r.status_code == 422
     assert "cannot be changed" in r.json()["detail"][0]["msg"]
+
+
+def _token_statements(queries: Any) -> int:
+    return sum("api_token" in q["sql"].lower() or "accounts_apitoken" in q["sql"].lower() for q in queries)
+
+
+@pytest.mark.django_db
+def test_token_is_checked_once_in_the_cache_window_and_refused_after_it(personas, monkeypatch) -> None:
+    """Issue #4: a token found good is remembered for API_TOKEN_CACHE_SECONDS (10 s) by the
+    process; a token revoked in the meantime works until the window ends, not after."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from touyan.accounts import services
+
+    token = post(Client(), "/api/v1/auth/token", {"username": "county_a", "password": PASSWORD}).json()["token"]
+    c = Client(headers={"Authorization": f"Bearer {token}"})
+    with CaptureQueriesContext(connection) as first:
+        assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 200
+    assert _token_statements(first.captured_queries) >= 1
+    assert _token_statements(second.captured_queries) == 0
+    ApiToken.objects.update(revoked=True)
+    assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 200  # inside the window
+    later = timezone.now() + dt.timedelta(seconds=11)
+    monkeypatch.setattr(services, "timezone", SimpleNamespace(now=lambda: later))
+    assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_token_cache_off_refuses_a_revoked_token_at_once(personas, settings) -> None:
+    settings.API_TOKEN_CACHE_SECONDS = 0
+    token = post(Client(), "/api/v1/auth/token", {"username": "county_a", "password": PASSWORD}).json()["token"]
+    c = Client(headers={"Authorization": f"Bearer {token}"})
+    assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 200
+    ApiToken.objects.update(revoked=True)
+    assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_token_expiring_inside_the_window_is_not_remembered(personas) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    token = post(Client(), "/api/v1/auth/token", {"username": "county_a", "password": PASSWORD}).json()["token"]
+    ApiToken.objects.update(expires_at=timezone.now() + dt.timedelta(seconds=5))
+    c = Client(headers={"Authorization": f"Bearer {token}"})
+    assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 200
+    ApiToken.objects.update(expires_at=timezone.now())
+    assert c.get(f"/api/v1/regions/{COUNTY_A}").status_code == 401
+
+
+@pytest.mark.django_db
+def test_role_change_reaches_a_remembered_token_at_once(personas) -> None:
+    """user_set_role forgets this process's remembered tokens: the new region applies to the next request."""
+    from conftest import TOWNSHIP_A2
+    from touyan.accounts.services import user_set_role
+
+    token = post(Client(), "/api/v1/auth/token", {"username": "town_a1", "password": PASSWORD}).json()["token"]
+    c = Client(headers={"Authorization": f"Bearer {token}"})
+    assert c.get(f"/api/v1/regions/{TOWNSHIP_A1}").status_code == 200
+    user_set_role(actor=personas["county_a_admin"], user_id=personas["township_a1"].pk, role="township_officer",
+                  region_code=TOWNSHIP_A2)  # fmt: skip
+    assert c.get(f"/api/v1/regions/{TOWNSHIP_A1}").status_code in (403, 404)
+    assert c.get(f"/api/v1/regions/{TOWNSHIP_A2}").status_code == 200
