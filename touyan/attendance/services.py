@@ -664,22 +664,23 @@ def _result_fields(result: rules.MonthResult) -> dict[str, int]:
 
 
 def month_result_refresh(*, person_id: int, village_code: str, start: dt.date, end: dt.date) -> None:
-    """A correction after the lock (a late presence record, a leave approved or reported back)
-    recomputes the cadre's stored month for each locked month from start to end (A4, WF-8),
-    with the same pure rule as the monthly summary."""
-    month = start.replace(day=1)
-    while month <= end:
-        if is_locked(village_code, month):
-            found = cadre_month(person_id=person_id, village_code=village_code, year=month.year, month=month.month)
-            if found.full_time:
-                MonthResult.objects.update_or_create(
-                    person_id=person_id,
-                    month=month,
-                    defaults={"village_id": village_code, **_result_fields(found.result)},
-                )
-            else:
-                MonthResult.objects.filter(person_id=person_id, month=month).delete()
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+    """A correction after the lock (a late presence record, a leave approved or reported back, a
+    post begun or ended on a past date) recomputes the cadre's stored month for each month from
+    start to end that the village's township has locked (A4, WF-8), with the same pure rule as
+    the monthly summary; a month the cadre no longer holds a full-time post in loses its row.
+    One query finds the locked months, so a date years back costs no query per month."""
+    township = village_code[:9].ljust(12, "0")
+    locked = MonthLock.objects.filter(region_id=township, month__gte=start.replace(day=1), month__lte=end)
+    for month in sorted(locked.values_list("month", flat=True)):
+        found = cadre_month(person_id=person_id, village_code=village_code, year=month.year, month=month.month)
+        if found.full_time:
+            MonthResult.objects.update_or_create(
+                person_id=person_id,
+                month=month,
+                defaults={"village_id": village_code, **_result_fields(found.result)},
+            )
+        else:
+            MonthResult.objects.filter(person_id=person_id, month=month).delete()
 
 
 CALENDAR_MAX_PREFIX = 4  # prefecture or above: the calendar is one for the whole installation

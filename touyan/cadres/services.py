@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require, scope_filter
+from touyan.attendance.services import month_result_refresh
 from touyan.audit.models import Result
 from touyan.audit.services import audit_record, diff
 from touyan.core import crypto, idnumber
@@ -197,7 +198,17 @@ def _create_post(actor: Any, person: Person, p: PostIn, index: int | None = None
     except IntegrityError as exc:
         raise Conflict(_("该职务已有在任人员,或本人已在任此职务"), field=label) from exc
     _report(actor, post, "appointed" if p.end_date is None else "recorded")
+    _refresh_locked_months(post, post.start_date)
     return post
+
+
+def _refresh_locked_months(post: Post, since: dt.date) -> None:
+    """A full-time post begun or ended on a date inside months a township has already locked
+    changes those months' stored results, which the pay run reads (A4, WF-8)."""
+    if post.full_time:
+        month_result_refresh(
+            person_id=post.person_id, village_code=post.village_id, start=since, end=timezone.localdate()
+        )
 
 
 @transaction.atomic
@@ -328,6 +339,7 @@ def post_end(*, actor: Any, post_id: int, end_date: dt.date, end_reason: str) ->
     post.end_date, post.end_reason = end_date, end_reason
     post.save(update_fields=["end_date", "end_reason"])
     _report(actor, post, "ended")
+    _refresh_locked_months(post, end_date)
     audit_record(
         actor=actor,
         action="cadres.post.end",

@@ -660,3 +660,38 @@ def test_fence_set_and_clear_are_scoped_validated_and_audited(personas, cadre_us
     }  # fmt: skip
     assert services.fence_clear(actor=officer, village_code=VILLAGE_A1) is False
     assert AuditEvent.objects.filter(action="attendance.fence.clear").count() == 1
+
+
+@pytest.mark.django_db
+def test_post_begun_or_ended_inside_locked_months_updates_their_stored_results(personas, make_cadre) -> None:
+    """A4 / WF-8: March 2026 has 22 workdays. A full-time post ended on 16 March after the township
+    locked March and April keeps March's 11 workdays in post and loses April's row; a full-time
+    post added back-dated to 9 March gets March prorated (17 workdays in post) and April whole."""
+    from touyan.attendance.models import MonthResult
+    from touyan.attendance.selectors import cadre_month
+    from touyan.cadres.models import Post
+    from touyan.cadres.services import PostIn, post_add, post_end
+
+    officer = personas["township_a1"]
+    a = make_cadre(posts=("PS",))
+    b = make_cadre(posts=("VM",))
+    services.month_lock(actor=officer, region_code=TOWNSHIP_A1, month=D(2026, 3, 1), today=D(2026, 4, 4))
+    services.month_lock(actor=officer, region_code=TOWNSHIP_A1, month=D(2026, 4, 1), today=D(2026, 5, 4))
+
+    def stored(person_id: int, month: dt.date) -> tuple[int, int] | None:
+        row = MonthResult.objects.filter(person_id=person_id, month=month).first()
+        return None if row is None else (row.required_days, row.workdays_in_post)
+
+    def computed(person_id: int, month: dt.date) -> tuple[int, int]:
+        r = cadre_month(person_id=person_id, village_code=VILLAGE_A1, year=month.year, month=month.month).result
+        return r.required_days, r.workdays_in_post
+
+    assert stored(a.pk, D(2026, 3, 1)) == (22, 22) and stored(b.pk, D(2026, 3, 1)) is None
+    post_end(actor=officer, post_id=Post.objects.get(person=a).pk, end_date=D(2026, 3, 16), end_reason="resigned")
+    assert stored(a.pk, D(2026, 3, 1)) == computed(a.pk, D(2026, 3, 1))
+    assert stored(a.pk, D(2026, 3, 1)) == (11, 11)  # 2–6, 9–13 and 16 March
+    assert stored(a.pk, D(2026, 4, 1)) is None
+    post_add(actor=officer, cadre_id=b.pk, data=PostIn(post="VD", start_date=D(2026, 3, 9), full_time=True))
+    assert stored(b.pk, D(2026, 3, 1)) == computed(b.pk, D(2026, 3, 1))
+    assert stored(b.pk, D(2026, 3, 1)) == (17, 17)  # 9–13, 16–20, 23–27, 30–31 March
+    assert stored(b.pk, D(2026, 4, 1)) == computed(b.pk, D(2026, 4, 1)) != (0, 0)
