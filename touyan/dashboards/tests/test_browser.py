@@ -184,6 +184,40 @@ def test_refused_location_still_signs_in(live_server, browser, personas, cadre_u
     assert Presence.objects.get(person_id=me.cadre_id).inside_fence is None
 
 
+# A permission prompt nobody answers: the position never arrives, neither success nor error.
+SILENT_GEOLOCATION = """
+(() => {
+  if (navigator.geolocation) navigator.geolocation.getCurrentPosition = () => {};
+})();
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unanswered_location_prompt_signs_in_after_ten_seconds(live_server, browser, personas, cadre_user) -> None:
+    """R-ATT-04: location is a check, not a gate: when the browser never answers (a prompt left
+    open), the sign-in goes through without a position after 10 s."""
+    import time
+
+    from touyan.attendance.models import Presence
+
+    _location_on_with_fence(personas)
+    me = cadre_user(username="cadre_waits")
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    page = ctx.new_page()
+    page.add_init_script(SILENT_GEOLOCATION)
+    _login(page, live_server.url, "cadre_waits")
+    page.goto(live_server.url + "/attendance/me/")
+    started = time.monotonic()
+    page.click("form button.att-big")
+    page.wait_for_selector(".att-done", timeout=20000)
+    waited = time.monotonic() - started
+    assert 9.5 <= waited < 20, waited
+    text = page.inner_text("main")
+    assert "今日已签到" in text and "本次签到未核对位置" in text
+    assert Presence.objects.get(person_id=me.cadre_id).inside_fence is None
+    ctx.close()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_no_geolocation_call_where_location_is_off(live_server, browser, personas, cadre_user) -> None:
     cadre_user(username="cadre_plain")
