@@ -29,6 +29,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import in_scope, require
+from touyan.attendance.models import MonthLock
+from touyan.attendance.services import month_results_store
 from touyan.audit.services import audit_record
 from touyan.core import crypto, idnumber
 from touyan.core.errors import Conflict, InvalidInput
@@ -387,6 +389,7 @@ def _write(
     masks = _Masks()
     counts = {"created": 0, "updated": 0, "unchanged": 0, "posts_added": 0, "posts_changed": 0, "filings": 0}
     written = 0
+    since: dict[str, dt.date] = {}  # township → the earliest day a full-time post added or changed touches
     for batch in _batched(rows, WRITE_BATCH):
         for row in batch:
             counts[row.kind] += 1
@@ -395,7 +398,10 @@ def _write(
             ids = _create_people([r for r in work if r.person_id is None], masks, inserter)
             _update_people([r for r in work if r.changes], history)
             added = _create_posts(work, ids, user, inserter)
-            ended = _update_posts(work, history)
+            ended = _update_posts(work, history, since)
+            for p in added:
+                if p["full_time"]:
+                    _touch(since, p["village_id"], p["start_date"])
             filings = [
                 _filing(p["id"], p["village_id"], "appointed" if p["end_date"] is None else "recorded", user)
                 for p in added
@@ -409,8 +415,27 @@ def _write(
         written += len(batch)
         if progress:
             progress(n // 2 + written * (n - n // 2) // max(len(rows), 1), n)
+    counts["locked_months"] = _refresh_locked_months(since)
     report = BulkReport(created=counts["created"], updated=counts["updated"], unchanged=counts["unchanged"])
     return report, counts
+
+
+def _touch(since: dict[str, dt.date], village_code: str, day: dt.date) -> None:
+    township = village_code[:9] + "000"
+    since[township] = min(day, since.get(township, day))
+
+
+def _refresh_locked_months(since: dict[str, dt.date]) -> int:
+    """Full-time posts imported or changed on dates inside months a township has already locked
+    change those months' stored results, which the pay run reads (A4, WF-8): each such
+    township-month is recomputed, set-based. One query when nothing is locked."""
+    if not since:
+        return 0
+    locks = MonthLock.objects.filter(region_id__in=list(since)).values_list("region_id", "month")
+    touched = sorted((t, m) for t, m in locks if m >= since[t].replace(day=1))
+    for township, month in touched:
+        month_results_store(prefix=township[:9], month=month)
+    return len(touched)
 
 
 class _Inserter:
@@ -570,8 +595,9 @@ def _create_posts(rows: list[_Row], ids: dict[str, int], user: Any, inserter: _I
     return inserter.insert(Post, posts)
 
 
-def _update_posts(rows: list[_Row], history: dict[str, Any]) -> list[Post]:
-    """Apply changed attributes of matched posts; returns the posts this ended (for filing)."""
+def _update_posts(rows: list[_Row], history: dict[str, Any], since: dict[str, dt.date]) -> list[Post]:
+    """Apply changed attributes of matched posts; returns the posts this ended (for filing) and
+    notes in `since` the earliest day each changed full-time post touches."""
     changes = {post_id: attrs for row in rows for post_id, attrs in row.post_changes}
     if not changes:
         return []
@@ -581,6 +607,9 @@ def _update_posts(rows: list[_Row], history: dict[str, Any]) -> list[Post]:
         post = posts[post_id]
         if post.end_date is None and attrs.get("end_date") is not None:
             ended.append(post)
+        if post.full_time or attrs.get("full_time"):
+            days = [post.start_date, attrs.get("start_date"), attrs.get("end_date"), post.end_date]
+            _touch(since, post.village_id, min(d for d in days if d is not None))
         for name, value in attrs.items():
             setattr(post, name, value)
     bulk_update_with_history(list(posts.values()), Post, fields=list(POST_ATTRS), batch_size=BULK_BATCH // 2, **history)

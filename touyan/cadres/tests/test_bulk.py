@@ -248,3 +248,37 @@ def test_history_rows_name_the_importer(personas) -> None:
     assert record.created_at is not None and record.name == "干部1" and record.village_id == VILLAGE_A1
     post = Post.history.get()
     assert post.history_user == admin and post.post == "PS" and post.organisation == "party_org"
+
+
+@pytest.mark.django_db
+def test_import_inside_locked_months_refreshes_their_stored_results(personas) -> None:
+    """A4 / WF-8: March 2026 has 22 workdays; township A1 has locked March and April. An import
+    adding a full-time post from 9 March stores March prorated (17 workdays in post) and April;
+    a second import ending it on 16 March leaves March 6 and drops April. Nothing locked: no
+    month recomputed."""
+    from conftest import TOWNSHIP_A1
+    from touyan.attendance.models import MonthResult
+    from touyan.attendance.services import month_lock
+
+    admin = personas["county_a_admin"]
+    cadres_bulk_upsert(actor=admin, people=[person(2, village=VILLAGE_A2)])  # township A2: nothing locked
+    assert not MonthResult.objects.exists()
+    assert AuditEvent.objects.filter(action="cadres.import").last().changes["locked_months"] == 0  # type: ignore[union-attr]
+    for month, today in ((dt.date(2026, 3, 1), dt.date(2026, 4, 4)), (dt.date(2026, 4, 1), dt.date(2026, 5, 4))):
+        month_lock(actor=personas["township_a1"], region_code=TOWNSHIP_A1, month=month, today=today)
+    start = dt.date(2026, 3, 9)
+    joined = person(1, posts=())
+    joined.posts = [PostIn(post="PS", start_date=start, full_time=True)]
+    cadres_bulk_upsert(actor=admin, people=[joined])
+    cadre = Person.objects.get(posts__start_date=start)
+
+    def stored() -> dict[dt.date, tuple[int, int]]:
+        return {r.month: (r.required_days, r.workdays_in_post) for r in MonthResult.objects.filter(person=cadre)}
+
+    assert stored()[dt.date(2026, 3, 1)] == (17, 17)  # 9–13, 16–20, 23–27, 30–31 March
+    assert set(stored()) == {dt.date(2026, 3, 1), dt.date(2026, 4, 1)}
+    left = person(1, posts=())
+    end = dt.date(2026, 3, 16)
+    left.posts = [PostIn(post="PS", start_date=start, full_time=True, end_date=end, end_reason="resigned")]
+    cadres_bulk_upsert(actor=admin, people=[left])
+    assert stored() == {dt.date(2026, 3, 1): (6, 6)}  # 9–13 and 16 March
