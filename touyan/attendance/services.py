@@ -671,7 +671,7 @@ def month_result_refresh(*, person_id: int, village_code: str, start: dt.date, e
     One query finds the locked months, so a date years back costs no query per month."""
     township = village_code[:9].ljust(12, "0")
     locked = MonthLock.objects.filter(region_id=township, month__gte=start.replace(day=1), month__lte=end)
-    for month in sorted(locked.values_list("month", flat=True)):
+    for month in locked.order_by("month").values_list("month", flat=True):
         found = cadre_month(person_id=person_id, village_code=village_code, year=month.year, month=month.month)
         if found.full_time:
             MonthResult.objects.update_or_create(

@@ -421,7 +421,7 @@ def _write(
 
 
 def _touch(since: dict[str, dt.date], village_code: str, day: dt.date) -> None:
-    township = village_code[:9] + "000"
+    township = village_code[:9].ljust(12, "0")  # the village's township, as MonthLock holds it
     since[township] = min(day, since.get(township, day))
 
 
@@ -434,7 +434,7 @@ def _refresh_locked_months(since: dict[str, dt.date]) -> int:
     locks = MonthLock.objects.filter(region_id__in=list(since)).values_list("region_id", "month")
     touched = sorted((t, m) for t, m in locks if m >= since[t].replace(day=1))
     for township, month in touched:
-        month_results_store(prefix=township[:9], month=month)
+        month_results_store(prefix=region_rules.prefix_of(township), month=month)
     return len(touched)
 
 

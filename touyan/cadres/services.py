@@ -204,7 +204,7 @@ def _create_post(actor: Any, person: Person, p: PostIn, index: int | None = None
 
 def _refresh_locked_months(post: Post, since: dt.date) -> None:
     """A full-time post begun or ended on a date inside months a township has already locked
-    changes those months' stored results, which the pay run reads (A4, WF-8)."""
+    changes those months' stored results, which the pay run reads (R-ATT-01, A4, WF-8)."""
     if post.full_time:
         month_result_refresh(
             person_id=post.person_id, village_code=post.village_id, start=since, end=timezone.localdate()

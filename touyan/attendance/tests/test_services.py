@@ -664,7 +664,7 @@ def test_fence_set_and_clear_are_scoped_validated_and_audited(personas, cadre_us
 
 @pytest.mark.django_db
 def test_post_begun_or_ended_inside_locked_months_updates_their_stored_results(personas, make_cadre) -> None:
-    """A4 / WF-8: March 2026 has 22 workdays. A full-time post ended on 16 March after the township
+    """R-ATT-01, A4 / WF-8: March 2026 has 22 workdays. A full-time post ended on 16 March after the township
     locked March and April keeps March's 11 workdays in post and loses April's row; a full-time
     post added back-dated to 9 March gets March prorated (17 workdays in post) and April whole."""
     from touyan.attendance.models import MonthResult

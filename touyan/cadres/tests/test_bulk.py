@@ -252,7 +252,7 @@ def test_history_rows_name_the_importer(personas) -> None:
 
 @pytest.mark.django_db
 def test_import_inside_locked_months_refreshes_their_stored_results(personas) -> None:
-    """A4 / WF-8: March 2026 has 22 workdays; township A1 has locked March and April. An import
+    """R-ATT-01, A4 / WF-8: March 2026 has 22 workdays; township A1 has locked March and April. An import
     adding a full-time post from 9 March stores March prorated (17 workdays in post) and April;
     a second import ending it on 16 March leaves March 6 and drops April. Nothing locked: no
     month recomputed."""
