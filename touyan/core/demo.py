@@ -15,9 +15,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from touyan.accounts.models import Role, User
 from touyan.accounts.services import user_create
+from touyan.attendance.demo import load_demo_attendance
 from touyan.cadres.bulk import cadres_bulk_upsert
 from touyan.cadres.demo import demo_people
 from touyan.cadres.models import Person, Post
@@ -143,14 +145,17 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
         _ensure_user(admin, f"admin_{county.code[:6]}", Role.ADMIN, county, f"{county.name}委组织部管理员")
         logins.rows.append((f"admin_{county.code[:6]}", "县组织部管理员", county.name))
     townships = Region.objects.filter(code__startswith="5223", level=region_rules.TOWNSHIP).order_by("code")
-    first = True
     for township in townships:
         _ensure_user(admin, f"town_{township.code[:9]}", Role.TOWNSHIP_OFFICER, township, f"{township.name}党委干部")
-        if first:
-            logins.rows.append(
-                (f"town_{township.code[:9]}", "乡镇党委干部(每个乡镇一个: town_乡镇9位代码)", township.name)
-            )
-            first = False
+    first_township = townships.first()
+    assert first_township is not None  # the bundled divisions hold the prefecture's 140 townships
+    logins.rows.append(
+        (
+            f"town_{first_township.code[:9]}",
+            "乡镇党委干部(每个乡镇一个: town_乡镇9位代码; 本乡镇有演示考勤 /attendance/monthly/)",
+            first_township.name,
+        )
+    )
     say(f"  演示账号已就绪: {2 + counties.count() + townships.count()} 个")
     _stats(admin, say)
     example = _cadres(admin, say)
@@ -161,5 +166,12 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
                 f"示例干部档案 /cadres/{example.pk}/ (一肩挑书记, 连任两届, 专业化管理)",
                 f"{example.village.name} {example.name}",
             )
+        )
+    cadre = load_demo_attendance(
+        actor=admin, township=first_township, today=timezone.localdate(), password=DEMO_PASSWORD, say=say
+    )
+    if cadre is not None:
+        logins.rows.append(
+            (cadre.username, "村干部(手机签到 /attendance/me/, 今日值班)", f"{cadre.village_name} {cadre.person_name}")
         )
     return logins

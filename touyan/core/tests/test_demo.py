@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from touyan.accounts.models import Role, User
+from touyan.attendance.models import Presence
 from touyan.cadres.models import Person, Post
 from touyan.core.demo import DEMO_PASSWORD, load_demo
 from touyan.regions.models import Region, RegionStat
@@ -31,6 +32,10 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
     assert current.filter(post="PS").count() >= 1294 * 0.95
     example = [row for row in logins.rows if row[1].startswith("示例干部档案")]
     assert len(example) == 1 and example[0][0] == "admin_522301"
+    # The first township's attendance and its cadre login (touyan/attendance/tests/test_demo.py).
+    assert [row[0] for row in logins.rows][-1] == "cadre_demo"
+    presence = Presence.objects.count()
+    assert presence > 0 and not Presence.objects.exclude(village__code__startswith="522301001").exists()
     counts = (User.objects.count(), RegionStat.objects.count(), Region.objects.count(), cadres, Post.objects.count())
     again = load_demo(say=lambda _msg: None)
     assert again.rows == logins.rows
@@ -41,6 +46,7 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
         Person.objects.count(),
         Post.objects.count(),
     ) == counts
+    assert Presence.objects.count() == presence
 
     # A printed county admin sees their county, its townships and villages, nothing else.
     c = Client()
