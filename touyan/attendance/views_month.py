@@ -61,7 +61,7 @@ from .views import (
     shift_month,
     weeks_of,
 )
-from .workcalendar import month_calendar
+from .workcalendar import MonthCalendar, month_calendar
 
 # --- 7. the monthly table (月度考勤, WF-8) ---
 
@@ -81,6 +81,13 @@ def _summary(region: Region, month: dt.date) -> tuple[list[Any], dict[str, str]]
     rows.sort(key=lambda r: (r.village_id, r.name, r.person_id))
     townships = dict(Region.objects.filter(code__in={r.village_id for r in rows}).values_list("code", "parent__name"))
     return rows, townships
+
+
+def _flagged(rows: list[Any], calendar: MonthCalendar, today: dt.date) -> tuple[int, set[int]]:
+    """The workdays left in the month after today, and the cadres to highlight: in a month that
+    is over, everyone short (A4); in one still running, only who can no longer make it up."""
+    left = sum(1 for d in calendar.workdays if d > today)
+    return left, {r.person_id for r in rows if r.result.shortfall_days > left}
 
 
 def _lock_context(request: AuthedRequest, region: Region, month: dt.date) -> dict[str, Any]:
@@ -115,11 +122,13 @@ def monthly(request: AuthedRequest, code: str, month: dt.date) -> HttpResponse:
     region = region_or_404(request, code)
     require(request.user, account_rules.CADRES_READ)
     rows, townships = _summary(region, month)
-    short_only = request.GET.get("short") == "1"
-    shown = [r for r in rows if r.result.shortfall_days] if short_only else rows
-    page = Paginator(shown, 100).get_page(request.GET.get("page"))
     today = timezone.localdate()
     last = month_days_of(month)[-1]
+    calendar = month_calendar(month.year, month.month)
+    left, flagged = _flagged(rows, calendar, today)
+    short_only = request.GET.get("short") == "1"
+    shown = [r for r in rows if r.person_id in flagged] if short_only else rows
+    page = Paginator(shown, 100).get_page(request.GET.get("page"))
     return render(
         request,
         "attendance/monthly.html",
@@ -128,13 +137,16 @@ def monthly(request: AuthedRequest, code: str, month: dt.date) -> HttpResponse:
             "month": month,
             "month_label": month_label(month),
             "page": page,
-            "rows": [{"r": r, "township": townships.get(r.village_id, "")} for r in page],
+            "rows": [
+                {"r": r, "township": townships.get(r.village_id, ""), "flag": r.person_id in flagged} for r in page
+            ],
             "total": len(rows),
-            "short_count": sum(1 for r in rows if r.result.shortfall_days),
+            "short_count": len(flagged),
             "short_only": short_only,
             "finished": today > last,
+            "workdays_left": left,
             "show_township": region.level not in (region_rules.TOWNSHIP, region_rules.VILLAGE),
-            "workdays": len(month_calendar(month.year, month.month).workdays),
+            "workdays": len(calendar.workdays),
             "min_days": policy_resolve(region.code, last)["min_days_per_month"],
             "prev": shift_month(month, -1),
             "next": shift_month(month, 1),
@@ -151,6 +163,7 @@ def monthly_export(request: AuthedRequest, code: str, month: dt.date) -> HttpRes
     region = region_or_404(request, code)
     require(request.user, account_rules.CADRES_READ)
     rows, townships = _summary(region, month)
+    left, flagged = _flagged(rows, month_calendar(month.year, month.month), timezone.localdate())
     lock = month_lock_of(region_code=region.code, month=month) if region.level != region_rules.COUNTY else None
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -163,7 +176,8 @@ def monthly_export(request: AuthedRequest, code: str, month: dt.date) -> HttpRes
         1,
         0,
         _("应出勤 = 每月在村天数与当月工作日取小 − 请假天数(任职不满月的按比例);尚差 = 应出勤 − 实际出勤。%(lock)s")
-        % {"lock": _("本月已锁定。") if lock else _("本月尚未锁定,数字可能变动。")},
+        % {"lock": _("本月已锁定。") if lock else _("本月尚未锁定,数字可能变动。")}
+        + (_("本月尚未结束,数字截至今天;今后还有 %(n)s 个工作日,只标出已无法补足的。") % {"n": left} if left else ""),
     )
     header = [
         _("序号"), _("乡镇(街道)"), _("村(社区)"), _("姓名"), _("应出勤(天)"), _("实际出勤(天)"),
@@ -180,7 +194,7 @@ def monthly_export(request: AuthedRequest, code: str, month: dt.date) -> HttpRes
             i, townships.get(r.village_id, ""), r.village_name, r.name, res.required_days, res.present_days,
             res.excused_days, res.shortfall_days, res.unexcused_days,
         ]  # fmt: skip
-        sheet.write_row(3 + i, 0, values, short if res.shortfall_days else None)
+        sheet.write_row(3 + i, 0, values, short if r.person_id in flagged else None)
     sheet.freeze_panes(4, 0)
     book.close()
     audit_record(

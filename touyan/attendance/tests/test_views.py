@@ -321,6 +321,34 @@ def test_overdue_leave_and_filing_for_a_cadre(login, personas, make_cadre) -> No
 
 
 @pytest.mark.django_db
+def test_month_not_over_flags_only_who_can_no_longer_make_it_up(login, personas, cadre_user, monkeypatch) -> None:
+    """A4 in a month still running: the shortfall is shown for everyone, but only a cadre whose
+    shortfall exceeds the workdays left is highlighted and counted (October 2026: 18 workdays)."""
+    today = D(2026, 10, 20)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    steady, behind = cadre_user(posts=("PS",), name="钱七"), cadre_user(posts=("VD",), name="孙八")
+    workdays = sorted(month_calendar(2026, 10).workdays)
+    so_far, left = [d for d in workdays if d <= today], [d for d in workdays if d > today]
+    assert (len(workdays), len(so_far), len(left)) == (18, 10, 8)
+    Presence.objects.bulk_create(
+        [Presence(person_id=steady.cadre_id, village_id=VILLAGE_A1, date=d, channel="import") for d in so_far]
+        + [Presence(person_id=behind.cadre_id, village_id=VILLAGE_A1, date=d, channel="import") for d in so_far[:2]]
+    )
+    c = login(personas["township_a1"])
+    page = c.get(f"/attendance/monthly/{TOWNSHIP_A1}/2026-10/").content.decode()
+    assert "今后还有 8 个工作日" in page and "共 2 人,1 人已无法补足" in page
+    assert page.count('class="table-danger"') == 1
+    assert '<td class="num fw-bold text-danger">16</td>' in page  # 孙八: 18 − 2 > 8 left
+    assert '<td class="num">8</td>' in page  # 钱七: 8 still to come, 8 workdays left
+    short = c.get(f"/attendance/monthly/{TOWNSHIP_A1}/2026-10/?short=1").content.decode()
+    assert "孙八" in short and "钱七" not in short
+    sheet = load_workbook(io.BytesIO(c.get(f"/attendance/monthly/{TOWNSHIP_A1}/2026-10/export/").content)).worksheets[0]
+    assert "今后还有 8 个工作日" in str(sheet.cell(2, 1).value)
+    fills = {row[3].value: row[3].fill.fgColor.rgb for row in sheet.iter_rows(min_row=5) if row[0].value}
+    assert fills["孙八"].endswith("F8D7DA") and not str(fills["钱七"]).endswith("F8D7DA")
+
+
+@pytest.mark.django_db
 def test_monthly_table_export_and_lock(login, personas, cadre_user, django_assert_max_num_queries) -> None:
     me = cadre_user(posts=("PS",), name="钱七")
     workdays = sorted(month_calendar(2026, 10).workdays)
