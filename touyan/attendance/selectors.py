@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, Left
+from django.utils import timezone
 
 from touyan.accounts.models import Role
 from touyan.accounts.scope import scope_filter, scope_prefix
@@ -218,8 +219,9 @@ def duty_coverage(*, prefix: str, year: int, month: int) -> dict[str, dict[dt.da
         )
     )
     coverage: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    today = timezone.localdate()
     for village, day, person in rostered:
-        if (person, day) in present or day > dt.date.today():
+        if (person, day) in present or day > today:
             coverage[village][day] += 1
     return coverage
 
@@ -392,3 +394,48 @@ def villages_with_fences(*, actor: Any, prefix: str, q: str = "") -> QuerySet[Re
 
 def village_has_fence(village_code: str) -> bool:
     return VillageFence.objects.filter(village_id=village_code).exists()
+
+
+# --- The township's attendance to-dos on the workbench (工作台) ---
+
+TOWNSHIP_LEAVE_LEVELS = frozenset({"township", "liaison"})  # the township also stands in for the liaison
+
+
+@dataclass(frozen=True)
+class TownshipTodo:
+    """What waits for a township officer (R-ATT-01…03, WF-4, WF-8), counted for the workbench."""
+
+    leave_waiting: int  # submitted, now at the township's (or the liaison's) level
+    leave_overdue: int  # approved, ended, not reported back (销假)
+    gap_villages: int  # villages with a duty gap this month
+    gap_days: int
+    month: dt.date  # this month's first day
+    last_month: dt.date
+    last_month_short: int  # full-time cadres short of the A4 requirement last month
+    last_month_locked: bool
+    lock_opens: dt.date  # the first day the township may lock last month
+
+
+def township_todo(*, actor: Any, township: Region, today: dt.date) -> TownshipTodo:
+    """A handful of set-based queries over one township (its 10–40 villages); the caller has
+    checked that the township is in the actor's scope."""
+    leaves = leaves_in_scope(actor=actor).filter(village__code__startswith=township.prefix)
+    month = today.replace(day=1)
+    last_month = (month - dt.timedelta(days=1)).replace(day=1)
+    villages = list(
+        Region.objects.filter(parent=township, level=region_rules.VILLAGE).order_by("code").values_list("code", "name")
+    )
+    gaps = duty_gap_list(prefix=township.prefix, year=month.year, month=month.month, villages=villages)
+    short = monthly_summary(prefix=township.prefix, year=last_month.year, month=last_month.month)
+    lock_day = policy_resolve(township.code, last_month)["attendance_lock_day"]
+    return TownshipTodo(
+        leave_waiting=leaves.filter(status=LeaveRequest.Status.SUBMITTED, next_level__in=TOWNSHIP_LEAVE_LEVELS).count(),
+        leave_overdue=leaves.filter(status=LeaveRequest.Status.APPROVED, end_date__lt=today).count(),
+        gap_villages=len(gaps),
+        gap_days=sum(len(g["gaps"]) for g in gaps),
+        month=month,
+        last_month=last_month,
+        last_month_short=sum(1 for r in short if r.result.shortfall_days),
+        last_month_locked=month_lock_of(region_code=township.code, month=last_month) is not None,
+        lock_opens=month.replace(day=lock_day) + dt.timedelta(days=1),
+    )

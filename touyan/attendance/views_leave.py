@@ -36,6 +36,7 @@ from .forms import (
 )
 from .models import LeaveRequest
 from .selectors import (
+    TOWNSHIP_LEAVE_LEVELS,
     leaves_in_scope,
 )
 from .services import (
@@ -102,7 +103,7 @@ def _own_levels(request: AuthedRequest) -> set[str]:
         return {"secretary"}
     if request.user.role == Role.LIAISON:
         return {"liaison", "liaison_record"}
-    return {"township", "liaison"}  # the township also stands in for the liaison leader
+    return set(TOWNSHIP_LEAVE_LEVELS)
 
 
 def _cadre_choices(request: AuthedRequest, limit: int = 3000) -> list[tuple[Any, Any]]:

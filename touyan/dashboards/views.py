@@ -6,9 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touyan.accounts import rules as account_rules
+from touyan.attendance.selectors import township_todo
 from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.regions import rules as region_rules
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat
 from touyan.regions.selectors import count_descendants, region_roots, visible_path
 
@@ -37,11 +41,19 @@ def home(request: AuthedRequest) -> HttpResponse:
         if region is not None
         else []
     )
+    user = request.user
+    reads_cadres = account_rules.has_capability(user.role, account_rules.CADRES_READ, is_superuser=user.is_superuser)
+    todo = (
+        township_todo(actor=user, township=region, today=timezone.localdate())
+        if region is not None and region.level == region_rules.TOWNSHIP and reads_cadres
+        else None
+    )
     return render(
         request,
         "dashboards/home.html",
         {
             "region": region,
+            "todo": todo,
             "counts": counts,
             "stat": stat,
             "path": path,

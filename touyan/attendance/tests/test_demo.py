@@ -9,11 +9,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from conftest import PASSWORD, TOWNSHIP_A1, VILLAGE_A1
+from conftest import PASSWORD, TOWNSHIP_A1, TOWNSHIP_B1, VILLAGE_A1
 from touyan.accounts.models import Role, User
 from touyan.attendance.demo import CADRE_USERNAME, load_demo_attendance
 from touyan.attendance.models import BlockedPeriod, DutyAssignment, LeaveRequest, MonthLock, Presence, VillageFence
-from touyan.attendance.selectors import duty_gap_list, monthly_summary
+from touyan.attendance.selectors import TownshipTodo, duty_gap_list, monthly_summary, township_todo
 from touyan.cadres.models import Post
 from touyan.regions.models import Region
 
@@ -97,3 +97,30 @@ def test_demo_attendance_skips_a_township_without_a_staffed_village(personas: di
     township = Region.objects.get(code=TOWNSHIP_A1)
     assert load_demo_attendance(actor=personas["national"], township=township, today=TODAY, password=PASSWORD) is None
     assert not Presence.objects.exists() and not User.objects.filter(username=CADRE_USERNAME).exists()
+
+
+def test_workbench_shows_the_township_its_attendance_todos(
+    personas: dict[str, User], demo_township: dict[str, Any], login: Any
+) -> None:
+    """R-ATT-01…03, WF-4, WF-8: the township's workbench counts what waits for it — on the demo's
+    data one leave at the township, one not reported back, two villages with duty gaps (today's
+    duty officer in the first has not signed in; in the second 1 December's duty officer is the
+    cadre not back from leave, and 4–5 December are unrostered), and last month's shortfalls;
+    another township sees only its own, and a county no such card."""
+    township = Region.objects.get(code=TOWNSHIP_A1)
+    load_demo_attendance(actor=personas["national"], township=township, today=TODAY, password=PASSWORD)
+    todo = township_todo(actor=personas["township_a1"], township=township, today=TODAY)
+    short = sum(1 for r in monthly_summary(prefix="522301001", year=2026, month=11) if r.result.shortfall_days)
+    assert (todo.leave_waiting, todo.leave_overdue, todo.gap_villages, todo.gap_days) == (1, 1, 2, 4)
+    assert (todo.last_month, todo.last_month_short, todo.last_month_locked) == (dt.date(2026, 11, 1), short, False)
+    assert todo.lock_opens == dt.date(2026, 12, 4)  # after the 3rd (attendance_lock_day)
+
+    page = login(personas["township_a1"]).get("/").content.decode()
+    assert 'id="attendance-todo"' in page and "2 个村(社区)共 4 天" in page and "未锁定,2026-12-04 起可锁定" in page
+    assert f'href="/attendance/monthly/{TOWNSHIP_A1}/2026-11/"' in page
+    other = login(personas["township_b1"]).get("/").content.decode()
+    assert "1 个村(社区)共 31 天" in other and "共 4 天" not in other  # its one village has no roster at all
+    assert township_todo(actor=personas["township_b1"], township=Region.objects.get(code=TOWNSHIP_B1), today=TODAY) == (
+        TownshipTodo(0, 0, 1, 31, dt.date(2026, 12, 1), dt.date(2026, 11, 1), 0, False, dt.date(2026, 12, 4))
+    )
+    assert 'id="attendance-todo"' not in login(personas["county_a_admin"]).get("/").content.decode()
