@@ -124,8 +124,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # never prepared whatever this says; only the hand-built statements of the check-in hot path
     # (touyan.core.statements, issue #4) bind on the server, and this lets PostgreSQL keep their plans
     # after their fifth use on a connection. Behind PgBouncer in transaction mode this needs
-    # PgBouncer ≥ 1.21 with max_prepared_statements set (docs/operations.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+    # PgBouncer ≥ 1.21 with max_prepared_statements set, or TOUYAN_DB_PREPARE_THRESHOLD=0 (no
+    # prepared statements; docs/operations.md).
+    _prepare = int(os.environ.get("TOUYAN_DB_PREPARE_THRESHOLD", "5"))
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = _prepare if _prepare > 0 else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------

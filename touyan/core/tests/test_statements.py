@@ -86,6 +86,43 @@ def test_hot_path_statements_are_prepared_on_postgresql() -> None:
     assert not any("touyan_orm_probe" in s for s in prepared), prepared
 
 
+@pytest.mark.parametrize(("raw", "threshold"), [(None, 5), ("3", 3), ("0", None)])
+def test_prepare_threshold_setting(raw: str | None, threshold: int | None) -> None:
+    """TOUYAN_DB_PREPARE_THRESHOLD: 5 by default; 0 turns prepared statements off (PgBouncer < 1.21)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "TOUYAN_DB_PREPARE_THRESHOLD"}
+    env |= {"DATABASE_URL": "postgres://touyan@127.0.0.1:5432/touyan"} | (
+        {"TOUYAN_DB_PREPARE_THRESHOLD": raw} if raw is not None else {}
+    )
+    code = "from config.settings import base; print(base.DATABASES['default']['OPTIONS']['prepare_threshold'])"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == str(threshold)
+
+
+@pytest.mark.django_db
+def test_hot_path_runs_without_prepared_statements_on_postgresql() -> None:
+    """With prepare_threshold None (TOUYAN_DB_PREPARE_THRESHOLD=0) nothing is prepared and the
+    server-binding statements still answer."""
+    from django.db import connection
+
+    from touyan.core.statements import fetch_one
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None
+    for i in range(8):
+        assert fetch_one("SELECT %s::int + 2 AS touyan_unprepared_probe", [i]) == (i + 2,)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert not any("touyan_unprepared_probe" in s for s in prepared), prepared
+    connection.connection.prepare_threshold = 5
+
+
 @pytest.mark.django_db
 def test_query_log_names_prepared_statements_too() -> None:
     """Django's query log (DEBUG, CaptureQueriesContext) shows a prepared statement's SQL, not None."""
