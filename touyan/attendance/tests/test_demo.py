@@ -15,6 +15,7 @@ from touyan.attendance.demo import CADRE_USERNAME, load_demo_attendance
 from touyan.attendance.models import BlockedPeriod, DutyAssignment, LeaveRequest, MonthLock, Presence, VillageFence
 from touyan.attendance.selectors import TownshipTodo, duty_gap_list, monthly_summary, township_todo
 from touyan.cadres.models import Post
+from touyan.dashboards.navigation import SESSION_KEY
 from touyan.regions.models import Region
 
 TODAY = dt.date(2026, 12, 3)  # a Thursday
@@ -118,7 +119,11 @@ def test_workbench_shows_the_township_its_attendance_todos(
     page = login(personas["township_a1"]).get("/").content.decode()
     assert 'id="attendance-todo"' in page and "2 个村(社区)共 4 天" in page and "未锁定,2026-12-04 起可锁定" in page
     assert f'href="/attendance/monthly/{TOWNSHIP_A1}/2026-11/"' in page
-    other = login(personas["township_b1"]).get("/").content.decode()
+    b1 = login(personas["township_b1"])
+    session = b1.session
+    session[SESSION_KEY] = TOWNSHIP_A1  # a region outside the officer's scope is ignored
+    session.save()
+    other = b1.get("/").content.decode()
     assert "1 个村(社区)共 31 天" in other and "共 4 天" not in other  # its one village has no roster at all
     assert township_todo(actor=personas["township_b1"], township=Region.objects.get(code=TOWNSHIP_B1), today=TODAY) == (
         TownshipTodo(0, 0, 1, 31, dt.date(2026, 12, 1), dt.date(2026, 11, 1), 0, False, dt.date(2026, 12, 4))
