@@ -180,16 +180,18 @@ def _write(
     # Presence (A4): workdays up to yesterday, and the duty (on weekends and holidays it counts too;
     # today's duty officers have signed in, but for the demo cadre), by the township's import; the
     # month before last then locked (WF-8).
-    duty = set(
+    duty: dict[int, set[dt.date]] = {}
+    for person, day in (
         DutyAssignment.objects.filter(village_id__in=villages, date__gte=last_month, date__lte=today)
         .exclude(person_id=secretary, date=today)  # the demo cadre has not signed in yet today
         .values_list("person_id", "date")
-    )
+    ):
+        duty.setdefault(person, set()).add(day)
     rows = []
     for village in villages:
         for person, _post in cadres[village]:
             absent = set(rng.sample(last_month_days, 5)) if person in short else set()
-            for day in sorted(set(past) | {d for p, d in duty if p == person}):
+            for day in sorted(set(past) | duty.get(person, set())):
                 start, end = away.get(person, (today, dt.date.min))
                 if start <= day <= end or day in absent:
                     continue

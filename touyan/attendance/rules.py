@@ -55,6 +55,13 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def lock_opens(month: dt.date, lock_day: int) -> dt.date:
+    """WF-8: the first day a township may lock `month`: the day after day `attendance_lock_day`
+    of the next month, so that the villages can check the month first."""
+    next_month = (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return next_month.replace(day=lock_day) + dt.timedelta(days=1)
+
+
 def round_half_up(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

@@ -437,5 +437,5 @@ def township_todo(*, actor: Any, township: Region, today: dt.date) -> TownshipTo
         last_month=last_month,
         last_month_short=sum(1 for r in short if r.result.shortfall_days),
         last_month_locked=month_lock_of(region_code=township.code, month=last_month) is not None,
-        lock_opens=month.replace(day=lock_day) + dt.timedelta(days=1),
+        lock_opens=rules.lock_opens(last_month, lock_day),
     )

@@ -614,10 +614,9 @@ def month_lock(*, actor: Any, region_code: str, month: dt.date, today: dt.date |
     if region.level != region_rules.TOWNSHIP:
         raise InvalidInput(errors={"region": _("按乡镇(街道)锁定考勤")})
     first = month.replace(day=1)
-    next_month = (first + dt.timedelta(days=32)).replace(day=1)
     day = today or timezone.localdate()
     lock_day = policy_resolve(region.code, first)["attendance_lock_day"]
-    if day <= next_month.replace(day=lock_day):
+    if day < rules.lock_opens(first, lock_day):
         raise InvalidInput(errors={"month": _("须在次月 %(d)s 日之后锁定,以便村里核对") % {"d": lock_day}})
     try:
         with transaction.atomic():

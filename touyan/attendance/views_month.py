@@ -92,9 +92,8 @@ def _flagged(rows: list[Any], calendar: MonthCalendar, today: dt.date) -> tuple[
 
 def _lock_context(request: AuthedRequest, region: Region, month: dt.date) -> dict[str, Any]:
     today = timezone.localdate()
-    next_month = shift_month(month, 1)
     lock_day = policy_resolve(region.code, month)["attendance_lock_day"]
-    opens = next_month.replace(day=lock_day) + dt.timedelta(days=1)
+    opens = rules.lock_opens(month, lock_day)
     out: dict[str, Any] = {"lock_day": lock_day, "lock_opens": opens, "lock_ready": today >= opens}
     if region.level in (region_rules.TOWNSHIP, region_rules.VILLAGE):
         out["lock"] = month_lock_of(region_code=region.code, month=month)

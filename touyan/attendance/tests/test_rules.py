@@ -163,3 +163,13 @@ def test_position_and_fence_errors_name_the_field() -> None:
     assert set(swapped) == {"latitude", "longitude"} and "3" in swapped["latitude"]
     assert set(rules.fence_errors(*XINGYI, 49)) == {"radius_m"}
     assert set(rules.fence_errors(*XINGYI, 5001)) == {"radius_m"}
+
+
+def test_lock_opens_the_day_after_the_lock_day_of_the_next_month() -> None:
+    """WF-8: with `attendance_lock_day` 3 (the default), November 2026 can be locked from
+    4 December; December 2026 from 4 January 2027."""
+    from touyan.attendance.rules import lock_opens
+
+    assert lock_opens(dt.date(2026, 11, 1), 3) == dt.date(2026, 12, 4)
+    assert lock_opens(dt.date(2026, 12, 15), 3) == dt.date(2027, 1, 4)
+    assert lock_opens(dt.date(2026, 1, 31), 28) == dt.date(2026, 3, 1)
