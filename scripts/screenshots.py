@@ -40,6 +40,8 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
         for width in (390, 1440):
             page = browser.new_page(viewport={"width": width, "height": 900}, locale=args.lang)
+            # Pages ignore the browser's language (ChineseFirstMiddleware); the switch's cookie chooses.
+            page.context.add_cookies([{"name": "django_language", "value": args.lang, "url": args.base}])
             page.goto(args.base + "/login/")
             page.fill("input[name=username]", args.user)
             page.fill("input[name=password]", args.password)

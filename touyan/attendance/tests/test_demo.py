@@ -119,6 +119,11 @@ def test_workbench_shows_the_township_its_attendance_todos(
     page = login(personas["township_a1"]).get("/").content.decode()
     assert 'id="attendance-todo"' in page and "2 个村(社区)共 4 天" in page and "未锁定,2026-12-04 起可锁定" in page
     assert f'href="/attendance/monthly/{TOWNSHIP_A1}/2026-11/"' in page
+    assert "12月值班缺口" in page and "11月出勤不足的干部" in page
+    english = login(personas["township_a1"])
+    english.cookies["django_language"] = "en"
+    page_en = english.get("/").content.decode()
+    assert "Duty gaps in December 2026" in page_en and "Cadres short of the required days in November 2026" in page_en
     b1 = login(personas["township_b1"])
     session = b1.session
     session[SESSION_KEY] = TOWNSHIP_A1  # a region outside the officer's scope is ignored
