@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from conftest import PASSWORD
 from touyan.policy.selectors import policy_resolve
@@ -40,6 +41,10 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
+        # While Playwright's event loop runs, the ORM keeps this thread's connections apart (asgiref's
+        # Local sees a running loop); close them here, or one stays open and PostgreSQL cannot drop
+        # the test database at the end of the run.
+        connections.close_all()
 
 
 def _login(page: Any, base: str, username: str) -> None:
