@@ -1,10 +1,13 @@
-"""Template filters: money in yuan, whole numbers with thousands separators."""
+"""Template filters: money in yuan, whole numbers with thousands separators, a month in a heading."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.translation import pgettext
 
 from touyan.core.money import format_yuan
 
@@ -21,3 +24,9 @@ def yuan(value: Decimal | None) -> str:
 def thousands(value: int | None) -> str:
     """`1,234` (as money: the same separator in Chinese and English), or an em dash for no value."""
     return f"{value:,}" if value is not None else "—"
+
+
+@register.filter
+def month_heading(value: dt.date) -> str:
+    """`12月` in Chinese, `December 2026` in English: the month a heading speaks of."""
+    return date_format(value, pgettext("date format of a month in a heading", "n月"))
