@@ -6,4 +6,9 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
+        from touyan.core import workflow
+
         from . import signals  # noqa: F401
+        from .workflow_hook import WorkflowAuditor
+
+        workflow.set_auditor(WorkflowAuditor())
