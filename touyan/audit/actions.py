@@ -33,8 +33,9 @@ class AuditAction(StrEnum):
         return member
 
 
-def _all_subclasses(cls: type) -> list[type]:
-    out: list[type] = []
+def _all_subclasses(cls: type[AuditAction]) -> list[type[AuditAction]]:
+    out: list[type[AuditAction]] = []
+    sub: type[AuditAction]
     for sub in cls.__subclasses__():
         out.append(sub)
         out.extend(_all_subclasses(sub))

@@ -124,7 +124,8 @@ class Flow:
         t = self.get(name)
         state = self.state_of(obj)
         if state not in t.source:
-            return Conflict(_("当前状态“%(s)s”不能进行该操作") % {"s": _state_label(obj, self.state_field)}, field="state")
+            label = _state_label(obj, self.state_field)
+            return Conflict(_("当前状态“%(s)s”不能进行该操作") % {"s": label}, field="state")
         if actor is None or not t.who(actor, obj):
             return Forbidden(t.refused or _("您的角色无权执行此操作"))
         if t.distinct_from and getattr(actor, "pk", None) is not None:
