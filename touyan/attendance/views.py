@@ -15,7 +15,6 @@ import io
 from collections import defaultdict
 from typing import Any
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -35,6 +34,7 @@ from touyan.cadres.models import PostCode
 from touyan.cadres.selectors import access_cadre, cadres_in_scope, current_posts
 from touyan.cadres.services import id_hash
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
+from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.dashboards.navigation import current_region
 from touyan.policy.selectors import policy_resolve
@@ -452,7 +452,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
         entry = people.setdefault(pid, {"name": name, "village": village, "township": township, "posts": []})
         entry["posts"].append(str(PostCode(post).label))
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx_workbook(buffer, {"in_memory": True})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     text = book.add_format({"num_format": "@"})
     day = book.add_format({"num_format": "yyyy-mm-dd"})

@@ -10,7 +10,6 @@ import datetime as dt
 import io
 from typing import Any
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -26,6 +25,7 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require, scope_filter, scope_prefix
 from touyan.audit.services import audit_record
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.dashboards.navigation import current_region
 from touyan.policy.selectors import policy_resolve
@@ -165,7 +165,7 @@ def monthly_export(request: AuthedRequest, code: str, month: dt.date) -> HttpRes
     left, flagged = _flagged(rows, month_calendar(month.year, month.month), timezone.localdate())
     lock = month_lock_of(region_code=region.code, month=month) if region.level != region_rules.COUNTY else None
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx_workbook(buffer, {"in_memory": True})
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1, "text_wrap": True})
     short = book.add_format({"bg_color": "#F8D7DA"})

@@ -75,8 +75,7 @@ class CadreOut(Schema):
     name: str
     id_number_masked: str
     gender: str
-    birth_date: dt.date
-    age: int
+    age: int  # the birth date only in a reveal (R-DATA-05)
     ethnicity: str
     phone_masked: str
     village: str
@@ -149,7 +148,7 @@ def cadre_out(person: Person, posts: list[Post], today: dt.date | None = None) -
     current = [p.post for p in posts if rules.is_current(rules.Span(p.post, p.start_date, p.end_date), day)]
     return CadreOut(
         id=person.pk, name=person.name, id_number_masked=person.id_masked, gender=person.gender,
-        birth_date=person.birth_date, age=rules.age_on(person.birth_date, day), ethnicity=person.ethnicity,
+        age=rules.age_on(person.birth_date, day), ethnicity=person.ethnicity,
         phone_masked=person.phone_masked, village=person.village_id, village_name=person.village.name,
         political_status=person.political_status, party_join_date=person.party_join_date,
         education=person.education, full_time_education=person.full_time_education, origin=person.origin,
@@ -220,5 +219,7 @@ def end_post(request: HttpRequest, cadre_id: int, post_id: int, body: EndIn) -> 
 @router.post("/{cadre_id}/reveal-id", response=RevealOut, summary="查看完整身份证号(需密码和事由,留痕)")
 def reveal_id(request: HttpRequest, cadre_id: int, body: RevealIn) -> RevealOut:
     return RevealOut(
-        id_number=cadre_reveal_id(actor=request.user, cadre_id=cadre_id, password=body.password, reason=body.reason)
+        id_number=cadre_reveal_id(
+            actor=request.user, cadre_id=cadre_id, password=body.password, reason=body.reason, request=request
+        )
     )

@@ -39,8 +39,16 @@ from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
 from .models import POST_ORG, SINGLE_SEATS, Filing, Person, Post, PostCode
-from .selectors import normalize_name
-from .services import FILED_POSTS, ID_CONTEXT, PHONE_CONTEXT, PersonIn, PostIn, id_hash, validate_person
+from .selectors import id_tail_hash, normalize_name
+from .services import (
+    FILED_POSTS,
+    ID_CONTEXT,
+    PHONE_CONTEXT,
+    PersonIn,
+    PostIn,
+    id_hash,
+    validate_person,
+)
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -534,6 +542,7 @@ def _create_people(rows: list[_Row], masks: _Masks, inserter: _Inserter) -> dict
                 "name_search": normalize_name(data.name),
                 "id_enc": crypto.encrypt(facts.number, context=ID_CONTEXT),
                 "id_hash": row.hashed,
+                "id_tail_hash": id_tail_hash(facts.number),
                 "id_masked": idnumber.mask_id(facts.number, first, last),
                 "gender": str(facts.gender),
                 "birth_date": facts.birth_date,

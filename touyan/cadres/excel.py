@@ -26,7 +26,6 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from xml.etree import ElementTree as ET
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -39,6 +38,7 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require, scope_filter
 from touyan.core import idnumber
 from touyan.core.errors import InvalidInput
+from touyan.core.sheets import openpyxl_text_only, xlsx_workbook
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
@@ -835,6 +835,7 @@ def roster_template(*, actor: Any = None, village_limit: int = 5000) -> bytes:
         for letter, width in zip("ABC", (16, 28, 20), strict=True):
             villages.column_dimensions[letter].width = width
         villages.column_dimensions["A"].number_format = "@"
+    openpyxl_text_only(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -842,7 +843,7 @@ def roster_template(*, actor: Any = None, village_limit: int = 5000) -> bytes:
 
 def write_error_report(errors: list[RowError], path: Path) -> Path:
     """The downloadable error report: row, column, message (no ID numbers in it)."""
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    wb = xlsx_workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet(_("错误报告"))
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     ws.set_column(0, 0, 8)

@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from django.db import connection, transaction
 from django.db.models import Aggregate, CharField, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
@@ -33,6 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.audit.services import audit_record
+from touyan.core.sheets import xlsx_workbook
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
@@ -42,7 +42,7 @@ from .selectors import RosterFilters, current_posts, roster
 
 CHUNK = 2000
 SHARED = 30_000  # distinct texts in the shared string table at most (constant memory)
-INLINE = (5, 7, 16)  # name, masked ID number, masked phone: (nearly) unique, written inline
+INLINE = (5, 7, 15)  # name, masked ID number, masked phone: (nearly) unique, written inline
 Progress = Callable[[int, int], None]
 COLUMNS: tuple[tuple[str, int], ...] = (
     (gettext_noop("序号"), 7),
@@ -53,7 +53,6 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     (gettext_noop("姓名"), 10),
     (gettext_noop("性别"), 6),
     (gettext_noop("身份证号"), 20),
-    (gettext_noop("出生日期"), 11),
     (gettext_noop("年龄"), 6),
     (gettext_noop("民族"), 8),
     (gettext_noop("政治面貌"), 12),
@@ -177,11 +176,12 @@ def _posts(info: str | None, lb: _Labels) -> tuple[str, str, str, str, int | str
 
 def _row(seq: int, rec: Sequence[Any], day: dt.date, lb: _Labels) -> list[Any]:
     """One person's cells, in COLUMNS order; dates stay dates (the writer shares their text)."""
+    # The age, never the birth date: beside the mask it would give the number away (R-DATA-05).
     county, township, village, code, name, gender, id_masked, birth, ethnicity, political = rec[:10]
     party_join, education, full_time_edu, origin, phone, posts_info = rec[10:]
     posts, start, full_time, professionalized, tier, shoulder = _posts(posts_info, lb)
     return [
-        seq, county or "", township or "", village, code, name, lb.gender.get(gender, gender), id_masked, birth,
+        seq, county or "", township or "", village, code, name, lb.gender.get(gender, gender), id_masked,
         rules.age_on(birth, day), ethnicity, lb.political.get(political, political), party_join or "",
         lb.education.get(education, education), lb.yes if full_time_edu else lb.no, lb.origin.get(origin, origin),
         phone, posts, start, full_time, professionalized, tier, shoulder,
@@ -311,7 +311,7 @@ def roster_export(
     total = roster(actor=actor, filters=filters, today=day).count()
     if progress:
         progress(0, total)
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
+    wb = xlsx_workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
     ws = wb.add_worksheet(_("花名册"))
     info = wb.add_worksheet(_("说明"))
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center"})

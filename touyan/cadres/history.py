@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from .models import Person, Post, PostCode
 
 HIDDEN = {"id", "history_id", "history_date", "history_type", "history_user", "history_change_reason",
-          "created_at", "created_by", "person", "village", "id_hash", "organisation"}  # fmt: skip
+          "created_at", "created_by", "person", "village", "id_hash", "organisation",
+          "birth_date"}  # the birth date only in a reveal (R-DATA-05)  # fmt: skip
 KIND = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
 
 

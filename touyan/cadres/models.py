@@ -113,6 +113,9 @@ class Person(models.Model):
     id_enc = models.TextField(editable=False)
     id_hash = models.CharField(max_length=64, unique=True, editable=False)
     id_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    # The keyed hash of the last four characters: a search by them finds the file without the mask
+    # having to show them (R-DATA-05).
+    id_tail_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
     gender = models.CharField(_("性别"), max_length=6, choices=Gender.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False, db_index=True)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
@@ -126,7 +129,7 @@ class Person(models.Model):
     photo = models.FileField(_("照片"), upload_to="photos/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["id_enc", "phone_enc", "name_search", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["id_enc", "phone_enc", "name_search", "updated_at", "id_tail_hash"])
 
     class Meta:
         ordering = ["village_id", "id"]

@@ -19,10 +19,18 @@ from zhconv import convert
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
 from touyan.accounts.scope import require, scope_filter, scope_prefix
+from touyan.core import crypto, idnumber
 from touyan.core.errors import NotFound
 from touyan.regions.rules import CODE_LENGTH
 
 from .models import Person, Post
+
+TAIL_CONTEXT = "id_tail"
+
+
+def id_tail_hash(number_or_tail: str) -> str:
+    """The keyed hash of an ID number's last four characters (or of the four typed in a search)."""
+    return crypto.blind_index(idnumber.tail(number_or_tail), context=TAIL_CONTEXT)
 
 
 def current_posts(day: dt.date | None = None) -> QuerySet[Post]:
@@ -255,8 +263,12 @@ def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) 
             qs = qs.filter(**{field: value})
     if filters.q:
         text = filters.q.strip()
-        if text.replace("*", "").upper().rstrip("X").isdigit() and len(text.replace("*", "")) <= 4:
-            qs = qs.filter(id_masked__endswith=text.replace("*", "").upper())
+        digits = text.replace("*", "").upper()
+        if digits.rstrip("X").isdigit() and len(digits) == idnumber.TAIL and digits.count("X") <= 1:
+            # The last four, found by their keyed hash: the mask need not show them (R-DATA-05).
+            qs = qs.filter(id_tail_hash=id_tail_hash(digits))
+        elif digits.rstrip("X").isdigit() and len(digits) < idnumber.TAIL:
+            qs = qs.filter(id_masked__endswith=digits)
         else:
             qs = qs.filter(name_search__contains=normalize_name(text))
     qs = qs.order_by(*SORTS.get(filters.sort, SORTS["village"]))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.passwords import password_confirm
 from touyan.accounts.scope import require, scope_filter
 from touyan.attendance.services import month_result_refresh
 from touyan.audit.models import Result
@@ -41,7 +42,7 @@ from .models import (
     PostCode,
     Source,
 )
-from .selectors import access_cadre, normalize_name
+from .selectors import access_cadre, cadres_in_scope, id_tail_hash, normalize_name
 
 ID_CONTEXT = "id_number"
 PHONE_CONTEXT = "phone"
@@ -232,6 +233,7 @@ def cadre_create(*, actor: Any, data: PersonIn) -> Person:
                 name_search=normalize_name(data.name),
                 id_enc=crypto.encrypt(facts.number, context=ID_CONTEXT),
                 id_hash=hashed,
+                id_tail_hash=id_tail_hash(facts.number),
                 id_masked=idnumber.mask_id(facts.number, mask["id_mask_keep_first"], mask["id_mask_keep_last"]),
                 gender=Gender(facts.gender),
                 birth_date=facts.birth_date,
@@ -350,29 +352,41 @@ def post_end(*, actor: Any, post_id: int, end_date: dt.date, end_reason: str) ->
     return post
 
 
-def cadre_reveal_id(*, actor: Any, cadre_id: int, password: str, reason: str) -> str:
-    """Show one full ID number (R-DATA-04): the right role, the password again and a
-    reason; every reveal, and every refused attempt, is an audit event."""
-    person = access_cadre(actor=actor, cadre_id=cadre_id)
+def cadre_reveal_id(*, actor: Any, cadre_id: int, password: str, reason: str, request: Any = None) -> str:
+    """Show one full ID number (R-DATA-04): the right role, the password again and a reason.
+
+    Every attempt is an audit event — a reveal, a refusal, and one for a file outside the actor's
+    scope (which is refused as not found). The password goes through the login lockout
+    (django-axes, accounts.services.password_confirm): after 5 wrong ones even the right one is
+    refused, so the reveal is no password oracle."""
     reason = (reason or "").strip()
+    person = cadres_in_scope(actor=actor).filter(pk=cadre_id).select_related("village").first()
     refusal: DomainError | None = None
-    if not account_rules.has_capability(actor.role, account_rules.ID_REVEAL, is_superuser=actor.is_superuser):
+    if person is None:
+        refusal = NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
+    elif not account_rules.has_capability(actor.role, account_rules.ID_REVEAL, is_superuser=actor.is_superuser):
         refusal = Forbidden(_("您的角色无权查看完整身份证号"))
-    elif not actor.check_password(password or ""):
-        refusal = InvalidInput(errors={"password": _("密码不正确")})
-    elif len(reason) < 4:
+    else:
+        try:
+            password_confirm(request=request, user=actor, password=password)
+        except DomainError as exc:
+            refusal = exc
+    if refusal is None and len(reason) < 4:
         refusal = InvalidInput(errors={"reason": _("请填写查看事由(至少 4 个字)")})
     with transaction.atomic():
         audit_record(
             actor=actor,
             action="cadres.id.reveal",
-            obj=person,
-            region_code=person.village_id,
+            object_type="cadres.person",
+            object_id=str(cadre_id),
+            region_code=person.village_id if person is not None else "",
             reason=reason[:500],
             result=Result.DENIED if refusal else Result.OK,
+            changes={"refused": type(refusal).__name__} if refusal else None,
         )
     if refusal is not None:
         raise refusal
+    assert person is not None
     return crypto.decrypt(person.id_enc, context=ID_CONTEXT)
 
 

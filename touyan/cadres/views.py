@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import scope_filter, scope_prefix
-from touyan.core.errors import Conflict, DomainError, InvalidInput
+from touyan.core.errors import Conflict, DomainError, InvalidInput, TooManyAttempts
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -303,14 +303,17 @@ def end_post(request: AuthedRequest, cadre_id: int, post_id: int) -> HttpRespons
 @require_POST
 @web_errors
 def reveal(request: AuthedRequest, cadre_id: int) -> HttpResponse:
-    person = access_cadre(actor=request.user, cadre_id=cadre_id)
     form = RevealForm(request.POST)
     revealed = None
-    if form.is_valid():
-        try:
-            revealed = cadre_reveal_id(actor=request.user, cadre_id=person.pk, **form.cleaned_data)
-        except InvalidInput as exc:
-            _apply_errors(form, exc)
+    # Every attempt goes to the service, which audits it (outside the scope: audited, then 404).
+    data = form.cleaned_data if form.is_valid() else {f: request.POST.get(f, "") for f in ("password", "reason")}
+    try:
+        revealed = cadre_reveal_id(
+            actor=request.user, cadre_id=cadre_id, request=request, password=data["password"], reason=data["reason"]
+        )
+    except (InvalidInput, TooManyAttempts) as exc:
+        _apply_errors(form, exc)
+    person = access_cadre(actor=request.user, cadre_id=cadre_id)
     response = _detail(
         request,
         person,

@@ -63,3 +63,9 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class TooManyAttempts(DomainError):
+    """Locked out after repeated wrong passwords (django-axes): 429."""
+
+    status = 429

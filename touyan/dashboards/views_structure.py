@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import xlsxwriter
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.cadres.models import Education, Origin, PostCode
+from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, web_errors
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
@@ -301,7 +301,7 @@ def structure_export(request: AuthedRequest, code: str) -> HttpResponse:
 
 def workbook(s: StructureStats) -> bytes:
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx_workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
     percent = book.add_format({"num_format": '0.0"%"'})

@@ -24,6 +24,7 @@ from touyan.assessment.models import Grade
 from touyan.audit.services import audit_record
 from touyan.core.errors import Conflict, Forbidden
 from touyan.core.money import format_yuan, to_fen
+from touyan.core.sheets import csv_row, xlsx_workbook
 
 from .benefits import bank_account_number
 from .models import BankAccount, PayLine, PayRun, Payslip
@@ -301,14 +302,12 @@ def _slips(run: PayRun) -> list[Payslip]:
 def summary_file(*, actor: Any, run_id: int) -> tuple[str, bytes]:
     """The run summary workbook: one row per cadre, one column per pay component, subtotals per
     village and the run total. ID numbers masked (R-DATA-05). The download is audited."""
-    import xlsxwriter
-
     run = access_run(actor=actor, run_id=run_id)
     slips = _slips(run)
     present = {x.component for s in slips for x in s.lines.all()}
     components = [c for c in COMPONENT_ORDER if c in present] + sorted(present - set(COMPONENT_ORDER))
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsx_workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("工资汇总"))
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "#,##0.00"})
@@ -428,7 +427,7 @@ def payout_file(*, actor: Any, run_id: int) -> PayoutFile:
     for s in slips:
         account = accounts[s.person_id]
         writer.writerow(
-            [s.person.name, s.person.id_masked, account.bank, bank_account_number(account), f"{s.total:.2f}"]
+            csv_row([s.person.name, s.person.id_masked, account.bank, bank_account_number(account), f"{s.total:.2f}"])
         )
         total += s.total
     if total != run.total:

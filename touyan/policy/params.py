@@ -281,7 +281,7 @@ PARAMS: tuple[Param, ...] = (
     Param("reserves_per_prof_village", int, 2, _("专业化村书记后备人数"), "R-TRN-06", "trn", ge=0, le=10),
     # DATA
     Param("id_mask_keep_first", int, 6, _("身份证号显示前几位"), "R-DATA-05", "data", ge=0, le=8),
-    Param("id_mask_keep_last", int, 4, _("身份证号显示后几位"), "R-DATA-05", "data", ge=0, le=4),
+    Param("id_mask_keep_last", int, 1, _("身份证号显示后几位"), "R-DATA-05", "data", ge=0, le=4),
     Param("audit_retention_years", int, 3, _("审计日志保存年限"), "R-DATA-06", "data", ge=3, le=30, unit="年"),
     Param(
         "attendance_retention_years", int, 5, _("考勤与请假数据保存年限"), "R-DATA-07", "data", ge=1, le=30, unit="年"

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from touyan.core import idnumber
+
 from .params import DEFAULTS, LAW_KEYS
 
 
@@ -74,6 +76,12 @@ def check_consistency(v: Mapping[str, Any]) -> dict[str, str]:
                v[f"departure_pct_{n}_total_years"]) for n in (1, 2, 3)]  # fmt: skip
     if any(b[i] < a[i] for a, b in itertools.pairwise(levels) for i in range(3)):
         errors["departure_pct_2"] = _("离任补贴各档的比例和任职年限须逐档不减(R-PAY-10)")
+    if "id_mask_keep_first" in v and "id_mask_keep_last" in v:
+        left = idnumber.mask_candidates(v["id_mask_keep_first"], v["id_mask_keep_last"])
+        if left < idnumber.MIN_CANDIDATES:
+            errors["id_mask_keep_last"] = _(
+                "身份证号显示位数过多:结合性别和年龄只剩约 %(n)d 种可能,至少须保留 %(min)d 种(R-DATA-05)"
+            ) % {"n": left, "min": idnumber.MIN_CANDIDATES}
     for standard_key, floor_key, label in (
         ("base_standard_one_shoulder", "annual_floor_one_shoulder", _("一肩挑")),
         ("base_standard_ps", "annual_floor_ps", _("书记")),

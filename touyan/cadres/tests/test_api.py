@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -13,6 +14,7 @@ from django.test import Client
 from conftest import PASSWORD, VILLAGE_A1, VILLAGE_B1, make_id
 from touyan.audit.models import AuditEvent
 from touyan.cadres.models import Filing, Person
+from touyan.cadres.rules import age_on
 
 GB_EXAMPLE = "11010519491231002X"
 
@@ -41,8 +43,9 @@ def test_create_accepts_the_gb11643_example(api_client, personas) -> None:
     r = post(c, "/api/v1/cadres", body())
     assert r.status_code == 201, r.content
     out = r.json()
-    assert out["gender"] == "female" and out["birth_date"] == "1949-12-31"
-    assert out["id_number_masked"] == "110105********002X"
+    assert out["gender"] == "female" and "birth_date" not in out  # R-DATA-05: the age only
+    assert out["age"] == age_on(dt.date(1949, 12, 31), dt.date.today())
+    assert out["id_number_masked"] == "110105***********X"
     assert out["village"] == VILLAGE_A1 and out["one_shoulder"] is None
     assert out["posts"][0]["post"] == "PS" and out["posts"][0]["tier"] == 2
     assert GB_EXAMPLE not in r.content.decode()

@@ -60,7 +60,7 @@ def test_creates_files_posts_filings_history_and_one_audit_event(personas) -> No
     assert report == BulkReport(created=9, updated=0, unchanged=0)
     assert Person.objects.count() == 9 and Post.objects.count() == 3 * 2 + 6
     one = Person.objects.get(id_hash=id_hash(make_id(0)))
-    assert one.id_masked == "522301********" + make_id(0)[-4:]  # R-DATA-05, county default mask
+    assert one.id_masked == "522301***********" + make_id(0)[-1]  # R-DATA-05, county default mask
     assert crypto.decrypt(one.id_enc, context="id_number") == make_id(0)
     assert one.phone_masked == "138****0000" and one.gender == "female" and one.birth_date == dt.date(1985, 1, 1)
     # 凡动必报: one filing per new PS and VD post, reported to the county.

@@ -39,6 +39,7 @@ from touyan.cadres.selectors import RosterFilters
 from touyan.cadres.tasks import EXPORT, IMPORT
 from touyan.cadres.tests.test_bulk import VILLAGE_A1B, VILLAGE_A2, make_id, person
 from touyan.core.errors import InvalidInput
+from touyan.core.idnumber import mask_id
 from touyan.core.jobs import job_progress, job_start
 from touyan.core.models import Job
 
@@ -395,7 +396,7 @@ def test_export_is_masked_and_readable(personas, tmp_path: Path) -> None:
     with zipfile.ZipFile(target) as zf:
         raw = b"".join(zf.read(name) for name in zf.namelist()).decode("utf-8", "replace")
     for number in ids:
-        assert number not in raw and number[-4:] in raw  # R-DATA-05: masked, never plain
+        assert number not in raw and mask_id(number) in raw  # R-DATA-05: masked, never plain
     assert "13800000900" not in raw and "138****0900" in raw
     wb = openpyxl.load_workbook(target)
     assert wb.sheetnames == ["花名册", "说明"]
@@ -404,10 +405,11 @@ def test_export_is_masked_and_readable(personas, tmp_path: Path) -> None:
     assert list(rows[0]) == [t for t, _w in export_module.COLUMNS]
     assert len(rows) == 11 and rows[1][0] == 1 and rows[10][0] == 10
     one = next(r for r in rows if r[5] == "干部900")
-    assert one[7] == "522301********" + make_id(900)[-4:] and one[17] == "党组织书记、村(居)委会主任"
-    assert one[22] == "一肩挑" and one[18] == "2021-04-01" and one[19] == "是" and one[3] == "坪东社区"
+    assert one[7] == mask_id(make_id(900)) == "522301***********" + make_id(900)[-1]
+    assert one[16] == "党组织书记、村(居)委会主任" and "出生日期" not in rows[0]  # R-DATA-05: the age only
+    assert one[21] == "一肩挑" and one[17] == "2021-04-01" and one[18] == "是" and one[3] == "坪东社区"
     assert not any("干部950" in str(r) for r in rows)  # county B is outside county A's scope
-    assert ws.auto_filter.ref == "A1:W11"
+    assert ws.auto_filter.ref == "A1:V11"
     assert AuditEvent.objects.get(action="cadres.export").changes["rows"] == 10
 
 

@@ -39,8 +39,10 @@ def test_bad_ids_are_refused_with_a_reason(raw: str, why: str) -> None:
 
 
 def test_masks() -> None:
-    """R-DATA-05: first 6 + ******** + last 4; phone 138****5678."""
-    assert idnumber.mask_id("11010519491231002X") == "110105********002X"
+    """R-DATA-05: first 6 + *********** + the check character (the birth date and sequence hidden);
+    phone 138****5678."""
+    assert idnumber.mask_id("11010519491231002X") == "110105***********X"
+    assert idnumber.mask_id("11010519491231002X", 6, 4) == "110105********002X"
     assert idnumber.mask_phone("13812345678") == "138****5678"
 
 

@@ -7,6 +7,7 @@ import pytest
 from conftest import PASSWORD, VILLAGE_A1, VILLAGE_B1, make_id
 from touyan.audit.models import AuditEvent
 from touyan.cadres.models import Filing, Person, Post
+from touyan.core import crypto
 
 
 @pytest.mark.django_db
@@ -32,8 +33,12 @@ def test_roster_filters(login, personas, make_cadre) -> None:
     assert "年轻人" in young and "老同志" not in young
     secretaries = c.get("/cadres/?post=PS").content.decode()
     assert "年轻人" in secretaries and "老同志" not in secretaries
-    tail = Person.objects.get(name="老同志").id_masked[-4:]
-    assert "老同志" in c.get(f"/cadres/?q={tail}").content.decode()
+    # R-DATA-05: a search by the last four digits finds the file; the page does not show them.
+    old = Person.objects.get(name="老同志")
+    tail = crypto.decrypt(old.id_enc, context="id_number")[-4:]
+    found = c.get(f"/cadres/?q={tail}").content.decode()
+    results = found[found.index("<tbody") : found.index("</tbody>")]
+    assert "老同志" in results and "年轻人" not in results and old.id_masked in results and tail not in results
 
 
 @pytest.mark.django_db
