@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from touyan.core import idnumber
 from touyan.core.forms import StyledForm
+from touyan.core.sheets import xlsx_unpacked_size
 
 from . import rules
 from .models import Presence
@@ -28,6 +29,7 @@ from .models import Presence
 DATE_WIDGET = {"type": "date"}
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_UNPACKED = 64 * 1024 * 1024  # bytes the .xlsx's parts may unpack to
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 ABSENT = "absent"
@@ -287,6 +289,8 @@ def _table(upload: Any) -> list[list[Any]]:
         return [list(r) for r in csv.reader(io.StringIO(text))][: MAX_IMPORT_ROWS + 2]
     from openpyxl import load_workbook
 
+    if xlsx_unpacked_size(raw) > MAX_IMPORT_UNPACKED:  # a zip bomb: openpyxl reads the strings whole
+        raise forms.ValidationError(_("文件内容过大,请分批导入(每次不超过 %(n)s 行)") % {"n": MAX_IMPORT_ROWS})
     try:
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:

@@ -51,6 +51,11 @@ GUIDE_SHEET = "填写说明"
 VILLAGE_SHEET = "村(社区)代码"
 MAX_ROWS = 200_000
 MAX_UNPACKED = 400 * 1024 * 1024  # bytes of sheet XML: refuses zip bombs
+# The shared strings are read whole (the sheet is streamed), so they have their own, smaller cap: a
+# full roster of MAX_ROWS people needs ≈ 20 MB and ≈ 3 distinct texts a row (names, ID and phone
+# numbers). A 657 KB upload unpacking to 650 MB of strings took a server from 257 to 836 MB.
+MAX_SHARED_BYTES = 32 * 1024 * 1024
+MAX_SHARED_COUNT = 4 * MAX_ROWS
 HEADER_SCAN = 10
 Progress = Callable[[int, int], None]
 
@@ -261,7 +266,11 @@ class _Workbook:
     def _shared_strings(self, path: str) -> list[str]:
         """The shared strings; plain ones by a regular expression, the rest (rich text, phonetic
         runs, entities) through ElementTree."""
+        if self.zf.getinfo(path).file_size > MAX_SHARED_BYTES:
+            raise _file_error(_("文件中的文字内容过多,请分批导入(每次不超过 %(n)d 行)") % {"n": MAX_ROWS})
         text = self.zf.read(path).decode("utf-8")
+        if text.count("<si") > MAX_SHARED_COUNT:
+            raise _file_error(_("文件中的文字内容过多,请分批导入(每次不超过 %(n)d 行)") % {"n": MAX_ROWS})
         plain = SST_RE.findall(text)
         if len(plain) == text.count("<si>") + text.count("<si "):
             return [html.unescape(x) if "&" in x else x for x in plain]

@@ -20,6 +20,7 @@ from touyan.audit.services import audit_record
 from touyan.core.errors import DomainError, InvalidInput
 from touyan.core.jobs import job_dir, job_fail, job_finish, job_progress
 from touyan.core.models import Job
+from touyan.core.queue import job_attempt
 
 from .excel import RosterInvalid, roster_import, write_error_report
 from .export import roster_export
@@ -34,14 +35,13 @@ REPORT_FILE = "errors.xlsx"
 log = logging.getLogger(__name__)
 
 
-def _job(job_id: int) -> Job:
-    return Job.objects.select_related("created_by").get(pk=job_id)
-
-
 @shared_task
 def export_roster_task(job_id: int, filters_dict: dict[str, Any]) -> int:
-    """Write the filtered roster of the job's creator to the job's folder (R-DATA-05: masked)."""
-    job = _job(job_id)
+    """Write the filtered roster of the job's creator to the job's folder (R-DATA-05: masked).
+    Delivered again after a killed worker (acks_late): it simply writes the file again."""
+    job = job_attempt(job_id)
+    if job is None:  # ended already (or tried too often): nothing to do
+        return 0
     job_progress(job, done=0, message=_("正在导出…"))
     path = job_dir(job) / EXPORT_FILE
 
@@ -84,9 +84,14 @@ class _ImportProgress:
 def import_roster_task(job_id: int, path: str) -> dict[str, int]:
     """Import an uploaded roster file (all or nothing); on errors keep a row-by-row report.
 
-    The upload holds plaintext ID numbers (R-DATA-03), so it is deleted whatever happens."""
-    job = _job(job_id)
+    The upload holds plaintext ID numbers (R-DATA-03), so it is deleted whatever happens: here, when
+    the job ends (core.jobs), or by the stale-job reaper. Delivered again after a killed worker
+    (acks_late): the import is one transaction, so the new try starts from nothing written."""
+    job = job_attempt(job_id)
     upload = Path(path)
+    if job is None:
+        upload.unlink(missing_ok=True)
+        return {}
     job_progress(job, done=0, message=_("正在读取文件…"))
     try:
         report = roster_import(actor=job.created_by, file=upload, progress=_ImportProgress(job))

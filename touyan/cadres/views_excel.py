@@ -24,8 +24,9 @@ from touyan.accounts.scope import require
 from touyan.audit.services import audit_record
 from touyan.core.errors import NotFound
 from touyan.core.forms import StyledForm
-from touyan.core.jobs import access_job, job_dir, job_file, job_start
+from touyan.core.jobs import access_job, job_file, job_start, job_upload
 from touyan.core.models import Job
+from touyan.core.queue import enqueue
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions.selectors import access_region
 
@@ -87,11 +88,11 @@ def import_page(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         started = job_start(actor=request.user, kind=IMPORT, region_code=request.user.region_id or "")
-        path = job_dir(started) / "upload.xlsx"
+        path = job_upload(started)
         with path.open("wb") as fh:
             for chunk in form.cleaned_data["file"].chunks():
                 fh.write(chunk)
-        import_roster_task.delay(started.pk, str(path))
+        enqueue(import_roster_task, started.pk, str(path))
         return redirect(f"{reverse('cadres_excel:import')}?job={started.pk}")
     job: Job | None = None
     if (request.GET.get("job") or "").isdigit():
@@ -118,7 +119,7 @@ def export_start(request: AuthedRequest) -> HttpResponse:
         access_region(actor=request.user, code=params["region"])  # outside the scope: 404
     filters = roster_filters(form)
     job = job_start(actor=request.user, kind=EXPORT, region_code=request.user.region_id or "")
-    export_roster_task.delay(job.pk, dataclasses.asdict(filters))
+    enqueue(export_roster_task, job.pk, dataclasses.asdict(filters))
     return redirect("cadres_excel:job", job_id=job.pk)
 
 

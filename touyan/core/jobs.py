@@ -34,6 +34,9 @@ _written: dict[int, tuple[int, float]] = {}  # job id -> (done, monotonic time) 
 _no_side: set[int] = set()  # jobs whose row the main transaction holds: write progress there
 
 
+UPLOAD_PREFIX = "upload"  # an upload kept for a job's task: `upload.xlsx` in the job's folder
+
+
 def job_root() -> Path:
     root = getattr(settings, "TOUYAN_JOB_ROOT", None) or Path(settings.MEDIA_ROOT) / "jobs"
     return Path(root)
@@ -44,6 +47,23 @@ def job_dir(job: Job) -> Path:
     folder = job_root() / str(job.pk)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def job_upload(job: Job, suffix: str = ".xlsx") -> Path:
+    """Where a job's uploaded file waits for its task; removed when the job ends (job_finish,
+    job_fail, the stale-job reaper), whatever happens: an upload may hold plaintext ID numbers."""
+    return job_dir(job) / f"{UPLOAD_PREFIX}{suffix}"
+
+
+def job_uploads_remove(job_id: int) -> int:
+    """Delete the job's uploads; returns how many were removed."""
+    folder = job_root() / str(job_id)
+    removed = 0
+    if folder.is_dir():
+        for path in folder.glob(f"{UPLOAD_PREFIX}*"):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def job_file(job: Job) -> Path | None:
@@ -143,6 +163,7 @@ def _close(job: Job, *, outcome: dict[str, Any] | None, result: Path | None, mes
     )  # fmt: skip
     _written.pop(job.pk, None)
     _no_side.discard(job.pk)
+    job_uploads_remove(job.pk)
     return job
 
 

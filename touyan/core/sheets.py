@@ -14,7 +14,9 @@ DDE). Every XLSX and CSV the system writes goes through this module:
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from collections.abc import Iterable
 from typing import IO, Any
 
@@ -48,3 +50,13 @@ def openpyxl_text_only(workbook: Any) -> None:
             for cell in row:
                 if cell.data_type == "f":
                     cell.data_type = "s"
+
+
+def xlsx_unpacked_size(data: bytes) -> int:
+    """What the parts of an uploaded .xlsx unpack to, from its directory (0 if it is no zip). A
+    reader that loads whole parts (openpyxl loads the shared strings) checks this first."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0

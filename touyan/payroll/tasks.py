@@ -19,6 +19,7 @@ from touyan.core.errors import DomainError, InvalidInput
 from touyan.core.jobs import job_fail, job_finish, job_progress
 from touyan.core.models import Job
 from touyan.core.money import format_yuan
+from touyan.core.queue import job_attempt
 
 from .services import payrun_calculate, payruns_open_and_calculate_many
 
@@ -48,7 +49,9 @@ def _crashed(job: Job | None) -> None:
 def calculate_run_task(run_id: int, user_id: int, job_id: int | None = None) -> dict[str, Any]:
     """Calculate every payslip of the run as the user who asked (their scope and role apply)."""
     user = User.objects.get(pk=user_id)
-    job = Job.objects.get(pk=job_id) if job_id else None
+    job = job_attempt(job_id) if job_id else None
+    if job_id and job is None:  # ended already, or tried too often after killed workers
+        return {"skipped": True}
     if job is not None:
         job_progress(job, done=0, total=1, message=_("正在计算…"))
     try:
@@ -75,7 +78,9 @@ def calculate_runs_task(month: str, prefix: str, user_id: int, job_id: int | Non
     (payruns_open_and_calculate_many), as the user who asked; "YYYY-MM-DD" month. Rerunning it
     after a failure resumes: regions already paid are skipped."""
     user = User.objects.get(pk=user_id)
-    job = Job.objects.get(pk=job_id) if job_id else None
+    job = job_attempt(job_id) if job_id else None
+    if job_id and job is None:
+        return {"skipped": True}
 
     def progress(done: int, total: int) -> None:
         if job is not None:

@@ -40,6 +40,7 @@ from touyan.cadres.views import region_options
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from touyan.core.jobs import access_job, job_start
 from touyan.core.models import Job
+from touyan.core.queue import enqueue
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.dashboards.navigation import current_region
 from touyan.policy.selectors import policy_resolve
@@ -489,7 +490,7 @@ def run_calculate(request: AuthedRequest, run_id: int) -> HttpResponse:
         messages.error(request, _("该批次已进入公示或审批,不能重新计算;更正请列入下月批次"))
         return redirect("payroll:run", run_id=run.pk)
     job = job_start(actor=request.user, kind=CALCULATE, region_code=run.region_id, total=1, message=_("等待计算…"))
-    calculate_run_task.delay(run.pk, request.user.pk, job.pk)
+    enqueue(calculate_run_task, run.pk, request.user.pk, job.pk)
     return redirect(f"{reverse('payroll:run', args=[run.pk])}?job={job.pk}")
 
 
