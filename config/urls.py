@@ -4,8 +4,13 @@ from django.urls import include, path
 
 from touyan.accounts.views import LoginView
 from touyan.api.api import api
+from touyan.ops.health import healthz
+
+# The admin site signs in through our login page (password, lockout and the TOTP code), never its own.
+admin.site.login = LoginView.as_view(extra_context={"site_header": admin.site.site_header})  # type: ignore[method-assign]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("api/v1/", api.urls),

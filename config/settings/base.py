@@ -236,3 +236,39 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TOUYAN_LOG_LEVEL", "WARNING")},
 }
+
+# --- Issue 21: two-factor login, jobs that survive a killed worker, operations -------------
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "touyan.ops"]
+# django-otp marks a session verified by a one-time code; SecurityGateMiddleware sends a user who
+# must enrol a second factor or change a password to that page first (touyan/accounts/gate.py).
+_after_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_after_auth:_after_auth] = [
+    "django_otp.middleware.OTPMiddleware",
+    "touyan.accounts.gate.SecurityGateMiddleware",
+]
+# Roles that log in to the web with a TOTP code (R-DATA-06: two-factor login for administrators);
+# enrolment is forced at their first login. Comma-separated role codes.
+TOUYAN_REQUIRE_2FA_ROLES = [
+    r.strip()
+    for r in os.environ.get("TOUYAN_REQUIRE_2FA_ROLES", "admin,finance,auditor,security_admin").split(",")
+    if r.strip()
+]
+OTP_TOTP_ISSUER = "头雁 Touyan"
+# A dropped PostgreSQL connection is found before a request uses it (issue 21, finding 7).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A task is acknowledged when it ends, not when it starts: a worker killed mid-task leaves its
+# message to be delivered again (core.queue.job_attempt counts the tries on the job).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("TOUYAN_TASK_VISIBILITY_SECONDS", "3600"))}
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-jobs": {"task": "touyan.ops.tasks.reap_stale_jobs_task", "schedule": 15 * 60},
+    "retention-purge": {"task": "touyan.ops.tasks.retention_purge_task", "schedule": 24 * 60 * 60},
+}
+# Without a broker, tasks a page starts run in a background thread of the web process (the page
+# answers at once; the job page shows the progress); the tests run them inline.
+TOUYAN_EAGER_BACKGROUND = env_bool("TOUYAN_EAGER_BACKGROUND", True)
+TOUYAN_TASK_MAX_ATTEMPTS = int(os.environ.get("TOUYAN_TASK_MAX_ATTEMPTS", "3"))
+TOUYAN_JOB_STALE_MINUTES = int(os.environ.get("TOUYAN_JOB_STALE_MINUTES", "120"))

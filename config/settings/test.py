@@ -18,3 +18,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 elif os.environ.get("TOUYAN_TEST_DB_PER_PROCESS"):
     # Several test runs at once on one PostgreSQL server (developers' helpers) need their own databases.
     DATABASES["default"]["TEST"] = {"NAME": f"test_touyan_{os.getpid()}"}  # noqa: F405
+TOUYAN_EAGER_BACKGROUND = False  # tasks a page starts run inline, so a test sees their result
+# The personas sign in with force_login (no code): forced enrolment is tested where it is switched
+# on (touyan/accounts/tests/test_security.py). An enrolled user needs a code whatever this says.
+TOUYAN_REQUIRE_2FA_ROLES = []

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from touyan.core.pagination import paginate
 
 from .models import User
+from .passwords import MAX_LENGTH as MAX_PASSWORD
 from .selectors import users_in_scope
-from .services import token_issue, user_create
+from .services import token_issue, token_of, token_revoke, token_user, user_create
 
 token_router = Router(tags=["auth"])
 router = Router(tags=["users"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(max_length=150)
+    # Longer than 128 is refused before anything hashes it (a 200,000-character one cost seconds).
+    password: str = Field(max_length=MAX_PASSWORD)
+    otp: str | None = Field(default=None, max_length=16, description="已绑定身份验证器的账号必填:6 位动态验证码")
 
 
 class TokenOut(Schema):
@@ -56,8 +59,25 @@ class UserPage(Schema):
 
 @token_router.post("/token", auth=None, response=TokenOut, summary="用用户名和密码换取令牌")
 def issue_token(request: HttpRequest, body: TokenIn) -> TokenOut:
-    raw, token = token_issue(request=request, username=body.username, password=body.password)
+    raw, token = token_issue(request=request, username=body.username, password=body.password, otp=body.otp)
     return TokenOut(token=raw, expires_at=token.expires_at.isoformat())
+
+
+class Detail(Schema):
+    detail: str
+
+
+@token_router.delete("/token", auth=None, response={204: None, 401: Detail}, summary="吊销本令牌(退出登录、手机丢失)")
+def revoke_token(request: HttpRequest) -> Status[None] | Status[Detail]:
+    """A8: the token in `Authorization: Bearer …` stops working at once, in every process."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    raw = header[7:].strip() if header.startswith("Bearer ") else ""
+    holder = token_user(raw) if len(raw) <= 200 else None
+    token = token_of(raw) if holder is not None else None
+    if holder is None or token is None:
+        return Status(401, Detail(detail="未登录或令牌无效 (not authenticated)"))
+    token_revoke(actor=holder, token=token)
+    return Status(204, None)
 
 
 @router.post("", response={201: UserOut}, summary="创建用户(管理员)")

@@ -15,6 +15,12 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", _("联审部门")
     FINANCE = "finance", _("财政")
     AUDITOR = "auditor", _("安全审计员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+
+
+# 等保 三权分立: the system administrator, the security administrator and the auditor are three
+# people; none of the latter two may also be a superuser (an administrator of everything).
+SEPARATED_ROLES = (Role.AUDITOR, Role.SECURITY_ADMIN)
 
 
 class User(AbstractUser):
@@ -41,9 +47,18 @@ class User(AbstractUser):
         verbose_name=_("本人档案"),
     )
 
+    # Set by an administrator's password reset: the next login must choose a new password.
+    password_change_required = models.BooleanField(_("须修改密码"), default=False)
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["auditor", "security_admin"], is_superuser=True),
+                name="user_separated_roles_not_superuser",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

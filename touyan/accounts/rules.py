@@ -15,6 +15,9 @@ CADRES_WRITE = "cadres.write"
 CADRES_READ = "cadres.read"
 ID_REVEAL = "cadres.reveal_id"
 ASSESS = "assessment.score"
+# The security administrator's (等保 三权分立): security settings, revoking API tokens, unlocking
+# accounts and resetting second factors — no business data.
+SECURITY_MANAGE = "security.manage"
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -26,6 +29,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.REVIEWER: frozenset(),
     Role.FINANCE: frozenset({CADRES_READ}),
     Role.AUDITOR: frozenset({AUDIT_READ}),
+    Role.SECURITY_ADMIN: frozenset({SECURITY_MANAGE}),
 }
 
 # The levels a user of each role may be bound to.
@@ -37,6 +41,7 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.REVIEWER: frozenset({region_rules.PREFECTURE, region_rules.COUNTY}),
     Role.FINANCE: frozenset({region_rules.PREFECTURE, region_rules.COUNTY}),
     Role.AUDITOR: frozenset(region_rules.LEVELS),
+    Role.SECURITY_ADMIN: frozenset({region_rules.PROVINCE, region_rules.PREFECTURE, region_rules.COUNTY}),
 }
 
 

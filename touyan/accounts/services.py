@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import os
 import secrets
+import time
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +27,8 @@ from touyan.core.statements import fetch_one
 from touyan.regions.selectors import access_region
 
 from . import rules
-from .models import ApiToken, Role, User
+from .models import SEPARATED_ROLES, ApiToken, Role, User
+from .passwords import check_length, too_long
 from .scope import require
 from .selectors import users_in_scope
 
@@ -32,6 +36,7 @@ TOKEN_PREFIX = "ty_"
 
 
 def _check_password(password: str, user: User | None = None) -> None:
+    check_length(password)
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
@@ -108,6 +113,8 @@ def user_set_role(*, actor: Any, user_id: int, role: str, region_code: str | Non
     user = access_user(actor=actor, user_id=user_id, for_write=True)
     if role not in Role.values:
         raise InvalidInput(errors={"role": _("角色无效")})
+    if role in SEPARATED_ROLES and user.is_superuser:  # 三权分立
+        raise InvalidInput(errors={"role": _("系统管理员不能同时担任安全管理员或审计员")})
     region = access_region(actor=actor, code=region_code or user.region_id or "")
     if not rules.level_allowed(role, region.level):
         raise InvalidInput(errors={"region": _("该角色不能绑定到此级区域")})
@@ -116,6 +123,7 @@ def user_set_role(*, actor: Any, user_id: int, role: str, region_code: str | Non
     user.region = region
     user.save(update_fields=["role", "region"])
     token_cache_clear()
+    transaction.on_commit(lambda: token_cache_clear(everywhere=True))
     audit_record(
         actor=actor,
         action="accounts.user.role",
@@ -138,17 +146,23 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_issue(*, request: HttpRequest, username: str, password: str) -> tuple[str, ApiToken]:
+def token_issue(*, request: HttpRequest, username: str, password: str, otp: str | None = None) -> tuple[str, ApiToken]:
     """Exchange a username and password for a bearer token (SPEC A7).
 
     Goes through Django's authenticate() so django-axes counts failures and locks
     out after 5; the failure records are written outside any transaction of ours
-    so that refusing the request does not roll them back. Only the token's
-    SHA-256 is stored; the token is returned once.
+    so that refusing the request does not roll them back. A user who has enrolled a
+    second factor (TOTP, accounts.twofactor) must also send a valid `otp`; a wrong one
+    counts as a failed login. Only the token's SHA-256 is stored; the token is returned once.
     """
+    from .twofactor import otp_check
+
+    if too_long(password) or len(username or "") > 150:  # refused before anything hashes it
+        raise Forbidden(_("用户名或密码错误,或账号已被锁定"))
     user = authenticate(request, username=username, password=password)
     if user is None:
         raise Forbidden(_("用户名或密码错误,或账号已被锁定"))
+    otp_check(request=request, user=user, code=otp)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -189,10 +203,63 @@ _token_cache: dict[str, tuple[list[Any], dt.datetime]] = {}
 _TOKEN_CACHE_MAX = 10_000
 
 
-def token_cache_clear() -> None:
+_cache_stamp: list[int] = [0]  # the stamp file's mtime when this process's cache was last trusted
+
+
+def _stamp_path() -> Path:
+    return Path(getattr(settings, "TOUYAN_TOKEN_STAMP", None) or Path(settings.MEDIA_ROOT) / ".token-stamp")
+
+
+def _stamp() -> int:
+    try:
+        return _stamp_path().stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def token_cache_clear(*, everywhere: bool = False) -> None:
     """Forget this process's recently checked tokens (after a change to a user's role, region or
-    state, so that this process's next request reads them again)."""
+    state, so that this process's next request reads them again). `everywhere`: also tell every
+    other process that shares MEDIA_ROOT (the web workers, also on other machines that share the job
+    folders), by touching a stamp file they look at before trusting their cache — a revoked token
+    stops working at once in all of them (A8 DELETE /auth/token)."""
     _token_cache.clear()
+    if everywhere:
+        path = _stamp_path()
+        try:
+            before, now = _stamp(), time.time_ns()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+            os.utime(path, ns=(now, max(now, before + 1)))  # changes even within the clock's granularity
+        except OSError:  # no shared folder: the other processes still forget within the cache window
+            pass
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke one token at once (A8 `DELETE /api/v1/auth/token`, the tokens page): the holder, an
+    administrator or security administrator of the holder's region; audited."""
+    if token.user_id != getattr(actor, "pk", None):
+        if not (
+            rules.has_capability(actor.role, rules.USERS_MANAGE, is_superuser=actor.is_superuser)
+            or rules.has_capability(actor.role, rules.SECURITY_MANAGE, is_superuser=actor.is_superuser)
+        ):
+            raise NotFound(_("未找到该令牌"))
+        if not users_in_scope(actor=actor).filter(pk=token.user_id).exists():
+            raise NotFound(_("未找到该令牌"))
+    if not token.revoked:
+        ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+        token.revoked = True
+        audit_record(actor=actor, action="auth.token.revoke", obj=token, region_code=token.user.region_id or "")
+    token_cache_clear()
+    transaction.on_commit(lambda: token_cache_clear(everywhere=True))
+    return token
+
+
+def token_of(raw: str) -> ApiToken | None:
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    return ApiToken.objects.select_related("user").filter(key_hash=_hash_token(raw)).first()
 
 
 def _token_user_of(values: list[Any]) -> User:
@@ -218,6 +285,10 @@ def token_user(raw: str) -> User | None:
         return None
     key = _hash_token(raw)
     now = timezone.now()
+    stamp = _stamp()  # one stat(): a token was revoked or a user changed in some process
+    if stamp != _cache_stamp[0]:
+        _token_cache.clear()
+        _cache_stamp[0] = stamp
     cached = _token_cache.get(key)
     if cached is not None:
         if cached[1] > now:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -21,9 +23,20 @@ from .services import user_create
 
 
 class LoginView(auth_views.LoginView):
+    """Username, password and — for a user who has enrolled — the TOTP code (accounts.twofactor)."""
+
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from django_otp import login as otp_login
+
+        response = super().form_valid(form)
+        device = getattr(form, "device", None)
+        if device is not None:
+            otp_login(self.request, device)  # the session is verified by a second factor
+        return response
 
 
 @login_required

@@ -122,6 +122,7 @@ MODULES: tuple[NavModule, ...] = (
             NavItem(_("政策参数"), "policy:edit_current", "sliders"),
             NavItem(_("用户管理"), "accounts:users", "people", account_rules.USERS_MANAGE),
             NavItem(_("审计日志"), "audit:events", "journal-text", account_rules.AUDIT_READ),
+            NavItem(_("安全管理"), "accounts:security", "shield-lock", account_rules.SECURITY_MANAGE),
         ),
     ),
 )

@@ -628,6 +628,17 @@ UNSCOPED = {
     "regions/",
     "policy/",
     "accounts/users/",
+    # Account security (issue 21): the user's own password, second factor and tokens; the security
+    # desk and the reset/unlock actions act on users_in_scope (another region's user is a 404);
+    # tested in touyan/accounts/tests/test_security.py.
+    "accounts/security/",
+    "accounts/security/2fa/",
+    "accounts/security/password/",
+    "accounts/security/tokens/",
+    "accounts/security/users/<int:user_id>/2fa-reset/",
+    "accounts/security/users/<int:user_id>/unlock/",
+    "accounts/users/<int:user_id>/reset-password/",
+    "healthz",  # no login, no data (A8)
     "audit/",
     "i18n/",
     "sysadmin/",

@@ -12,9 +12,7 @@ class Command(BaseCommand):
     help = "将长时间未完成的后台任务判为失败,并删除已结束任务的上传文件。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--minutes", type=int, default=None, help="超过多少分钟算中断"
-        )
+        parser.add_argument("--minutes", type=int, default=None, help="超过多少分钟算中断")
 
     def handle(self, *args: Any, **options: Any) -> None:
         minutes = options["minutes"]
