@@ -2,9 +2,12 @@
 
 Start with DJANGO_SETTINGS_MODULE=config.settings.production and set
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL, TOUYAN_DATA_KEY and
-TOUYAN_INDEX_KEY; the process refuses to start without them.
+TOUYAN_INDEX_KEY; the process refuses to start without them, and with malformed keys
+(TOUYAN_DATA_KEY must be base64 of 32 bytes, TOUYAN_INDEX_KEY at least 32 characters).
 """
 
+import base64
+import binascii
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -19,10 +22,30 @@ def required(name: str) -> str:
     return value
 
 
+def data_key(name: str) -> str:
+    """An AES-256 key (R-DATA-03): base64 of exactly 32 random bytes, or the process refuses to start."""
+    value = required(name)
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name} must be base64 of 32 random bytes (not valid base64)") from exc
+    if len(raw) != 32:
+        raise ImproperlyConfigured(f"{name} must be base64 of 32 random bytes (got {len(raw)} bytes)")
+    return value
+
+
+def index_key(name: str, minimum: int = 32) -> str:
+    """The HMAC key of the blind index: at least `minimum` characters."""
+    value = required(name)
+    if len(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum} characters long")
+    return value
+
+
 SECRET_KEY = required("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
-TOUYAN_DATA_KEY = required("TOUYAN_DATA_KEY")
-TOUYAN_INDEX_KEY = required("TOUYAN_INDEX_KEY")
+TOUYAN_DATA_KEY = data_key("TOUYAN_DATA_KEY")
+TOUYAN_INDEX_KEY = index_key("TOUYAN_INDEX_KEY")
 required("DATABASE_URL")
 DEBUG = False
 

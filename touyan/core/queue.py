@@ -57,7 +57,7 @@ def job_attempt(job_id: int | None) -> Job | None:
     if job_id is None:
         return None
     with transaction.atomic():
-        job = Job.objects.select_for_update().select_related("created_by").filter(pk=job_id).first()
+        job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.finished:
             return None
         attempts = int((job.outcome or {}).get("attempts", 0)) + 1
@@ -66,4 +66,4 @@ def job_attempt(job_id: int | None) -> Job | None:
     if attempts > max_attempts():
         job_fail(job, message=_("任务多次中断,已停止。请稍后重新发起或联系管理员"), outcome={"attempts": attempts})
         return None
-    return job
+    return Job.objects.select_related("created_by").get(pk=job_id)

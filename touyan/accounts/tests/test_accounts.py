@@ -117,3 +117,34 @@ def test_production_refuses_to_start_without_secrets() -> None:
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
     r = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert r.returncode != 0 and "DJANGO_SECRET_KEY must be set" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TOUYAN_DATA_KEY", "short", "base64 of 32 random bytes"),
+        ("TOUYAN_DATA_KEY", base64.b64encode(os.urandom(16)).decode(), "got 16 bytes"),
+        ("TOUYAN_INDEX_KEY", "short", "at least 32 characters"),
+    ],
+)
+def test_production_refuses_malformed_keys(name: str, value: str, message: str) -> None:
+    """Issue 21: `TOUYAN_DATA_KEY=short` used to pass `check --deploy`; now the process refuses to start."""
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": base64.b64encode(os.urandom(48)).decode(),
+        "DJANGO_ALLOWED_HOSTS": "touyan.example.gov.cn",
+        "DATABASE_URL": "postgres://touyan@127.0.0.1:5432/touyan",
+        "TOUYAN_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "TOUYAN_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+        name: value,
+    }
+    r = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert r.returncode != 0 and message in r.stderr, r.stderr[-500:]
+
+
+def test_connection_health_checks_are_on() -> None:
+    """Issue 21: after PostgreSQL dropped its connections the first request of each worker was a 500."""
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
