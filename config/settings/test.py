@@ -7,6 +7,11 @@ from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
+if os.environ.get("TOUYAN_WORKER_DB"):
+    # A Celery worker the task-queue tests start (touyan/ops/tests/test_worker.py): the tests' own
+    # database, the broker from CELERY_BROKER_URL, tasks taken from the queue.
+    DATABASES["default"]["NAME"] = os.environ["TOUYAN_WORKER_DB"]  # noqa: F405
+    CELERY_TASK_ALWAYS_EAGER = False
 AXES_ENABLED = True
 
 # SQLite tests use a file, so WAL and IMMEDIATE transactions are exercised as in
