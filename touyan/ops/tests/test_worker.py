@@ -64,7 +64,8 @@ class Worker:
         if connection.vendor == "postgresql":
             env["DATABASE_URL"] = os.environ.get("DATABASE_URL", "")
         cmd = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork", "-c", str(concurrency),
-               "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"]  # fmt: skip
+               "-Q", self.queue, "--without-gossip", "--without-mingle", "--without-heartbeat",
+               "-l", "INFO"]  # fmt: skip
         self.fh = self.log.open("w")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.fh, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
