@@ -1,6 +1,7 @@
 """R-DATA-05: files masked the old way (first 6 + last 4, whose hidden digits are exactly the birth
-date) get the new default mask (first 6 + last 1), in their history rows and in the audit events
-that quoted the mask too; every file gets the keyed hash of its last four for the search."""
+date) get the new default mask (first 6 + last 1), in their history rows too; every file gets the
+keyed hash of its last four for the search. Audit events that quoted an old mask are left as they
+are: the trail is append-only (a database trigger refuses UPDATE), and it shows no birth date."""
 
 import re
 
@@ -15,8 +16,6 @@ def _remask(apps, schema_editor):
 
     Person = apps.get_model("cadres", "Person")
     HistoricalPerson = apps.get_model("cadres", "HistoricalPerson")
-    AuditEvent = apps.get_model("audit", "AuditEvent")
-    new_masks: dict[str, str] = {}  # old mask -> new
     by_person: dict[int, str] = {}  # person id -> new mask
     last = 0
     while True:
@@ -29,11 +28,10 @@ def _remask(apps, schema_editor):
             number = crypto.decrypt(person.id_enc, context="id_number")
             person.id_tail_hash = crypto.blind_index(idnumber.tail(number), context="id_tail")
             if OLD_MASK.match(person.id_masked or ""):
-                new_masks[person.id_masked] = idnumber.mask_id(number)
-                person.id_masked = by_person[person.pk] = new_masks[person.id_masked]
+                person.id_masked = by_person[person.pk] = idnumber.mask_id(number)
             changed.append(person)
         Person.objects.bulk_update(changed, ["id_tail_hash", "id_masked"], batch_size=BATCH)
-    if not new_masks:
+    if not by_person:
         return
     last = 0
     while True:
@@ -45,17 +43,11 @@ def _remask(apps, schema_editor):
         for r in stale:
             r.id_masked = by_person[r.id]
         HistoricalPerson.objects.bulk_update(stale, ["id_masked"], batch_size=BATCH)
-    for event in AuditEvent.objects.filter(object_type="cadres.person", changes__has_key="id_number").iterator():
-        values = event.changes.get("id_number")
-        if isinstance(values, list) and any(v in new_masks for v in values):
-            event.changes["id_number"] = [new_masks.get(v, v) for v in values]
-            AuditEvent.objects.filter(pk=event.pk).update(changes=event.changes)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("cadres", "0004_id_tail_hash"),
-        ("audit", "0004_lean_indexes"),
     ]
 
     operations = [migrations.RunPython(_remask, migrations.RunPython.noop)]

@@ -205,3 +205,34 @@ def test_reveal_on_the_page_outside_the_scope_is_audited(login, personas, make_c
     r = login(personas["township_b1"]).post(f"/cadres/{person.pk}/reveal/", {"password": PASSWORD, "reason": "核对"})
     assert r.status_code == 404
     assert AuditEvent.objects.filter(action="cadres.id.reveal", result="denied", actor_username="town_b1").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_remasks_old_files_and_their_history(tree) -> None:
+    """Files written with the old 前6后4 mask get the new one (history rows too) and a tail hash."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from touyan.cadres.selectors import id_tail_hash
+
+    number = "52230119750303051" + idnumber.check_char("52230119750303051")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("cadres", "0004_id_tail_hash")])
+    apps = executor.loader.project_state([("cadres", "0004_id_tail_hash")]).apps
+    Person, History = apps.get_model("cadres", "Person"), apps.get_model("cadres", "HistoricalPerson")
+    fields = dict(
+        village_id="522301001001", name="老档案", name_search="老档案", id_hash="h1", gender="male",
+        id_enc=crypto.encrypt(number, context="id_number"), id_masked=idnumber.mask_id(number, 6, 4),
+        birth_date=dt.date(1975, 3, 3), political_status="masses", education="college",
+    )  # fmt: skip
+    person = Person.objects.create(**fields)
+    History.objects.create(id=person.pk, history_date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), history_type="+",
+                           created_at=person.created_at,
+                           **{k: v for k, v in fields.items() if k not in ("id_enc", "name_search")})  # fmt: skip
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from touyan.cadres.models import Person as Current
+
+    now = Current.objects.get(pk=person.pk)
+    assert now.id_masked == idnumber.mask_id(number) and now.id_tail_hash == id_tail_hash(number)
+    assert list(now.history.values_list("id_masked", flat=True)) == [idnumber.mask_id(number)]
