@@ -7,7 +7,7 @@ from touyan.api.api import api
 from touyan.ops.health import healthz
 
 # The admin site signs in through our login page (password, lockout and the TOTP code), never its own.
-admin.site.login = LoginView.as_view(extra_context={"site_header": admin.site.site_header})  # type: ignore[method-assign]
+admin.site.login = LoginView.as_view(extra_context={"site_header": admin.site.site_header})  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -10,7 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-BROKER_TIMEOUT = 2.0  # seconds
+BROKER_TIMEOUT = 2  # seconds
 
 
 def database_up() -> bool:

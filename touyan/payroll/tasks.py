@@ -106,3 +106,7 @@ def calculate_runs_task(month: str, prefix: str, user_id: int, job_id: int | Non
             % {"r": out.runs, "n": out.payslips, "t": format_yuan(out.total)},
         )
     return outcome
+
+
+# The national batch over Celery workers (a group of per-province tasks), issue 21.
+from .fanout import calculate_runs_fanout_task, calculate_runs_part_task  # noqa: E402, F401

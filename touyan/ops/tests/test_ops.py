@@ -177,7 +177,12 @@ def test_attendance_older_than_five_years_is_purged_and_others_can_register(make
     LeaveRequest.objects.create(person=person, village_id=VILLAGE_A1, start_date=dt.date(2020, 3, 2),
                                 end_date=dt.date(2020, 3, 3), days=2, reason="事假")  # fmt: skip
     calls: list[dt.date] = []
-    retention.register("selection.joint_review", lambda d: calls.append(d) or 0)
+
+    def joint_review_purge(day: dt.date) -> int:
+        calls.append(day)
+        return 0
+
+    retention.register("selection.joint_review", joint_review_purge)
     try:
         report = retention.purge_all(today)
     finally:

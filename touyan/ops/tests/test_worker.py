@@ -28,6 +28,7 @@ from django.test import override_settings
 from conftest import TOWNSHIP_A1
 from touyan.core.jobs import job_start, job_upload
 from touyan.core.models import Job
+from touyan.payroll.tests.test_many import two_counties  # noqa: F401 (two demo counties at Q1's end)
 from touyan.payroll.tests.test_services import worked_example  # noqa: F401 (the A6 fixture)
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -60,6 +61,7 @@ class Worker:
             "TOUYAN_WORKER_DB": str(connection.settings_dict["NAME"]),
             "CELERY_BROKER_URL": REDIS_URL,
             "TOUYAN_TASK_VISIBILITY_SECONDS": "30",
+            "TOUYAN_WORKER_QUEUE": self.queue,
         }
         if connection.vendor == "postgresql":
             env["DATABASE_URL"] = os.environ.get("DATABASE_URL", "")
@@ -209,3 +211,26 @@ def test_a_pool_process_killed_mid_import_leaves_nothing_partial_and_the_task_ru
     assert Person.objects.count() == rows and not upload.exists()
     log = worker.log.read_text(errors="replace")
     assert "signal 9" in log or "WorkerLostError" in log, log[-2000:]  # it was killed, and ran again
+
+
+@pytest.mark.concurrency(3)
+def test_the_national_batch_fans_out_over_worker_processes(worker: Worker, personas, two_counties) -> None:  # noqa: F811
+    """The batch as a Celery group over 3 worker processes: the parent job's progress is its parts'
+    sum, and the payslips and lines are those of the single pass, to the fen."""
+    from touyan.payroll import services
+    from touyan.payroll.fanout import FAN_OUT, calculate_runs_fanout_task
+    from touyan.payroll.tests.test_many import MARCH, forget_runs, snapshot
+
+    national = personas["national"]
+    single = services.payruns_open_and_calculate_many(actor=national, month=MARCH, prefix="5223")
+    expected = snapshot()
+    forget_runs()
+    job = job_start(actor=national, kind=FAN_OUT, region_code="5223")
+    calculate_runs_fanout_task.delay(MARCH.isoformat(), "5223", national.pk, job.pk)
+    try:
+        done = wait_job(job.pk, seconds=180)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{worker.log.read_text(errors='replace')[-4000:]}") from None
+    assert done.status == Job.Status.DONE, done.message
+    assert snapshot() == expected and done.outcome["payslips"] == single.payslips
+    assert len(done.outcome["parts"]) == 2 and done.total > 0 and done.done == done.total
