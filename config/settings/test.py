@@ -12,7 +12,7 @@ if os.environ.get("TOUYAN_WORKER_DB"):
     # database, the broker from CELERY_BROKER_URL, tasks taken from the queue.
     DATABASES["default"]["NAME"] = os.environ["TOUYAN_WORKER_DB"]  # noqa: F405
     CELERY_TASK_ALWAYS_EAGER = False
-    CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TOUYAN_WORKER_QUEUE", "celery")  # tasks sent by tasks
+    CELERY_TASK_DEFAULT_QUEUE = os.environ.get("TOUYAN_WORKER_QUEUE", CELERY_TASK_DEFAULT_QUEUE)  # noqa: F405
 AXES_ENABLED = True
 
 # SQLite tests use a file, so WAL and IMMEDIATE transactions are exercised as in

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from celery import group, shared_task
+from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
@@ -52,10 +53,12 @@ def batch_parts(month: dt.date, prefix: str) -> list[str]:
         Post.objects.filter(village__code__startswith=prefix, start_date__lt=_next_month(first))
         .exclude(end_date__lt=first)
         .annotate(part=Substr("village_id", 1, n))
+        .values("part")
+        .annotate(posts=Count("id"))
+        .order_by("-posts", "part")
         .values_list("part", flat=True)
-        .distinct()
     )
-    return sorted(set(rows)) or [prefix]
+    return list(rows) or [prefix]  # the largest first, so the workers end together
 
 
 def _next_month(day: dt.date) -> dt.date:

@@ -24,7 +24,7 @@ def fan_out(user: Any, prefix: str) -> Job:
 @pytest.mark.django_db
 def test_fan_out_equals_the_single_pass(personas, two_counties) -> None:  # noqa: F811
     national = personas["national"]
-    assert batch_parts(MARCH, "5223") == ["522301", "522323"] and batch_parts(MARCH, "") == ["52"]
+    assert sorted(batch_parts(MARCH, "5223")) == ["522301", "522323"] and batch_parts(MARCH, "") == ["52"]
     single = services.payruns_open_and_calculate_many(actor=national, month=MARCH, prefix="5223")
     expected = snapshot()
     forget_runs()
