@@ -20,7 +20,7 @@ class TokenIn(Schema):
     username: str = Field(max_length=150)
     # Longer than 128 is refused before anything hashes it (a 200,000-character one cost seconds).
     password: str = Field(max_length=MAX_PASSWORD)
-    otp: str | None = Field(default=None, max_length=16, description="已绑定身份验证器的账号必填:6 位动态验证码")
+    otp: str | int | None = Field(default=None, description="已绑定身份验证器的账号必填:6 位动态验证码")
 
 
 class TokenOut(Schema):
@@ -59,7 +59,11 @@ class UserPage(Schema):
 
 @token_router.post("/token", auth=None, response=TokenOut, summary="用用户名和密码换取令牌")
 def issue_token(request: HttpRequest, body: TokenIn) -> TokenOut:
-    raw, token = token_issue(request=request, username=body.username, password=body.password, otp=body.otp)
+    otp = body.otp if isinstance(body.otp, str) else None
+    if isinstance(body.otp, int) and not isinstance(body.otp, bool) and 0 <= body.otp < 10**8:
+        otp = f"{body.otp:06d}"  # a code sent as a number: its leading zeros back
+    otp = otp[:16] if otp else None
+    raw, token = token_issue(request=request, username=body.username, password=body.password, otp=otp)
     return TokenOut(token=raw, expires_at=token.expires_at.isoformat())
 
 
