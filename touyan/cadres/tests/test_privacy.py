@@ -70,6 +70,8 @@ def _outputs(officer: Client, person: Any, number: str) -> list[str]:
         _body(officer.get(f"/cadres/{person.pk}/")),
         _body(officer.get("/cadres/")),
     ]
+    found = officer.get(f"/api/v1/cadres?q={tail}").json()
+    assert [x["id"] for x in found["items"]] == [person.pk]  # the last four find the file (R-DATA-05)
     search = _body(officer.get(f"/cadres/?q={tail}"))
     assert person.name in search
     texts.append(search[search.index("<tbody") : search.index("</tbody>")])  # the results, not the search box
