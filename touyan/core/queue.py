@@ -17,8 +17,9 @@ import logging
 import threading
 from typing import Any
 
+from celery.signals import task_postrun
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.translation import gettext as _
 
 from .jobs import job_fail
@@ -51,10 +52,37 @@ def max_attempts() -> int:
     return max(1, int(getattr(settings, "TOUYAN_TASK_MAX_ATTEMPTS", 3)))
 
 
+LOCK_CLASS = 52_230  # the first key of the advisory locks that say "a task is working on this job"
+
+
+def _claim(job_id: int) -> bool:
+    """On PostgreSQL, hold a session advisory lock on the job while this process works on it: a second
+    delivery of the same task (the broker may deliver a message twice) finds it taken and stops. A
+    killed worker's connection closes, which frees the lock for the delivery that retries it. Freed
+    after each task (task_postrun below)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return True  # SQLite: one writer at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, job_id])
+        return bool(cursor.fetchone()[0])
+
+
+@task_postrun.connect
+def _release_claims(**_kwargs: Any) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "postgresql" and connection.connection is not None and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+
+
 def job_attempt(job_id: int | None) -> Job | None:
-    """The job to work on, with this try counted; None when it must not run (it has ended, or
-    this try is one too many — then it is failed here)."""
+    """The job to work on, with this try counted; None when it must not run (it has ended, another
+    delivery of the task is working on it, or this try is one too many — then it is failed here)."""
     if job_id is None:
+        return None
+    if not _claim(job_id):
+        log.warning("job %s: another delivery of its task is running; this one stops", job_id)
         return None
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()

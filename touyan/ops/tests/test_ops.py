@@ -240,3 +240,26 @@ def test_backup_wipe_restore_drill(make_cadre, tmp_path: Path) -> None:
     other_key = override_settings(TOUYAN_DATA_KEY="b3RoZXIta2V5LW90aGVyLWtleS1vdGhlci1rZXktMDA=")
     with other_key, pytest.raises(Exception, match="TOUYAN_DATA_KEY"):
         call_command("restore", str(target), "--yes", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_a_second_delivery_of_a_running_task_stops(personas) -> None:
+    """The broker may deliver a message twice (seen on the national batch over Redis): while one
+    delivery holds the job (a PostgreSQL advisory lock), another one does nothing."""
+    from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+    from touyan.core.queue import LOCK_CLASS
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the claim is PostgreSQL's (SQLite has one writer)")
+    job = job_start(actor=personas["township_a1"], kind="payroll.calculate_fanout.part")
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_CLASS, job.pk])
+        assert job_attempt(job.pk) is None
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+        assert job_attempt(job.pk) is not None
+    finally:
+        other.close()
