@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "touyan.attendance",
     "touyan.assessment",
     "touyan.payroll",
+    "touyan.affairs",
     "touyan.dashboards",
     "touyan.api",
     "ninja",
