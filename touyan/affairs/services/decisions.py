@@ -18,7 +18,7 @@ from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
 
-from .. import relations, rules
+from .. import pagecache, relations, rules
 from ..actions import AffairsAction
 from ..flows import DECISION
 from ..models import Decision, DecisionStep, DisclosureItem
@@ -171,6 +171,7 @@ def _disclose(decision: Decision, data: StepIn, actor: Any) -> DisclosureItem:
     body = "\n".join(str(x) for x in lines)
     now = timezone.now()
     period = data.date.isoformat()
+    pagecache.changed(decision.village_id)
     return DisclosureItem.objects.create(
         village_id=decision.village_id, item_code=code, category=DisclosureItem.Category.VILLAGE, period=period,
         period_start=data.date, title=title[:120], body=body,

@@ -18,7 +18,7 @@ from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
 from touyan.regions.models import Region
 
-from .. import relations, rules
+from .. import pagecache, relations, rules
 from ..actions import AffairsAction
 from ..flows import ITEM, OBJECTION
 from ..models import DisclosureItem, Objection
@@ -112,6 +112,7 @@ def item_review(*, actor: Any, item_id: int, note: str = "") -> DisclosureItem:
 def item_publish(*, actor: Any, item_id: int) -> DisclosureItem:
     """Post a reviewed item (before review → 409)."""
     obj = access_item(actor=actor, item_id=item_id)
+    pagecache.changed(obj.village_id)
     return transition(ITEM, actor=actor, obj=obj, name="publish",
                       set_fields={"published_by": actor, "published_at": timezone.now()})  # fmt: skip
 
@@ -198,6 +199,7 @@ def objection_file(
         contact_enc=encrypt(contact, context="affairs.objection.contact") if contact else "",
         contact_masked=("*" * max(len(contact) - 4, 0) + contact[-4:])[:30] if contact else "",
     )  # fmt: skip
+    pagecache.changed(village.code)
     audit_record(actor=None, action=AffairsAction.OBJECTION_FILE, obj=obj, region_code=village.code,
                  username="(村民)", changes={"item": item_id, "reply_due": due.isoformat()})  # fmt: skip
     return obj
@@ -209,6 +211,7 @@ def objection_answer(*, actor: Any, objection_id: int, reply: str) -> Objection:
     text = (reply or "").strip()
     if not text:
         raise InvalidInput(errors={"reply": _("请填写答复内容")})
+    pagecache.changed(obj.village_id)
     return transition(OBJECTION, actor=actor, obj=obj, name="answer",
                       set_fields={"reply": rules.redact_personal(text)[:4000], "replied_by": actor,
                                   "replied_at": timezone.now()})  # fmt: skip

@@ -205,3 +205,16 @@ def test_supervision_record_on_the_cadre_file_visible_to_the_county(login, villa
     assert login(village["outsider"]).get(reverse("affairs:cadre_supervision", args=[person_id])).status_code == 404
     detail = c.get(reverse("cadres:detail", args=[person_id])).content.decode()
     assert reverse("affairs:cadre_supervision", args=[person_id]) in detail
+
+
+def test_public_page_is_cached_until_the_next_change(village, django_assert_max_num_queries) -> None:
+    """The page renders once per change: a second visit reads no item; a publication shows at once."""
+    _published(village, title="第一条")
+    anon = Client()
+    assert "第一条" in anon.get(f"/public/villages/{village['code']}/").content.decode()
+    with django_assert_max_num_queries(1):  # the village only
+        assert "第一条" in anon.get(f"/public/villages/{village['code']}/").content.decode()
+    _published(village, code="F02", period="2026", title="第二条")
+    html = anon.get(f"/public/villages/{village['code']}/").content.decode()
+    assert "第一条" in html and "第二条" in html
+    assert "csrftoken" not in anon.get(f"/public/villages/{village['code']}/?y=2026").cookies

@@ -20,6 +20,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.core.cache import cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from touyan.cadres.models import PostCode
@@ -27,7 +29,7 @@ from touyan.cadres.selectors import current_posts
 from touyan.core.errors import InvalidInput, NotFound
 from touyan.policy.selectors import policy_resolve
 
-from .. import rules, selectors, services, throttle
+from .. import pagecache, rules, selectors, services, throttle
 from ..models import Attachment, DisclosureItem
 
 CATEGORIES = [("", _("全部")), *DisclosureItem.Category.choices]
@@ -80,6 +82,12 @@ def _item_view(i: DisclosureItem) -> dict[str, Any]:
 def village(request: HttpRequest, code: str) -> HttpResponse:
     """A village's public page (GET /public/villages/{code}/)."""
     v = _village(code)
+    cacheable = not (request.GET.get("sent") or request.GET.get("err"))
+    key = pagecache.page_key(v.code, request.GET.urlencode()[:300])
+    if cacheable:
+        html = cache.get(key)
+        if html is not None:
+            return HttpResponse(html)
     category = request.GET.get("c", "")
     category = category if category in DisclosureItem.Category.values else ""
     q = (request.GET.get("q") or "").strip()[:50]
@@ -114,7 +122,10 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         "error": request.GET.get("err", ""),
         "url": public_url(request, v.code),
     }
-    return render(request, "affairs/public/village.html", context)
+    response = render(request, "affairs/public/village.html", context)
+    if cacheable:
+        cache.set(key, response.content, pagecache.TTL)
+    return response
 
 
 @require_GET
@@ -148,6 +159,7 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "affairs/public/poster.html", {"v": v, "url": public_url(request, v.code)})
 
 
+@csrf_exempt  # an anonymous form with no session to ride on; rate-limited per client instead
 @require_POST
 def objection(request: HttpRequest, code: str) -> HttpResponse:
     """The page's objection form (the same service as POST /api/v1/public/villages/{code}/objections)."""
