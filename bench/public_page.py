@@ -58,8 +58,12 @@ def setup(villages: int) -> None:
 
     with transaction.atomic():
         DisclosureItem.objects.filter(village__code__startswith="990101").delete()
-        tree = [("990000000000", "基准省", "province", None), ("990100000000", "基准市", "prefecture", "990000000000"),
-                ("990101000000", "基准县", "county", "990100000000"), (TOWNSHIP, "基准镇", "township", "990101000000")]  # fmt: skip
+        tree = [
+            ("990000000000", "基准省", "province", None),
+            ("990100000000", "基准市", "prefecture", "990000000000"),
+            ("990101000000", "基准县", "county", "990100000000"),
+            (TOWNSHIP, "基准镇", "township", "990101000000"),
+        ]
         tree += [(f"990101001{n:03d}", f"基准{n}村", "village", TOWNSHIP) for n in range(1, villages + 1)]
         for code, name, level, parent in tree:
             Region.objects.update_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
@@ -70,13 +74,29 @@ def setup(villages: int) -> None:
         def add(village: str, entry: Any, period: str, start: dt.date, n: int) -> None:
             title = f"{start.year}年{entry.title}"
             body = f"{entry.content}。本期共 {n % 17 + 3} 项,合计 {1000 + n * 37}.00 元,请村民监督。" * 2
-            table = {"columns": ["项目", "金额(元)", "备注"],
-                     "rows": [[f"第{i}项", f"{100 * i + n}.00", "已公开"] for i in range(1, 6)]} if n % 3 else None  # fmt: skip
-            rows.append(DisclosureItem(
-                village_id=village, item_code=entry.code, category=entry.category, period=period, period_start=start,
-                title=title, body=body, table=table, state="published", search=search_text(title, body),
-                published_at=now,
-            ))  # fmt: skip
+            table = (
+                {
+                    "columns": ["项目", "金额(元)", "备注"],
+                    "rows": [[f"第{i}项", f"{100 * i + n}.00", "已公开"] for i in range(1, 6)],
+                }
+                if n % 3
+                else None
+            )
+            rows.append(
+                DisclosureItem(
+                    village_id=village,
+                    item_code=entry.code,
+                    category=entry.category,
+                    period=period,
+                    period_start=start,
+                    title=title,
+                    body=body,
+                    table=table,
+                    state="published",
+                    search=search_text(title, body),
+                    published_at=now,
+                )
+            )
 
         for v in range(1, villages + 1):
             code = f"990101001{v:03d}"
@@ -99,8 +119,10 @@ def setup(villages: int) -> None:
                         n += 1
                         add(code, entry, period, start, n)
         DisclosureItem.objects.bulk_create(rows, batch_size=2000)
-    print(f"setup: {villages} villages, {len(rows)} items, first village "
-          f"{DisclosureItem.objects.filter(village_id=VILLAGE).count()} items over 5 years")  # fmt: skip
+    print(
+        f"setup: {villages} villages, {len(rows)} items, first village "
+        f"{DisclosureItem.objects.filter(village_id=VILLAGE).count()} items over 5 years"
+    )
 
 
 class Queries:
@@ -129,8 +151,10 @@ def _time(client: Any, path: str, repeat: int) -> tuple[list[float], int, int]:
 
 def _line(label: str, times: list[float], size: int, queries: int) -> None:
     p95 = sorted(times)[int(len(times) * 0.95) - 1]
-    print(f"{label:<34} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  {size / 1024:6.1f} KB  "
-          f"{queries} queries")  # fmt: skip
+    print(
+        f"{label:<34} median {statistics.median(times):6.1f} ms  p95 {p95:6.1f} ms  {size / 1024:6.1f} KB  "
+        f"{queries} queries"
+    )
 
 
 def page(repeat: int) -> None:
@@ -168,8 +192,9 @@ def objections(count: int, clients: int, villages: int) -> None:
         village = f"990101001{i % villages + 1:03d}"
         body = json.dumps({"text": f"第{i}条意见:支出明细请再细化"})
         t0 = time.perf_counter()
-        r = posters[i % clients].post(f"/api/v1/public/villages/{village}/objections", body,
-                                      content_type="application/json")  # fmt: skip
+        r = posters[i % clients].post(
+            f"/api/v1/public/villages/{village}/objections", body, content_type="application/json"
+        )
         post_times.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 201, r.content
         if i % 10 == 0:
@@ -179,13 +204,21 @@ def objections(count: int, clients: int, villages: int) -> None:
     wall = time.perf_counter() - t_start
     limit = int(str(settings.TOUYAN_OBJECTION_RATE).split("/")[0])
     spam = Client(REMOTE_ADDR="10.250.250.250")
-    codes = [spam.post(f"/api/v1/public/villages/{VILLAGE}/objections", json.dumps({"text": "x"}),
-                       content_type="application/json").status_code for _ in range(limit + 2)]  # fmt: skip
-    print(f"objections: {count} posted in {wall:.1f} s from {clients} clients over {villages} villages "
-          f"= {count / wall * 60:,.0f} a minute in one process; each median {statistics.median(post_times):.1f} ms, "
-          f"p95 {sorted(post_times)[int(count * 0.95) - 1]:.1f} ms")  # fmt: skip
-    print(f"page median alone {statistics.median(alone):.1f} ms, while objections are written "
-          f"{statistics.median(during):.1f} ms")  # fmt: skip
+    codes = [
+        spam.post(
+            f"/api/v1/public/villages/{VILLAGE}/objections", json.dumps({"text": "x"}), content_type="application/json"
+        ).status_code
+        for _ in range(limit + 2)
+    ]
+    print(
+        f"objections: {count} posted in {wall:.1f} s from {clients} clients over {villages} villages "
+        f"= {count / wall * 60:,.0f} a minute in one process; each median {statistics.median(post_times):.1f} ms, "
+        f"p95 {sorted(post_times)[int(count * 0.95) - 1]:.1f} ms"
+    )
+    print(
+        f"page median alone {statistics.median(alone):.1f} ms, while objections are written "
+        f"{statistics.median(during):.1f} ms"
+    )
     print(f"one client past its limit of {limit}: last codes {codes[-3:]} (429 expected)")
     Objection.objects.filter(village__code__startswith="990101").delete()
 

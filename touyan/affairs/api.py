@@ -26,10 +26,18 @@ router = Router(tags=["affairs"])
 public_router = Router(tags=["public"], auth=None)
 
 CATEGORY_ALIASES = {
-    "land": "land_assets", "assets": "land_assets", "asset": "land_assets", "budget": "plan_budget",
-    "plan": "plan_budget", "loan": "borrowing", "works": "project", "public_works": "project",
-    "reward": "collective_reward", "expenditure": "spending", "spend": "spending",
-}  # fmt: skip
+    "land": "land_assets",
+    "assets": "land_assets",
+    "asset": "land_assets",
+    "budget": "plan_budget",
+    "plan": "plan_budget",
+    "loan": "borrowing",
+    "works": "project",
+    "public_works": "project",
+    "reward": "collective_reward",
+    "expenditure": "spending",
+    "spend": "spending",
+}
 
 
 def _category(raw: str) -> str:
@@ -98,24 +106,44 @@ def _decision_out(d: Decision, with_steps: bool = False) -> DecisionOut:
     steps = []
     if with_steps:
         steps = [
-            StepOut(step=s.step, label=str(rules.STEP_LABELS[s.step]), date=s.meeting_date, kind=s.kind, due=s.due,
-                    present=s.present, yes=s.yes, no=s.no, sc_signed=s.sc_signed,
-                    sc_countersigned=s.sc_signed_by_id is not None)
+            StepOut(
+                step=s.step,
+                label=str(rules.STEP_LABELS[s.step]),
+                date=s.meeting_date,
+                kind=s.kind,
+                due=s.due,
+                present=s.present,
+                yes=s.yes,
+                no=s.no,
+                sc_signed=s.sc_signed,
+                sc_countersigned=s.sc_signed_by_id is not None,
+            )
             for _n, s in sorted(selectors.current_steps(d).items())
-        ]  # fmt: skip
+        ]
     return DecisionOut(
-        id=d.pk, ref=d.ref, village=d.village_id, title=d.title, category=d.category, amount=d.amount, state=d.state,
-        round=d.round, merged_1_2=d.merged_1_2,
-        needs_procedure=rules.needs_decision(d.category, d.amount, policy["major_matter_threshold"]), steps=steps,
-    )  # fmt: skip
+        id=d.pk,
+        ref=d.ref,
+        village=d.village_id,
+        title=d.title,
+        category=d.category,
+        amount=d.amount,
+        state=d.state,
+        round=d.round,
+        merged_1_2=d.merged_1_2,
+        needs_procedure=rules.needs_decision(d.category, d.amount, policy["major_matter_threshold"]),
+        steps=steps,
+    )
 
 
 @router.post("/decisions", response={201: DecisionOut}, summary="新建四议两公开事项")
 def create_decision(request: HttpRequest, body: DecisionIn) -> Status[DecisionOut]:
     d = services.decision_create(
-        actor=request.user, village_code=body.village, title=body.title, category=_category(body.category),
+        actor=request.user,
+        village_code=body.village,
+        title=body.title,
+        category=_category(body.category),
         amount=body.amount,
-    )  # fmt: skip
+    )
     return Status(201, _decision_out(d))
 
 
@@ -155,11 +183,21 @@ class StepBody(Schema):
 def _step_in(body: StepBody) -> services.StepIn:
     kind = body.kind or (rules.REPRESENTATIVES if body.step == 4 else "")
     return services.StepIn(
-        step=body.step, date=body.date, due=body.due, present=body.present, yes=body.yes, no=body.no, kind=kind,
-        households_due=body.households_due, households_present=body.households_present, merge_1_2=body.merge_1_2,
-        supervisors_present=body.supervisors_present, township_present=body.township_present,
-        sc_signed=body.sc_signed, note=body.note,
-    )  # fmt: skip
+        step=body.step,
+        date=body.date,
+        due=body.due,
+        present=body.present,
+        yes=body.yes,
+        no=body.no,
+        kind=kind,
+        households_due=body.households_due,
+        households_present=body.households_present,
+        merge_1_2=body.merge_1_2,
+        supervisors_present=body.supervisors_present,
+        township_present=body.township_present,
+        sc_signed=body.sc_signed,
+        note=body.note,
+    )
 
 
 @router.post("/decisions/{decision_id}/steps", response=StateOut, summary="登记四议两公开步骤")
@@ -188,9 +226,13 @@ class ReviseIn(StepBody):
 @router.post("/decisions/{decision_id}/revise", response=StateOut, summary="修改后重新提议")
 def revise_decision(request: HttpRequest, decision_id: int, body: ReviseIn) -> StateOut:
     d = services.decision_revise(
-        actor=request.user, decision_id=decision_id, data=_step_in(body), reason=body.reason, title=body.title,
+        actor=request.user,
+        decision_id=decision_id,
+        data=_step_in(body),
+        reason=body.reason,
+        title=body.title,
         amount=body.amount,
-    )  # fmt: skip
+    )
     return StateOut(id=d.pk, state=d.state)
 
 
@@ -243,22 +285,44 @@ def _spend_out(e: Expenditure, detail: bool = False) -> SpendOut:
         done = {s.position: s for s in e.signoffs.all()}
         for i, role in enumerate(e.signers):
             s = done.get(i)
-            sigs.append(SignerOut(role=role, label=str(rules.SIGNER_LABELS.get(role, role)), signed=s is not None,
-                                  approve=s.approve if s else None, by=s.signer_name if s else "",
-                                  at=s.at if s else None))  # fmt: skip
+            sigs.append(
+                SignerOut(
+                    role=role,
+                    label=str(rules.SIGNER_LABELS.get(role, role)),
+                    signed=s is not None,
+                    approve=s.approve if s else None,
+                    by=s.signer_name if s else "",
+                    at=s.at if s else None,
+                )
+            )
     return SpendOut(
-        id=e.pk, village=e.village_id, amount=e.amount, purpose=e.purpose, payee=e.payee, band=e.band,
-        signers=list(e.signers), state=e.state, next_signer=e.next_role, needs_decision=e.needs_decision,
-        decision=e.decision_id, works_audit=e.works_audit, signatures=sigs,
-    )  # fmt: skip
+        id=e.pk,
+        village=e.village_id,
+        amount=e.amount,
+        purpose=e.purpose,
+        payee=e.payee,
+        band=e.band,
+        signers=list(e.signers),
+        state=e.state,
+        next_signer=e.next_role,
+        needs_decision=e.needs_decision,
+        decision=e.decision_id,
+        works_audit=e.works_audit,
+        signatures=sigs,
+    )
 
 
 @router.post("/expenditures", response={201: SpendOut}, summary="登记村级支出")
 def create_spend(request: HttpRequest, body: SpendIn) -> Status[SpendOut]:
     e = services.expenditure_create(
-        actor=request.user, village_code=body.village, amount=body.amount, purpose=body.purpose, payee=body.payee,
-        decision_id=body.decision, is_works=body.is_works,
-    )  # fmt: skip
+        actor=request.user,
+        village_code=body.village,
+        amount=body.amount,
+        purpose=body.purpose,
+        payee=body.payee,
+        decision_id=body.decision,
+        is_works=body.is_works,
+    )
     return Status(201, _spend_out(e))
 
 
@@ -331,16 +395,30 @@ class ItemOut(Schema):
 
 
 def _item_out(i: DisclosureItem) -> ItemOut:
-    return ItemOut(id=i.pk, village=i.village_id, item=i.item_code, category=i.category, period=i.period,
-                   title=i.title, body=i.body, state=i.state, published_at=i.published_at)  # fmt: skip
+    return ItemOut(
+        id=i.pk,
+        village=i.village_id,
+        item=i.item_code,
+        category=i.category,
+        period=i.period,
+        title=i.title,
+        body=i.body,
+        state=i.state,
+        published_at=i.published_at,
+    )
 
 
 @router.post("/disclosures", response={201: ItemOut}, summary="起草公开事项")
 def create_item(request: HttpRequest, body: ItemIn) -> Status[ItemOut]:
     i = services.item_create(
-        actor=request.user, village_code=body.village, item=body.item, period=body.period, title=body.title,
-        body=body.body, table=body.table.dict() if body.table else None,
-    )  # fmt: skip
+        actor=request.user,
+        village_code=body.village,
+        item=body.item,
+        period=body.period,
+        title=body.title,
+        body=body.body,
+        table=body.table.dict() if body.table else None,
+    )
     return Status(201, _item_out(i))
 
 
@@ -398,9 +476,17 @@ class ObjectionOut(Schema):
 
 
 def _objection_out(o: Objection, today: dt.date) -> ObjectionOut:
-    return ObjectionOut(id=o.pk, village=o.village_id, item=o.item_id, text=o.text, filed_on=o.filed_on,
-                        reply_due=o.reply_due, state=o.state,
-                        overdue=o.state == Objection.State.OPEN and o.reply_due < today, reply=o.reply)  # fmt: skip
+    return ObjectionOut(
+        id=o.pk,
+        village=o.village_id,
+        item=o.item_id,
+        text=o.text,
+        filed_on=o.filed_on,
+        reply_due=o.reply_due,
+        state=o.state,
+        overdue=o.state == Objection.State.OPEN and o.reply_due < today,
+        reply=o.reply,
+    )
 
 
 @router.get("/objections", response=dict, summary="群众异议(待答复在前)")
@@ -451,9 +537,15 @@ class SupervisionIn(Schema):
 @router.post("/supervision", response={201: dict}, summary="登记监督记录")
 def create_supervision(request: HttpRequest, body: SupervisionIn) -> Status[dict[str, Any]]:
     r = services.supervision_create(
-        actor=request.user, kind=body.kind, date=body.date, subject=body.subject, village_code=body.village,
-        cadre_id=body.cadre, findings=body.findings, follow_up=body.follow_up,
-    )  # fmt: skip
+        actor=request.user,
+        kind=body.kind,
+        date=body.date,
+        subject=body.subject,
+        village_code=body.village,
+        cadre_id=body.cadre,
+        findings=body.findings,
+        follow_up=body.follow_up,
+    )
     return Status(201, {"id": r.pk, "kind": r.kind, "level": r.level})
 
 
@@ -503,8 +595,9 @@ class ObjectionCreated(Schema):
     reply_due: dt.date
 
 
-@public_router.post("/villages/{code}/objections", response={201: ObjectionCreated, 429: dict},
-                    summary="群众提出异议(无需登录)")  # fmt: skip
+@public_router.post(
+    "/villages/{code}/objections", response={201: ObjectionCreated, 429: dict}, summary="群众提出异议(无需登录)"
+)
 def public_objection(request: HttpRequest, code: str, body: ObjectionIn) -> Any:
     ok, retry = throttle.allow(request)
     if not ok:

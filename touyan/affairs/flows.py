@@ -33,9 +33,14 @@ def _sc_signed_disclosures(obj: Any, facts: Mapping[str, Any]) -> str | None:
 
 
 STEP_OF: dict[str, int] = {
-    "propose": 1, "propose_merged": 1, "consult": 2, "deliberate": 3, "resolve": 4,
-    "publish_resolution": 5, "publish_result": 6,
-}  # fmt: skip
+    "propose": 1,
+    "propose_merged": 1,
+    "consult": 2,
+    "deliberate": 3,
+    "resolve": 4,
+    "publish_resolution": 5,
+    "publish_result": 6,
+}
 _REFUSED = _("四议两公开各步骤由村党组织书记(主任)或乡镇党委干部登记")
 
 DECISION = Flow(
@@ -43,28 +48,86 @@ DECISION = Flow(
     action_prefix="affairs.decision",
     transitions=(
         Transition("propose", (S.DRAFT,), S.PROPOSED, _("党组织提议"), who=_village_head_or_township, refused=_REFUSED),
-        Transition("propose_merged", (S.DRAFT,), S.CONSULTED, _("党组织提议并经两委会商议(合并)"),
-                   who=_village_head_or_township, refused=_REFUSED),
-        Transition("consult", (S.PROPOSED,), S.CONSULTED, _("两委会商议"), who=_village_head_or_township,
-                   refused=_REFUSED),
-        Transition("deliberate", (S.CONSULTED,), S.DELIBERATED, _("党员大会审议"), who=_village_head_or_township,
-                   refused=_REFUSED),
-        Transition("resolve", (S.DELIBERATED,), S.RESOLVED, _("村民(代表)会议决议"), who=_village_head_or_township,
-                   refused=_REFUSED),
-        Transition("publish_resolution", (S.RESOLVED,), S.RESOLUTION_PUBLISHED, _("决议公开"),
-                   who=_village_head_or_township, refused=_REFUSED),
-        Transition("start", (S.RESOLUTION_PUBLISHED,), S.IMPLEMENTING, _("开始实施"), who=_village_head_or_township,
-                   refused=_REFUSED),
-        Transition("publish_result", (S.RESOLUTION_PUBLISHED, S.IMPLEMENTING), S.RESULT_PUBLISHED, _("实施结果公开"),
-                   who=_village_head_or_township, refused=_REFUSED),
-        Transition("close", (S.RESULT_PUBLISHED,), S.CLOSED, _("办结"), who=_village_head_or_township,
-                   guards=(_sc_signed_disclosures,), refused=_REFUSED),
-        Transition("reject", (S.PROPOSED, S.CONSULTED, S.DELIBERATED, S.RESOLVED), S.REJECTED, _("表决未通过"),
-                   who=_village_head_or_township, reason_required=True, refused=_REFUSED),
-        Transition("revise", (S.REJECTED,), S.PROPOSED, _("修改后重新提议"), who=_village_head_or_township,
-                   reason_required=True, refused=_REFUSED),
+        Transition(
+            "propose_merged",
+            (S.DRAFT,),
+            S.CONSULTED,
+            _("党组织提议并经两委会商议(合并)"),
+            who=_village_head_or_township,
+            refused=_REFUSED,
+        ),
+        Transition(
+            "consult", (S.PROPOSED,), S.CONSULTED, _("两委会商议"), who=_village_head_or_township, refused=_REFUSED
+        ),
+        Transition(
+            "deliberate",
+            (S.CONSULTED,),
+            S.DELIBERATED,
+            _("党员大会审议"),
+            who=_village_head_or_township,
+            refused=_REFUSED,
+        ),
+        Transition(
+            "resolve",
+            (S.DELIBERATED,),
+            S.RESOLVED,
+            _("村民(代表)会议决议"),
+            who=_village_head_or_township,
+            refused=_REFUSED,
+        ),
+        Transition(
+            "publish_resolution",
+            (S.RESOLVED,),
+            S.RESOLUTION_PUBLISHED,
+            _("决议公开"),
+            who=_village_head_or_township,
+            refused=_REFUSED,
+        ),
+        Transition(
+            "start",
+            (S.RESOLUTION_PUBLISHED,),
+            S.IMPLEMENTING,
+            _("开始实施"),
+            who=_village_head_or_township,
+            refused=_REFUSED,
+        ),
+        Transition(
+            "publish_result",
+            (S.RESOLUTION_PUBLISHED, S.IMPLEMENTING),
+            S.RESULT_PUBLISHED,
+            _("实施结果公开"),
+            who=_village_head_or_township,
+            refused=_REFUSED,
+        ),
+        Transition(
+            "close",
+            (S.RESULT_PUBLISHED,),
+            S.CLOSED,
+            _("办结"),
+            who=_village_head_or_township,
+            guards=(_sc_signed_disclosures,),
+            refused=_REFUSED,
+        ),
+        Transition(
+            "reject",
+            (S.PROPOSED, S.CONSULTED, S.DELIBERATED, S.RESOLVED),
+            S.REJECTED,
+            _("表决未通过"),
+            who=_village_head_or_township,
+            reason_required=True,
+            refused=_REFUSED,
+        ),
+        Transition(
+            "revise",
+            (S.REJECTED,),
+            S.PROPOSED,
+            _("修改后重新提议"),
+            who=_village_head_or_township,
+            reason_required=True,
+            refused=_REFUSED,
+        ),
     ),
-)  # fmt: skip
+)
 
 
 # --- joint sign-off (R-FIN-01/02) -------------------------------------------------------------------
@@ -101,14 +164,29 @@ SPEND = Flow(
     model=Expenditure,
     action_prefix="affairs.spend",
     transitions=(
-        Transition("sign", (E.SIGNING,), E.SIGNING, _("审签同意"), who=_next_signer,
-                   guards=(_decision_closed, _not_signed_before, _not_last), refused=_NOT_YOUR_TURN),
-        Transition("book", (E.SIGNING,), E.BOOKED, _("审核入账"), who=_next_signer,
-                   guards=(_decision_closed, _not_signed_before, _is_last), refused=_NOT_YOUR_TURN),
-        Transition("refuse", (E.SIGNING,), E.REFUSED, _("拒签"), who=_next_signer, reason_required=True,
-                   refused=_NOT_YOUR_TURN),
+        Transition(
+            "sign",
+            (E.SIGNING,),
+            E.SIGNING,
+            _("审签同意"),
+            who=_next_signer,
+            guards=(_decision_closed, _not_signed_before, _not_last),
+            refused=_NOT_YOUR_TURN,
+        ),
+        Transition(
+            "book",
+            (E.SIGNING,),
+            E.BOOKED,
+            _("审核入账"),
+            who=_next_signer,
+            guards=(_decision_closed, _not_signed_before, _is_last),
+            refused=_NOT_YOUR_TURN,
+        ),
+        Transition(
+            "refuse", (E.SIGNING,), E.REFUSED, _("拒签"), who=_next_signer, reason_required=True, refused=_NOT_YOUR_TURN
+        ),
     ),
-)  # fmt: skip
+)
 
 
 # --- disclosure (R-OPEN-03) -------------------------------------------------------------------------
@@ -123,14 +201,33 @@ ITEM = Flow(
     model=DisclosureItem,
     action_prefix="affairs.item",
     transitions=(
-        Transition("review", (I.DRAFT,), I.REVIEWED, _("监委会审核"), who=_supervisor,
-                   refused=_("公开事项须由本村村务监督委员会成员审核")),
-        Transition("publish", (I.REVIEWED,), I.PUBLISHED, _("公开"), who=_village_head_or_township,
-                   refused=_("由村党组织书记(主任)或乡镇党委干部发布")),
-        Transition("reopen", (I.REVIEWED,), I.DRAFT, _("退回修改"), who=_village_head_or_township,
-                   reason_required=True, refused=_("由村党组织书记(主任)或乡镇党委干部退回")),
+        Transition(
+            "review",
+            (I.DRAFT,),
+            I.REVIEWED,
+            _("监委会审核"),
+            who=_supervisor,
+            refused=_("公开事项须由本村村务监督委员会成员审核"),
+        ),
+        Transition(
+            "publish",
+            (I.REVIEWED,),
+            I.PUBLISHED,
+            _("公开"),
+            who=_village_head_or_township,
+            refused=_("由村党组织书记(主任)或乡镇党委干部发布"),
+        ),
+        Transition(
+            "reopen",
+            (I.REVIEWED,),
+            I.DRAFT,
+            _("退回修改"),
+            who=_village_head_or_township,
+            reason_required=True,
+            refused=_("由村党组织书记(主任)或乡镇党委干部退回"),
+        ),
     ),
-)  # fmt: skip
+)
 
 
 # --- objections (R-OPEN-03) -------------------------------------------------------------------------
@@ -140,7 +237,13 @@ OBJECTION = Flow(
     model=Objection,
     action_prefix="affairs.objection",
     transitions=(
-        Transition("answer", (O.OPEN,), O.ANSWERED, _("答复异议"), who=_village_head_or_township,
-                   refused=_("由乡镇党委干部或村党组织书记(主任)答复")),
+        Transition(
+            "answer",
+            (O.OPEN,),
+            O.ANSWERED,
+            _("答复异议"),
+            who=_village_head_or_township,
+            refused=_("由乡镇党委干部或村党组织书记(主任)答复"),
+        ),
     ),
 )

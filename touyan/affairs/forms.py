@@ -53,8 +53,11 @@ class StepForm(Styled):
     present = forms.IntegerField(label=_("实到人数"), min_value=0, required=False, initial=0)
     yes = forms.IntegerField(label=_("赞成"), min_value=0, required=False, initial=0)
     no = forms.IntegerField(label=_("反对"), min_value=0, required=False, initial=0)
-    kind = forms.ChoiceField(label=_("会议类型"), required=False,
-                             choices=[("representatives", _("村民代表会议")), ("assembly", _("村民会议"))])  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("会议类型"),
+        required=False,
+        choices=[("representatives", _("村民代表会议")), ("assembly", _("村民会议"))],
+    )
     households_due = forms.IntegerField(label=_("应到户数(村民会议按户计时)"), min_value=0, required=False)
     households_present = forms.IntegerField(label=_("到会户数"), min_value=0, required=False)
     supervisors_present = forms.IntegerField(label=_("监委会到场人数"), min_value=0, required=False)

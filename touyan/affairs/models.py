@@ -115,9 +115,13 @@ class Expenditure(models.Model):
     payee = models.CharField(_("收款方"), max_length=100)
     is_works = models.BooleanField(_("工程项目"), default=False)
     decision = models.ForeignKey(
-        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="expenditures",
+        Decision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expenditures",
         verbose_name=_("四议两公开事项"),
-    )  # fmt: skip
+    )
     band = models.PositiveSmallIntegerField(_("审批档次"))
     signers = models.JSONField(_("签批顺序"), default=list)
     needs_decision = models.BooleanField(default=False)
@@ -259,7 +263,9 @@ class Objection(models.Model):
         ANSWERED = "answered", _("已答复")
 
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    item = models.ForeignKey(DisclosureItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="objections")
+    item = models.ForeignKey(
+        DisclosureItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="objections"
+    )
     text = models.TextField(_("异议内容"))
     contact_enc = models.TextField(blank=True, editable=False)  # optional, encrypted; never shown publicly
     contact_masked = models.CharField(_("联系方式"), max_length=30, blank=True)
@@ -297,9 +303,13 @@ class SupervisionRecord(models.Model):
         VILLAGE = "village", _("村级(监委会)")
 
     person = models.ForeignKey(
-        "cadres.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="supervision_records",
+        "cadres.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_records",
         verbose_name=_("干部"),
-    )  # fmt: skip
+    )
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("村"))
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)

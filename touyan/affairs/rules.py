@@ -94,25 +94,36 @@ def step_refusal(m: Meeting) -> tuple[str, str] | None:
         if not _two_thirds(m.present, m.due):
             need = -(-m.due * 2 // 3)
             return "present", _("党员大会须有三分之二以上党员到会:应到 %(d)s 人,至少 %(n)s 人到会,实到 %(p)s 人") % {
-                "d": m.due, "n": need, "p": m.present}  # fmt: skip
+                "d": m.due,
+                "n": need,
+                "p": m.present,
+            }
         if not _more_than_half(m.yes, m.due):
             return "yes", _("须经应到党员过半数同意:应到 %(d)s 人,至少 %(n)s 票赞成,实得 %(y)s 票") % {
-                "d": m.due, "n": m.due // 2 + 1, "y": m.yes}  # fmt: skip
+                "d": m.due,
+                "n": m.due // 2 + 1,
+                "y": m.yes,
+            }
         return None
     if m.step == 4:
         if m.kind == REPRESENTATIVES:
             if not _two_thirds(m.present, m.due):
                 return "present", _("村民代表会议须有三分之二以上代表到会:应到 %(d)s 人,实到 %(p)s 人") % {
-                    "d": m.due, "p": m.present}  # fmt: skip
+                    "d": m.due,
+                    "p": m.present,
+                }
         else:
             by_people = _more_than_half(m.present, m.due)
             by_households = bool(m.households_due) and _two_thirds(m.households_present or 0, m.households_due or 0)
             if not (by_people or by_households):
-                return "present", _("村民会议须有本村十八周岁以上村民过半数,或本村三分之二以上的户的代表参加:应到 %(d)s 人,实到 %(p)s 人") % {
-                    "d": m.due, "p": m.present}  # fmt: skip
+                message = _("村民会议须有本村十八周岁以上村民过半数,或本村三分之二以上的户的代表参加")
+                return "present", f"{message}:" + _("应到 %(d)s 人,实到 %(p)s 人") % {"d": m.due, "p": m.present}
         if not _more_than_half(m.yes, m.present):
             return "yes", _("须经到会人员过半数同意:实到 %(p)s 人,至少 %(n)s 票赞成,实得 %(y)s 票") % {
-                "p": m.present, "n": m.present // 2 + 1, "y": m.yes}  # fmt: skip
+                "p": m.present,
+                "n": m.present // 2 + 1,
+                "y": m.yes,
+            }
         return None
     if not _more_than_half(m.present, m.due):
         return "present", _("须有过半数成员到会:应到 %(d)s 人,实到 %(p)s 人") % {"d": m.due, "p": m.present}
@@ -174,6 +185,7 @@ def spending_band(
     township's approval. A spend of `major_matter_threshold` or more needs a closed decision in any
     band (R-DEC-03). Every band: the spender (who files it) → supervision committee → … → the
     township's accountant, who checks and books it (村账乡代管). Works ≥ 80,000 are audited."""
+    signers: tuple[str, ...]
     if amount <= band_1:
         band, signers = 1, ("supervision", "head", "accountant")
     elif amount <= band_2:

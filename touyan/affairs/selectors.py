@@ -286,7 +286,9 @@ def pay_notice_rows(run: Any) -> list[PayNoticeRow]:
 
     today = run.month
     slips = list(
-        Payslip.objects.filter(run=run).order_by("village_id", "person_id").values_list("village_id", "person_id", "total")
+        Payslip.objects.filter(run=run)
+        .order_by("village_id", "person_id")
+        .values_list("village_id", "person_id", "total")
     )
     ids = [s[1] for s in slips]
     names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
@@ -294,6 +296,8 @@ def pay_notice_rows(run: Any) -> list[PayNoticeRow]:
     labels = dict(PostCode.choices)
     from touyan.cadres.selectors import current_posts
 
-    for pid, code in current_posts(today).filter(person_id__in=ids).exclude(post="RSV").values_list("person_id", "post"):
+    for pid, code in (
+        current_posts(today).filter(person_id__in=ids).exclude(post="RSV").values_list("person_id", "post")
+    ):
         posts[pid].append(str(labels.get(code, code)))
     return [PayNoticeRow(v, names.get(pid, ""), "、".join(posts.get(pid, [])), total) for v, pid, total in slips]

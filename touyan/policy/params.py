@@ -133,7 +133,8 @@ DEFAULT_DISCLOSURE_CATALOGUE = Catalogue(
     for c, cat, t, s, ct, d, b in catalogues.DISCLOSURE_ITEMS
 )
 DEFAULT_MICRO_POWER_CATALOGUE = Catalogue(
-    MicroPowerEntry(code=c, category=cat, title=t, basis=b, steps=steps) for c, cat, t, b, steps in catalogues.MICRO_POWERS
+    MicroPowerEntry(code=c, category=cat, title=t, basis=b, steps=steps)
+    for c, cat, t, b, steps in catalogues.MICRO_POWERS
 )
 
 PARAMS: tuple[Param, ...] = (
@@ -380,12 +381,24 @@ PARAMS: tuple[Param, ...] = (
     Param("cash_on_hand_max", D, D("5000"), _("村级库存现金限额"), "R-FIN-02", "affairs", ge=D(0), unit=YUAN),
     # The items every village discloses, each with category, schedule, content, deadline and legal basis;
     # default: Luzhou's 52 items (S3) covering R-OPEN-04's minimum categories (policy/catalogues.py).
-    Param("disclosure_catalogue", DisclosureCatalogueType, DEFAULT_DISCLOSURE_CATALOGUE, _("村务公开目录"), "R-OPEN-04",
-          "affairs"),  # fmt: skip
+    Param(
+        "disclosure_catalogue",
+        DisclosureCatalogueType,
+        DEFAULT_DISCLOSURE_CATALOGUE,
+        _("村务公开目录"),
+        "R-OPEN-04",
+        "affairs",
+    ),
     # The county's list of village powers, each with its flow as steps, published on every village's
     # public page; default after Ninghai's categories (R-DEC-04, policy/catalogues.py).
-    Param("micro_power_catalogue", MicroPowerCatalogueType, DEFAULT_MICRO_POWER_CATALOGUE, _("小微权力清单"),
-          "R-DEC-04", "affairs"),  # fmt: skip
+    Param(
+        "micro_power_catalogue",
+        MicroPowerCatalogueType,
+        DEFAULT_MICRO_POWER_CATALOGUE,
+        _("小微权力清单"),
+        "R-DEC-04",
+        "affairs",
+    ),
     # TRN
     Param("study_hours_member", int, 32, _("党员年度学习学时"), "R-TRN-01", "trn", law=True, ge=0, le=500),
     Param("study_hours_secretary", int, 56, _("书记、委员年度学习学时"), "R-TRN-01", "trn", law=True, ge=0, le=500),

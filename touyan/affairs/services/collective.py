@@ -10,6 +10,7 @@ township's narrower write.)
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -34,7 +35,10 @@ MAX_INCOME = Decimal("999999999999.99")
 
 
 def _may_enter(actor: Any, village_code: str) -> None:
-    if not (relations.is_township(actor, village_code) or (actor.role == "admin" and relations.is_official(actor, village_code))):
+    if not (
+        relations.is_township(actor, village_code)
+        or (actor.role == "admin" and relations.is_official(actor, village_code))
+    ):
         raise Forbidden(_("集体经济收入由乡镇党委干部或县组织部录入"))
 
 
@@ -63,9 +67,14 @@ def collective_income_put(*, actor: Any, village_code: str, year: int, income: D
     if income is not None and not (0 <= income <= MAX_INCOME):
         raise InvalidInput(errors={"income": _("收入须为不小于 0 的金额")})
     old, new = _put(actor, village, year, income)
-    audit_record(actor=actor, action=AffairsAction.INCOME_PUT, object_type="regions.regionstat",
-                 object_id=f"{village.code}:{year}", region_code=village.code,
-                 changes={"year": year, "collective_income": [old, new]})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AffairsAction.INCOME_PUT,
+        object_type="regions.regionstat",
+        object_id=f"{village.code}:{year}",
+        region_code=village.code,
+        changes={"year": year, "collective_income": [old, new]},
+    )
     return RegionStat.objects.get(region=village, year=year)
 
 
@@ -94,7 +103,7 @@ def _parse_rows(stream: IO[bytes]) -> list[tuple[int, str, str, Any]]:
     for i, row in enumerate(ws.iter_rows(min_row=2, max_col=3, values_only=True), start=2):
         if row is None or all(c in (None, "") for c in row):
             continue
-        code, name, income = (list(row) + [None, None, None])[:3]
+        code, name, income = [*row, None, None, None][:3]
         out.append((i, str(code or "").strip(), str(name or "").strip(), income))
         if len(out) > 5000:
             raise InvalidInput(errors={"file": _("一次最多导入 5000 行")})
@@ -114,10 +123,8 @@ def collective_income_import(*, actor: Any, township_code: str, year: int, strea
     parsed = _parse_rows(stream)
     codes = set()
     for _i, code, _n, _v in parsed:
-        try:
+        with contextlib.suppress(region_rules.BadCode):
             codes.add(region_rules.normalize_code(code))
-        except region_rules.BadCode:
-            pass
     villages = {v.code: v for v in Region.objects.filter(code__in=codes, level=region_rules.VILLAGE)}
     for line, code, name, raw in parsed:
         error = ""
@@ -147,8 +154,15 @@ def collective_income_import(*, actor: Any, township_code: str, year: int, strea
             if income is None and not error:
                 error = _("请填写收入")
         seen.add(full)
-        report.rows.append({"row": line, "code": code, "name": name or (village.name if village else ""),
-                            "income": income, "error": str(error)})  # fmt: skip
+        report.rows.append(
+            {
+                "row": line,
+                "code": code,
+                "name": name or (village.name if village else ""),
+                "income": income,
+                "error": str(error),
+            }
+        )
     if not report.rows:
         raise InvalidInput(errors={"file": _("表格中没有数据行")})
     if not report.ok:
@@ -157,8 +171,14 @@ def collective_income_import(*, actor: Any, township_code: str, year: int, strea
         village = villages[region_rules.normalize_code(r["code"])]
         _put(actor, village, year, r["income"])
         report.written += 1
-    audit_record(actor=actor, action=AffairsAction.INCOME_IMPORT, object_type="regions.region",
-                 object_id=region.code, region_code=region.code, changes={"year": year, "rows": report.written})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AffairsAction.INCOME_IMPORT,
+        object_type="regions.region",
+        object_id=region.code,
+        region_code=region.code,
+        changes={"year": year, "rows": report.written},
+    )
     return report
 
 
@@ -209,9 +229,21 @@ def supervision_create(
     if errors:
         raise InvalidInput(errors=errors)
     record = SupervisionRecord.objects.create(
-        person=person, village=village, kind=kind, level=level, date=date, subject=subject.strip()[:200],
-        findings=findings.strip()[:4000], follow_up=follow_up.strip()[:4000], recorded_by=actor,
-    )  # fmt: skip
-    audit_record(actor=actor, action=AffairsAction.SUPERVISION_CREATE, obj=record, region_code=village.code,
-                 changes={"kind": kind, "cadre": cadre_id, "level": level})  # fmt: skip
+        person=person,
+        village=village,
+        kind=kind,
+        level=level,
+        date=date,
+        subject=subject.strip()[:200],
+        findings=findings.strip()[:4000],
+        follow_up=follow_up.strip()[:4000],
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AffairsAction.SUPERVISION_CREATE,
+        obj=record,
+        region_code=village.code,
+        changes={"kind": kind, "cadre": cadre_id, "level": level},
+    )
     return record

@@ -78,9 +78,13 @@ def decision_create(
         try:
             with transaction.atomic():
                 decision = Decision.objects.create(
-                    village=village, ref=_next_ref(village.code, year), title=title.strip()[:120], category=category,
-                    amount=amount, created_by=actor,
-                )  # fmt: skip
+                    village=village,
+                    ref=_next_ref(village.code, year),
+                    title=title.strip()[:120],
+                    category=category,
+                    amount=amount,
+                    created_by=actor,
+                )
             break
         except IntegrityError:  # two matters numbered at once: take the next number
             continue
@@ -98,8 +102,8 @@ def decision_create(
 
 def _one_shoulder(village_code: str, day: dt.date) -> bool:
     held: dict[int, set[str]] = {}
-    for pid, post in current_posts(day).filter(village_id=village_code, post__in=("PS", "VD")).values_list(
-        "person_id", "post"
+    for pid, post in (
+        current_posts(day).filter(village_id=village_code, post__in=("PS", "VD")).values_list("person_id", "post")
     ):
         held.setdefault(pid, set()).add(post)
     return any(p >= {"PS", "VD"} for p in held.values())
@@ -123,13 +127,20 @@ def _check_step(decision: Decision, data: StepIn, today: dt.date) -> None:
         if data.step != 1:
             errors["merge_1_2"] = _("只有第一步可以与第二步合并")
         elif not rules.may_merge_1_2(
-            one_shoulder=_one_shoulder(decision.village_id, data.date), policy_allows=policy["merge_1_2_if_one_shoulder"]
+            one_shoulder=_one_shoulder(decision.village_id, data.date),
+            policy_allows=policy["merge_1_2_if_one_shoulder"],
         ):
             errors["merge_1_2"] = _("只有书记、主任“一肩挑”且政策允许的村,才能合并提议与商议")
     meeting = rules.Meeting(
-        step=data.step, due=data.due, present=data.present, yes=data.yes, no=data.no, kind=data.kind,
-        households_due=data.households_due, households_present=data.households_present,
-    )  # fmt: skip
+        step=data.step,
+        due=data.due,
+        present=data.present,
+        yes=data.yes,
+        no=data.no,
+        kind=data.kind,
+        households_due=data.households_due,
+        households_present=data.households_present,
+    )
     if data.step not in (5, 6):
         errors.update(rules.meeting_errors(meeting))
     if errors:
@@ -141,12 +152,23 @@ def _check_step(decision: Decision, data: StepIn, today: dt.date) -> None:
 
 def _step_row(decision: Decision, data: StepIn, actor: Any) -> DecisionStep:
     return DecisionStep.objects.create(
-        decision=decision, round=decision.round, step=data.step, kind=data.kind if data.step == 4 else "",
-        meeting_date=data.date, due=data.due, present=data.present, yes=data.yes, no=data.no,
-        households_due=data.households_due, households_present=data.households_present,
-        supervisors_present=data.supervisors_present, township_present=data.township_present,
-        sc_signed=data.sc_signed, note=(data.note or "")[:4000], recorded_by=actor,
-    )  # fmt: skip
+        decision=decision,
+        round=decision.round,
+        step=data.step,
+        kind=data.kind if data.step == 4 else "",
+        meeting_date=data.date,
+        due=data.due,
+        present=data.present,
+        yes=data.yes,
+        no=data.no,
+        households_due=data.households_due,
+        households_present=data.households_present,
+        supervisors_present=data.supervisors_present,
+        township_present=data.township_present,
+        sc_signed=data.sc_signed,
+        note=(data.note or "")[:4000],
+        recorded_by=actor,
+    )
 
 
 def _disclose(decision: Decision, data: StepIn, actor: Any) -> DisclosureItem:
@@ -173,14 +195,26 @@ def _disclose(decision: Decision, data: StepIn, actor: Any) -> DisclosureItem:
     period = data.date.isoformat()
     pagecache.changed(decision.village_id)
     return DisclosureItem.objects.create(
-        village_id=decision.village_id, item_code=code, category=DisclosureItem.Category.VILLAGE, period=period,
-        period_start=data.date, title=title[:120], body=body,
-        table={"columns": [str(_("步骤")), str(_("日期")), str(_("应到")), str(_("实到")), str(_("赞成")),
-                           str(_("反对"))], "rows": rows},
-        state=DisclosureItem.State.PUBLISHED, source_key=f"decision:{decision.pk}:{decision.round}:{data.step}",
-        decision=decision, search=search_text(title, body), created_by=actor, reviewed_at=now, published_by=actor,
+        village_id=decision.village_id,
+        item_code=code,
+        category=DisclosureItem.Category.VILLAGE,
+        period=period,
+        period_start=data.date,
+        title=title[:120],
+        body=body,
+        table={
+            "columns": [str(_("步骤")), str(_("日期")), str(_("应到")), str(_("实到")), str(_("赞成")), str(_("反对"))],
+            "rows": rows,
+        },
+        state=DisclosureItem.State.PUBLISHED,
+        source_key=f"decision:{decision.pk}:{decision.round}:{data.step}",
+        decision=decision,
+        search=search_text(title, body),
+        created_by=actor,
+        reviewed_at=now,
+        published_by=actor,
         published_at=now,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -211,9 +245,13 @@ def decision_step(*, actor: Any, decision_id: int, data: StepIn, today: dt.date 
         steps = current_steps(decision)
         signed = all(steps[n].sc_signed for n in (5, 6) if n in steps) and 5 in steps
         decision = transition(
-            DECISION, actor=actor, obj=decision, name="close", facts={"sc_signed_5_6": signed},
+            DECISION,
+            actor=actor,
+            obj=decision,
+            name="close",
+            facts={"sc_signed_5_6": signed},
             set_fields={"closed_at": timezone.now()},
-        )  # fmt: skip
+        )
     return decision
 
 
@@ -251,8 +289,9 @@ def decision_revise(
         _step_row(locked, step1, actor)
         return []
 
-    return transition(DECISION, actor=actor, obj=decision, name="revise", reason=reason, set_fields=fields,
-                      effect=effect)  # fmt: skip
+    return transition(
+        DECISION, actor=actor, obj=decision, name="revise", reason=reason, set_fields=fields, effect=effect
+    )
 
 
 @transaction.atomic
@@ -267,6 +306,11 @@ def step_countersign(*, actor: Any, decision_id: int, step: int) -> DecisionStep
     if row.sc_signed_by_id is None:
         row.sc_signed, row.sc_signed_by, row.sc_signed_at = True, actor, timezone.now()
         row.save(update_fields=["sc_signed", "sc_signed_by", "sc_signed_at"])
-        audit_record(actor=actor, action=AffairsAction.STEP_SIGN, obj=decision, region_code=decision.village_id,
-                     changes={"step": step})  # fmt: skip
+        audit_record(
+            actor=actor,
+            action=AffairsAction.STEP_SIGN,
+            obj=decision,
+            region_code=decision.village_id,
+            changes={"step": step},
+        )
     return row

@@ -69,17 +69,29 @@ def item_create(
         errors["title"] = _("请填写标题")
     if len(body or "") > MAX_BODY:
         errors["body"] = _("内容不能超过 %(n)s 字") % {"n": MAX_BODY}
-    if errors:
+    if errors or entry is None:
         raise InvalidInput(errors=errors)
     clean_body = rules.redact_personal((body or "").strip())
     clean_title = rules.redact_personal(title.strip())[:120]
     obj = DisclosureItem.objects.create(
-        village=village, item_code=entry.code, category=entry.category, period=parsed.code,
-        period_start=parsed.start, title=clean_title, body=clean_body, table=_clean_table(table),
-        search=search_text(clean_title, clean_body), created_by=actor,
-    )  # fmt: skip
-    audit_record(actor=actor, action=AffairsAction.ITEM_CREATE, obj=obj, region_code=village.code,
-                 changes={"item": entry.code, "period": parsed.code, "redacted": clean_body != (body or "").strip()})  # fmt: skip
+        village=village,
+        item_code=entry.code,
+        category=entry.category,
+        period=parsed.code,
+        period_start=parsed.start,
+        title=clean_title,
+        body=clean_body,
+        table=_clean_table(table),
+        search=search_text(clean_title, clean_body),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AffairsAction.ITEM_CREATE,
+        obj=obj,
+        region_code=village.code,
+        changes={"item": entry.code, "period": parsed.code, "redacted": clean_body != (body or "").strip()},
+    )
     return obj
 
 
@@ -97,30 +109,43 @@ def item_update(*, actor: Any, item_id: int, title: str, body: str) -> Disclosur
     obj.title, obj.body = rules.redact_personal(title.strip())[:120], rules.redact_personal(body.strip())[:MAX_BODY]
     obj.search = search_text(obj.title, obj.body)
     obj.save(update_fields=["title", "body", "search"])
-    audit_record(actor=actor, action=AffairsAction.ITEM_UPDATE, obj=obj, region_code=obj.village_id,
-                 changes={k: [v, getattr(obj, k)] for k, v in old.items() if v != getattr(obj, k)})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AffairsAction.ITEM_UPDATE,
+        obj=obj,
+        region_code=obj.village_id,
+        changes={k: [v, getattr(obj, k)] for k, v in old.items() if v != getattr(obj, k)},
+    )
     return obj
 
 
 def item_review(*, actor: Any, item_id: int, note: str = "") -> DisclosureItem:
     """The supervision committee reviews the item before it is posted (R-OPEN-03)."""
     obj = access_item(actor=actor, item_id=item_id)
-    return transition(ITEM, actor=actor, obj=obj, name="review", reason=note,
-                      set_fields={"reviewed_by": actor, "reviewed_at": timezone.now()})  # fmt: skip
+    return transition(
+        ITEM,
+        actor=actor,
+        obj=obj,
+        name="review",
+        reason=note,
+        set_fields={"reviewed_by": actor, "reviewed_at": timezone.now()},
+    )
 
 
 def item_publish(*, actor: Any, item_id: int) -> DisclosureItem:
     """Post a reviewed item (before review → 409)."""
     obj = access_item(actor=actor, item_id=item_id)
     pagecache.changed(obj.village_id)
-    return transition(ITEM, actor=actor, obj=obj, name="publish",
-                      set_fields={"published_by": actor, "published_at": timezone.now()})  # fmt: skip
+    return transition(
+        ITEM, actor=actor, obj=obj, name="publish", set_fields={"published_by": actor, "published_at": timezone.now()}
+    )
 
 
 def item_reopen(*, actor: Any, item_id: int, reason: str) -> DisclosureItem:
     obj = access_item(actor=actor, item_id=item_id)
-    return transition(ITEM, actor=actor, obj=obj, name="reopen", reason=reason,
-                      set_fields={"reviewed_by": None, "reviewed_at": None})  # fmt: skip
+    return transition(
+        ITEM, actor=actor, obj=obj, name="reopen", reason=reason, set_fields={"reviewed_by": None, "reviewed_at": None}
+    )
 
 
 @transaction.atomic
@@ -147,20 +172,30 @@ def pay_notice_items(*, actor: Any, run_id: int) -> list[DisclosureItem]:
             continue
         title = _("%(y)s年%(m)s月村干部报酬公示") % {"y": month.year, "m": month.month}
         body = _("本月村干部报酬共 %(n)s 人,合计 %(t)s 元。") % {
-            "n": len(table_rows), "t": f"{sum(float(r[2]) for r in table_rows):.2f}"}  # fmt: skip
+            "n": len(table_rows),
+            "t": f"{sum(float(r[2]) for r in table_rows):.2f}",
+        }
         try:
             with transaction.atomic():
                 item = DisclosureItem.objects.create(
-                    village=villages[code], item_code="F06", category=DisclosureItem.Category.FINANCE, period=period,
-                    period_start=month.replace(day=1), title=title, body=body,
+                    village=villages[code],
+                    item_code="F06",
+                    category=DisclosureItem.Category.FINANCE,
+                    period=period,
+                    period_start=month.replace(day=1),
+                    title=title,
+                    body=body,
                     table={"columns": [str(_("姓名")), str(_("职务")), str(_("金额(元)"))], "rows": table_rows},
-                    source_key=key, search=search_text(title, body), created_by=actor,
-                )  # fmt: skip
+                    source_key=key,
+                    search=search_text(title, body),
+                    created_by=actor,
+                )
         except IntegrityError:
             item = DisclosureItem.objects.get(village_id=code, source_key=key)
         out.append(item)
-    audit_record(actor=actor, action=AffairsAction.PAY_NOTICE, obj=run, region_code=run.region_id,
-                 changes={"villages": len(out)})  # fmt: skip
+    audit_record(
+        actor=actor, action=AffairsAction.PAY_NOTICE, obj=run, region_code=run.region_id, changes={"villages": len(out)}
+    )
     return out
 
 
@@ -185,9 +220,7 @@ def objection_file(
         errors["contact"] = _("联系方式不能超过 50 个字符")
     item = None
     if item_id is not None:
-        item = DisclosureItem.objects.filter(
-            pk=item_id, village=village, state=DisclosureItem.State.PUBLISHED
-        ).first()
+        item = DisclosureItem.objects.filter(pk=item_id, village=village, state=DisclosureItem.State.PUBLISHED).first()
         if item is None:
             errors["item"] = _("未找到本村已公开的该事项")
     if errors:
@@ -195,13 +228,23 @@ def objection_file(
     day = today or timezone.localdate()
     due = rules.reply_due(day, policy_resolve(village.code, day)["objection_reply_days"])
     obj = Objection.objects.create(
-        village=village, item=item, text=clean, filed_on=day, reply_due=due,
+        village=village,
+        item=item,
+        text=clean,
+        filed_on=day,
+        reply_due=due,
         contact_enc=encrypt(contact, context="affairs.objection.contact") if contact else "",
         contact_masked=("*" * max(len(contact) - 4, 0) + contact[-4:])[:30] if contact else "",
-    )  # fmt: skip
+    )
     pagecache.changed(village.code)
-    audit_record(actor=None, action=AffairsAction.OBJECTION_FILE, obj=obj, region_code=village.code,
-                 username="(村民)", changes={"item": item_id, "reply_due": due.isoformat()})  # fmt: skip
+    audit_record(
+        actor=None,
+        action=AffairsAction.OBJECTION_FILE,
+        obj=obj,
+        region_code=village.code,
+        username="(村民)",
+        changes={"item": item_id, "reply_due": due.isoformat()},
+    )
     return obj
 
 
@@ -212,6 +255,10 @@ def objection_answer(*, actor: Any, objection_id: int, reply: str) -> Objection:
     if not text:
         raise InvalidInput(errors={"reply": _("请填写答复内容")})
     pagecache.changed(obj.village_id)
-    return transition(OBJECTION, actor=actor, obj=obj, name="answer",
-                      set_fields={"reply": rules.redact_personal(text)[:4000], "replied_by": actor,
-                                  "replied_at": timezone.now()})  # fmt: skip
+    return transition(
+        OBJECTION,
+        actor=actor,
+        obj=obj,
+        name="answer",
+        set_fields={"reply": rules.redact_personal(text)[:4000], "replied_by": actor, "replied_at": timezone.now()},
+    )

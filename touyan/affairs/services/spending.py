@@ -66,15 +66,26 @@ def expenditure_create(
     decision = _decision_of(actor, village.code, decision_id)
     policy = policy_resolve(village.code)
     band = rules.spending_band(
-        to_fen(amount), band_1=policy["finance_band_1"], band_2=policy["finance_band_2"],
-        major_threshold=policy["major_matter_threshold"], works_audit_threshold=policy["works_audit_threshold"],
+        to_fen(amount),
+        band_1=policy["finance_band_1"],
+        band_2=policy["finance_band_2"],
+        major_threshold=policy["major_matter_threshold"],
+        works_audit_threshold=policy["works_audit_threshold"],
         is_works=is_works,
-    )  # fmt: skip
+    )
     spend = Expenditure.objects.create(
-        village=village, amount=to_fen(amount), purpose=purpose.strip()[:200], payee=payee.strip()[:100],
-        is_works=is_works, decision=decision, band=band.band, signers=list(band.signers),
-        needs_decision=band.needs_decision, works_audit=band.works_audit, created_by=actor,
-    )  # fmt: skip
+        village=village,
+        amount=to_fen(amount),
+        purpose=purpose.strip()[:200],
+        payee=payee.strip()[:100],
+        is_works=is_works,
+        decision=decision,
+        band=band.band,
+        signers=list(band.signers),
+        needs_decision=band.needs_decision,
+        works_audit=band.works_audit,
+        created_by=actor,
+    )
     audit_record(
         actor=actor,
         action=AffairsAction.SPEND_CREATE,
@@ -86,9 +97,10 @@ def expenditure_create(
 
 
 def _decision_closed(spend: Expenditure) -> bool:
-    return bool(spend.decision_id) and Decision.objects.filter(
-        pk=spend.decision_id, state=Decision.State.CLOSED
-    ).exists()
+    return (
+        spend.decision_id is not None
+        and Decision.objects.filter(pk=spend.decision_id, state=Decision.State.CLOSED).exists()
+    )
 
 
 @transaction.atomic
@@ -108,25 +120,33 @@ def expenditure_sign(*, actor: Any, expenditure_id: int, approve: bool, reason: 
     signed_before = spend.created_by_id == getattr(actor, "pk", None) or (
         SignOff.objects.filter(expenditure=spend, signer=actor).exists()
     )
-    if approve:
-        name = "book" if spend.next_index >= len(spend.signers) - 1 else "sign"
-    else:
-        name = "refuse"
+    last = spend.next_index >= len(spend.signers) - 1
+    name = ("book" if last else "sign") if approve else "refuse"
     role = spend.next_role
 
     def effect(locked: Expenditure) -> list[str]:
         SignOff.objects.create(
-            expenditure=locked, position=locked.next_index, role=role or "", signer=actor,
-            signer_name=(actor.display_name or actor.username)[:50], approve=approve, reason=reason.strip()[:300],
-        )  # fmt: skip
+            expenditure=locked,
+            position=locked.next_index,
+            role=role or "",
+            signer=actor,
+            signer_name=(actor.display_name or actor.username)[:50],
+            approve=approve,
+            reason=reason.strip()[:300],
+        )
         locked.next_index += 1
         return ["next_index"]
 
     return transition(
-        SPEND, actor=actor, obj=spend, name=name, reason=reason,
-        facts={"decision_closed": closed, "signed_before": signed_before}, effect=effect,
+        SPEND,
+        actor=actor,
+        obj=spend,
+        name=name,
+        reason=reason,
+        facts={"decision_closed": closed, "signed_before": signed_before},
+        effect=effect,
         changes={"role": role, "approve": approve},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -143,8 +163,13 @@ def expenditure_link(*, actor: Any, expenditure_id: int, decision_id: int) -> Ex
     old = spend.decision_id
     spend.decision = decision
     spend.save(update_fields=["decision"])
-    audit_record(actor=actor, action=AffairsAction.SPEND_LINK, obj=spend, region_code=spend.village_id,
-                 changes={"decision": [old, decision_id]})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AffairsAction.SPEND_LINK,
+        obj=spend,
+        region_code=spend.village_id,
+        changes={"decision": [old, decision_id]},
+    )
     return spend
 
 
@@ -176,6 +201,11 @@ def attachment_add(
     setattr(att, owner_field, owner)
     att.file.save(name, upload, save=False)
     att.save()
-    audit_record(actor=actor, action=AffairsAction.ATTACHMENT_ADD, obj=att, region_code=village,
-                 changes={owner_field: owner.pk, "name": name})  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=AffairsAction.ATTACHMENT_ADD,
+        obj=att,
+        region_code=village,
+        changes={owner_field: owner.pk, "name": name},
+    )
     return att

@@ -23,8 +23,11 @@ def _post(client: Client, path: str, body: dict[str, Any]) -> Any:
 
 
 def _new_decision(client: Client, code: str, amount: str | None = "60000.00") -> int:
-    r = _post(client, "/api/v1/affairs/decisions", {"village": code, "title": "村道硬化", "category": "project",
-                                                     "amount": amount})  # fmt: skip
+    r = _post(
+        client,
+        "/api/v1/affairs/decisions",
+        {"village": code, "title": "村道硬化", "category": "project", "amount": amount},
+    )
     assert r.status_code == 201, r.content
     assert r.json()["state"] == "draft"
     return int(r.json()["id"])
@@ -107,8 +110,11 @@ def test_six_steps_close_and_publish_resolution_and_result(api_client, village) 
 def test_spending_of_60000_needs_a_closed_decision(api_client, village) -> None:
     """R-FIN-02 / R-DEC-03: 60,000 is filed (201) but no signature is taken without a closed decision (409)."""
     clerk = api_client(village["clerk"])
-    r = _post(clerk, "/api/v1/affairs/expenditures",
-              {"village": village["code"], "amount": "60000.00", "purpose": "村道硬化工程款", "payee": "某建筑公司"})  # fmt: skip
+    r = _post(
+        clerk,
+        "/api/v1/affairs/expenditures",
+        {"village": village["code"], "amount": "60000.00", "purpose": "村道硬化工程款", "payee": "某建筑公司"},
+    )
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["band"] == 3 and body["signers"] == ["supervision", "head", "township", "accountant"]
@@ -132,20 +138,30 @@ def test_signers_in_order_refusal_and_audit(api_client, village) -> None:
     """R-FIN-01/02: 3,000 → supervision, head, accountant; out of turn 403; a refusal needs a reason;
     every signature audited."""
     clerk = api_client(village["clerk"])
-    r = _post(clerk, "/api/v1/affairs/expenditures",
-              {"village": village["code"], "amount": "3000", "purpose": "办公用品", "payee": "文具店"})  # fmt: skip
+    r = _post(
+        clerk,
+        "/api/v1/affairs/expenditures",
+        {"village": village["code"], "amount": "3000", "purpose": "办公用品", "payee": "文具店"},
+    )
     sid = r.json()["id"]
     assert r.json()["band"] == 1 and r.json()["signers"] == ["supervision", "head", "accountant"]
     r = _post(api_client(village["township"]), f"/api/v1/affairs/expenditures/{sid}/sign", {"decision": "approve"})
     assert r.status_code == 403
     r = _post(clerk, f"/api/v1/affairs/expenditures/{sid}/sign", {"decision": "approve"})
     assert r.status_code == 403
-    assert _post(api_client(village["director"]), f"/api/v1/affairs/expenditures/{sid}/sign",
-                 {"decision": "approve"}).json()["next_signer"] == "head"  # fmt: skip
+    assert (
+        _post(
+            api_client(village["director"]), f"/api/v1/affairs/expenditures/{sid}/sign", {"decision": "approve"}
+        ).json()["next_signer"]
+        == "head"
+    )
     r = _post(api_client(village["secretary"]), f"/api/v1/affairs/expenditures/{sid}/sign", {"decision": "refuse"})
     assert r.status_code == 422 and "reason" in _loc(r)
-    r = _post(api_client(village["secretary"]), f"/api/v1/affairs/expenditures/{sid}/sign",
-              {"decision": "refuse", "reason": "票据不全"})  # fmt: skip
+    r = _post(
+        api_client(village["secretary"]),
+        f"/api/v1/affairs/expenditures/{sid}/sign",
+        {"decision": "refuse", "reason": "票据不全"},
+    )
     assert r.status_code == 200 and r.json()["state"] == "refused"
     actions = list(AuditEvent.objects.filter(object_type="affairs.expenditure").values_list("action", flat=True))
     assert actions.count("affairs.spend.sign") == 1 and "affairs.spend.refuse" in actions
@@ -154,8 +170,11 @@ def test_signers_in_order_refusal_and_audit(api_client, village) -> None:
 def test_band_2_goes_through_committees_and_liaison(api_client, village) -> None:
     """R-FIN-02: 5,000–20,000 → a meeting of both committees plus the liaison official, then booked."""
     clerk = api_client(village["clerk"])
-    sid = _post(clerk, "/api/v1/affairs/expenditures",
-                {"village": village["code"], "amount": "12000", "purpose": "水渠维修", "payee": "施工队"}).json()["id"]  # fmt: skip
+    sid = _post(
+        clerk,
+        "/api/v1/affairs/expenditures",
+        {"village": village["code"], "amount": "12000", "purpose": "水渠维修", "payee": "施工队"},
+    ).json()["id"]
     for user, nxt in (("director", "committees"), ("secretary", "liaison"), ("liaison", "accountant")):
         r = _post(api_client(village[user]), f"/api/v1/affairs/expenditures/{sid}/sign", {"decision": "approve"})
         assert r.status_code == 200 and r.json()["next_signer"] == nxt, (user, r.content)
@@ -166,12 +185,24 @@ def test_band_2_goes_through_committees_and_liaison(api_client, village) -> None
 def test_disclosure_review_then_publish(api_client, village) -> None:
     """R-OPEN-03: publishing before the supervision committee's review → 409; the public sees only published items."""
     clerk = api_client(village["clerk"])
-    r = _post(clerk, "/api/v1/affairs/disclosures", {"village": village["code"], "item": "F01", "period": "2026-Q1",
-                                                     "title": "一季度财务收支", "body": "收入 12,000 元"})  # fmt: skip
+    r = _post(
+        clerk,
+        "/api/v1/affairs/disclosures",
+        {
+            "village": village["code"],
+            "item": "F01",
+            "period": "2026-Q1",
+            "title": "一季度财务收支",
+            "body": "收入 12,000 元",
+        },
+    )
     assert r.status_code == 201 and r.json()["state"] == "draft"
     iid = r.json()["id"]
-    bad = _post(clerk, "/api/v1/affairs/disclosures", {"village": village["code"], "item": "X99", "period": "Q1",
-                                                       "title": "", "body": ""})  # fmt: skip
+    bad = _post(
+        clerk,
+        "/api/v1/affairs/disclosures",
+        {"village": village["code"], "item": "X99", "period": "Q1", "title": "", "body": ""},
+    )
     assert bad.status_code == 422 and {"item", "period", "title"} <= _loc(bad)
     sec = api_client(village["secretary"])
     assert _post(sec, f"/api/v1/affairs/disclosures/{iid}/publish", {}).status_code == 409
@@ -201,8 +232,11 @@ def test_public_shows_no_id_or_phone(api_client, village) -> None:
     """R-DATA-05: a body with an ID number and a phone number is stored and shown without them."""
     clerk = api_client(village["clerk"])
     body = "低保对象:刘某 522301198501010011 电话 13912345678,每月 600 元"
-    iid = _post(clerk, "/api/v1/affairs/disclosures", {"village": village["code"], "item": "V11", "period": "2026-Q1",
-                                                       "title": "低保名单", "body": body}).json()["id"]  # fmt: skip
+    iid = _post(
+        clerk,
+        "/api/v1/affairs/disclosures",
+        {"village": village["code"], "item": "V11", "period": "2026-Q1", "title": "低保名单", "body": body},
+    ).json()["id"]
     _post(api_client(village["director"]), f"/api/v1/affairs/disclosures/{iid}/review", {})
     _post(api_client(village["secretary"]), f"/api/v1/affairs/disclosures/{iid}/publish", {})
     anon = Client()
@@ -238,8 +272,10 @@ def test_objections_are_rate_limited_per_client(village, settings) -> None:
 def test_answer_shows_on_the_public_page(api_client, village) -> None:
     r = _post(Client(), f"/api/v1/public/villages/{village['code']}/objections", {"text": "水渠何时修"})
     oid = r.json()["id"]
-    assert _post(api_client(village["outsider"]), f"/api/v1/affairs/objections/{oid}/answer",
-                 {"reply": "x"}).status_code == 404  # fmt: skip
+    assert (
+        _post(api_client(village["outsider"]), f"/api/v1/affairs/objections/{oid}/answer", {"reply": "x"}).status_code
+        == 404
+    )
     r = _post(api_client(village["township"]), f"/api/v1/affairs/objections/{oid}/answer", {"reply": "五月开工"})
     assert r.status_code == 200 and r.json()["state"] == "answered"
     page = Client().get(f"/public/villages/{village['code']}/").content.decode()
@@ -284,8 +320,11 @@ def test_rejection_and_revision(api_client, village) -> None:
     _step(sec, did, 2)
     r = _post(sec, f"/api/v1/affairs/decisions/{did}/reject", {"reason": "党员大会多数反对"})
     assert r.json()["state"] == "rejected"
-    r = _post(sec, f"/api/v1/affairs/decisions/{did}/revise",
-              {"date": str(TODAY), "due": 7, "present": 7, "yes": 7, "no": 0, "reason": "缩小规模", "amount": "40000"})  # fmt: skip
+    r = _post(
+        sec,
+        f"/api/v1/affairs/decisions/{did}/revise",
+        {"date": str(TODAY), "due": 7, "present": 7, "yes": 7, "no": 0, "reason": "缩小规模", "amount": "40000"},
+    )
     assert r.status_code == 200 and r.json()["state"] == "proposed"
     d = Decision.objects.get(pk=did)
     assert d.round == 2 and d.amount == Decimal("40000")

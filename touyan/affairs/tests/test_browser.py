@@ -18,8 +18,14 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
 ]
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -39,8 +45,14 @@ def test_phone_opens_the_page_its_qr_code_holds(live_server, browser, village) -
     import zxingcpp
     from PIL import Image
 
-    item = services.item_create(actor=village["clerk"], village_code=village["code"], item="F01", period="2026-Q1",
-                                title="一季度财务收支明细", body="收入 12,000.00 元,支出 8,600.00 元")  # fmt: skip
+    item = services.item_create(
+        actor=village["clerk"],
+        village_code=village["code"],
+        item="F01",
+        period="2026-Q1",
+        title="一季度财务收支明细",
+        body="收入 12,000.00 元,支出 8,600.00 元",
+    )
     services.item_review(actor=village["director"], item_id=item.pk)
     services.item_publish(actor=village["secretary"], item_id=item.pk)
     page = browser.new_page(viewport={"width": 390, "height": 844})

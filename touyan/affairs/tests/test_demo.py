@@ -18,8 +18,14 @@ def test_demo_village_has_a_closed_decision_signed_spend_items_and_objections(pe
         make_cadre(posts=posts)
     logins: list[tuple[str, str, str]] = [("cadre_demo", "x", "y")]
     township = personas["township_a1"].region
-    address = load_demo_affairs(actor=personas["national"], township=township, password="Touyan@2026",
-                                logins=logins, say=lambda _m: None, today=dt.date(2026, 5, 20))  # fmt: skip
+    address = load_demo_affairs(
+        actor=personas["national"],
+        township=township,
+        password="Touyan@2026",
+        logins=logins,
+        say=lambda _m: None,
+        today=dt.date(2026, 5, 20),
+    )
     assert address == "/public/villages/522301001001/"
     assert Decision.objects.get().state == "closed"
     assert set(Expenditure.objects.values_list("state", flat=True)) == {"booked", "signing"}
@@ -29,6 +35,12 @@ def test_demo_village_has_a_closed_decision_signed_spend_items_and_objections(pe
     html = Client().get(address).content.decode()
     assert "村组道路硬化" in html and "已在本月财务收支公开中列出明细" in html
     again: list[tuple[str, str, str]] = []
-    load_demo_affairs(actor=personas["national"], township=township, password="Touyan@2026", logins=again,
-                      say=lambda _m: None, today=dt.date(2026, 5, 20))  # fmt: skip
+    load_demo_affairs(
+        actor=personas["national"],
+        township=township,
+        password="Touyan@2026",
+        logins=again,
+        say=lambda _m: None,
+        today=dt.date(2026, 5, 20),
+    )
     assert Decision.objects.count() == 1 and again == []

@@ -63,8 +63,15 @@ def test_needs_decision_by_scope_or_threshold() -> None:
     assert not rules.needs_decision("other", None, t)
 
 
-BANDS = {"band_1": Decimal("5000"), "band_2": Decimal("20000"), "major_threshold": Decimal("50000"),
-         "works_audit_threshold": Decimal("80000")}  # fmt: skip
+def _band(amount: str, *, band_2: str = "20000", is_works: bool = False) -> rules.Band:
+    return rules.spending_band(
+        Decimal(amount),
+        band_1=Decimal("5000"),
+        band_2=Decimal(band_2),
+        major_threshold=Decimal("50000"),
+        works_audit_threshold=Decimal("80000"),
+        is_works=is_works,
+    )
 
 
 @pytest.mark.parametrize(
@@ -79,16 +86,16 @@ BANDS = {"band_1": Decimal("5000"), "band_2": Decimal("20000"), "major_threshold
 )
 def test_spending_bands(amount: str, band: int, signers: tuple[str, ...], needs: bool) -> None:
     """R-FIN-02: ≤ 5,000 both committees; 5,000–20,000 plus the liaison; > 20,000 四议两公开 + township."""
-    b = rules.spending_band(Decimal(amount), **BANDS)
+    b = _band(amount)
     assert (b.band, b.signers, b.needs_decision) == (band, signers, needs)
 
 
 def test_threshold_applies_in_any_band_and_works_audit() -> None:
     """R-DEC-03 over R-FIN-02: a township that raised its bands still sends 50,000 through 四议两公开."""
-    b = rules.spending_band(Decimal("60000"), **{**BANDS, "band_2": Decimal("100000")})
+    b = _band("60000", band_2="100000")
     assert b.band == 2 and b.needs_decision
-    assert rules.spending_band(Decimal("80000"), **BANDS, is_works=True).works_audit
-    assert not rules.spending_band(Decimal("79999"), **BANDS, is_works=True).works_audit
+    assert _band("80000", is_works=True).works_audit
+    assert not _band("79999", is_works=True).works_audit
 
 
 @pytest.mark.parametrize(
@@ -129,9 +136,16 @@ def test_reply_due_ten_days() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["身份证 522301198501010011", "号码52230119850101001X。", "手机 13812345678", "+86 138-1234-5678",
-     "电话 0859-3221234", "卡号 6222021234567890123", "旧身份证 522301850101001"],
-)  # fmt: skip
+    [
+        "身份证 522301198501010011",
+        "号码52230119850101001X。",
+        "手机 13812345678",
+        "+86 138-1234-5678",
+        "电话 0859-3221234",
+        "卡号 6222021234567890123",
+        "旧身份证 522301850101001",
+    ],
+)
 def test_redact_personal_numbers(text: str) -> None:
     """R-DATA-05: ID, bank-card and phone numbers never reach a public page."""
     out = rules.redact_personal(text)
@@ -142,7 +156,9 @@ def test_redact_keeps_amounts_and_dates() -> None:
     text = "2026-03-15 收入 12,000.00 元,支出 8600 元,共 42 人"
     assert rules.redact_personal(text) == text
     assert rules.redact_table({"columns": ["姓名"], "rows": [["刘某 13812345678"]]}) == {
-        "columns": ["姓名"], "rows": [[f"刘某 {rules.HIDDEN}"]]}  # fmt: skip
+        "columns": ["姓名"],
+        "rows": [[f"刘某 {rules.HIDDEN}"]],
+    }
 
 
 def test_flow_layout_one_box_per_step() -> None:

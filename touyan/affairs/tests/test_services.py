@@ -21,10 +21,21 @@ TODAY = dt.date.today()
 
 def _close(village, category: str = "collective_reward"):
     sec = village["secretary"]
-    d = services.decision_create(actor=sec, village_code=village["code"], title="2025年集体经济发展奖励分配",
-                                 category=category, amount=Decimal("12000"))  # fmt: skip
-    for step in (StepIn(1, TODAY, 5, 5, 5), StepIn(2, TODAY, 9, 9, 9), StepIn(3, TODAY, 30, 20, 16),
-                 StepIn(4, TODAY, 45, 30, 25, kind="representatives"), StepIn(5, TODAY), StepIn(6, TODAY)):  # fmt: skip
+    d = services.decision_create(
+        actor=sec,
+        village_code=village["code"],
+        title="2025年集体经济发展奖励分配",
+        category=category,
+        amount=Decimal("12000"),
+    )
+    for step in (
+        StepIn(1, TODAY, 5, 5, 5),
+        StepIn(2, TODAY, 9, 9, 9),
+        StepIn(3, TODAY, 30, 20, 16),
+        StepIn(4, TODAY, 45, 30, 25, kind="representatives"),
+        StepIn(5, TODAY),
+        StepIn(6, TODAY),
+    ):
         d = services.decision_step(actor=sec, decision_id=d.pk, data=step)
     return d
 
@@ -38,8 +49,9 @@ def test_closed_decision_for_is_the_reward_hook(village) -> None:
     assert selectors.closed_decision_for(village_code="522301001002", ref=d.ref) is None
     assert selectors.closed_decision_for(village_code=village["code"], ref=d.ref, category="project") is None
     assert selectors.closed_decision_for(village_code=village["code"], ref="") is None
-    open_one = services.decision_create(actor=village["secretary"], village_code=village["code"], title="未办结",
-                                        category="collective_reward")  # fmt: skip
+    open_one = services.decision_create(
+        actor=village["secretary"], village_code=village["code"], title="未办结", category="collective_reward"
+    )
     assert selectors.closed_decision_for(village_code=village["code"], ref=open_one.ref) is None
 
 
@@ -73,10 +85,12 @@ def test_pay_notice_from_a_pay_run_names_and_amounts_only(village) -> None:
     from touyan.payroll.models import PayRun, Payslip
 
     run = PayRun.objects.create(region_id="522301001000", month=dt.date(2026, 3, 1), state="village_notice")
-    Payslip.objects.create(run=run, person_id=village["secretary"].cadre_id, village_id=village["code"],
-                           total=Decimal("11379.37"))  # fmt: skip
-    Payslip.objects.create(run=run, person_id=village["clerk"].cadre_id, village_id=village["code"],
-                           total=Decimal("3000.00"))  # fmt: skip
+    Payslip.objects.create(
+        run=run, person_id=village["secretary"].cadre_id, village_id=village["code"], total=Decimal("11379.37")
+    )
+    Payslip.objects.create(
+        run=run, person_id=village["clerk"].cadre_id, village_id=village["code"], total=Decimal("3000.00")
+    )
     made = services.pay_notice_items(actor=village["township"], run_id=run.pk)
     assert len(made) == 1
     item = made[0]
@@ -100,8 +114,9 @@ def test_disclosures_due_and_overdue(village, tree) -> None:
     quarterly = [d for d in due if d.code == "V11"]
     assert quarterly and quarterly[0].period == "2026-Q1" and quarterly[0].deadline == dt.date(2026, 4, 20)
     assert quarterly[0].overdue
-    item = services.item_create(actor=village["clerk"], village_code=v.code, item="V11", period="2026-Q1",
-                                title="低保", body="")  # fmt: skip
+    item = services.item_create(
+        actor=village["clerk"], village_code=v.code, item="V11", period="2026-Q1", title="低保", body=""
+    )
     services.item_review(actor=village["director"], item_id=item.pk)
     services.item_publish(actor=village["secretary"], item_id=item.pk)
     due = selectors.disclosures_due(villages=[v], policies={v.code: policy_resolve(v.code, day)}, today=day)
@@ -112,14 +127,23 @@ def test_a_county_catalogue_replaces_the_default(api_client, village, personas) 
     """R-OPEN-04 [cfg]: a county sets its own catalogue through the policy API; a bad one → 422."""
     admin = api_client(personas["county_a_admin"])
     entry = {"code": "X01", "category": "village", "title": "本县特色事项", "schedule": "quarterly"}
-    r = admin.put("/api/v1/policy/522301000000", json.dumps(
-        {"effective_from": "2020-01-01", "params": {"disclosure_catalogue": [entry]}}), content_type="application/json")  # fmt: skip
+    r = admin.put(
+        "/api/v1/policy/522301000000",
+        json.dumps({"effective_from": "2020-01-01", "params": {"disclosure_catalogue": [entry]}}),
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     assert [e.code for e in policy_resolve(village["code"])["disclosure_catalogue"]] == ["X01"]
-    assert services.item_create(actor=village["clerk"], village_code=village["code"], item="X01", period="2026-Q1",
-                                title="x", body="").item_code == "X01"  # fmt: skip
-    r = admin.put("/api/v1/policy/522301000000", json.dumps(
-        {"effective_from": "2020-01-01", "params": {"disclosure_catalogue": [entry, entry]}}),
-        content_type="application/json")  # fmt: skip
+    assert (
+        services.item_create(
+            actor=village["clerk"], village_code=village["code"], item="X01", period="2026-Q1", title="x", body=""
+        ).item_code
+        == "X01"
+    )
+    r = admin.put(
+        "/api/v1/policy/522301000000",
+        json.dumps({"effective_from": "2020-01-01", "params": {"disclosure_catalogue": [entry, entry]}}),
+        content_type="application/json",
+    )
     assert r.status_code == 422
     assert DisclosureItem.objects.count() == 1

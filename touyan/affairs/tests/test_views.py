@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -22,19 +23,27 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date.today()
 
 
-def _published(village: dict[str, Any], code: str = "F01", period: str = "2026-Q1", title: str = "财务收支",
-               body: str = "收入 1000 元") -> DisclosureItem:  # fmt: skip
-    item = services.item_create(actor=village["clerk"], village_code=village["code"], item=code, period=period,
-                                title=title, body=body)  # fmt: skip
+def _published(
+    village: dict[str, Any],
+    code: str = "F01",
+    period: str = "2026-Q1",
+    title: str = "财务收支",
+    body: str = "收入 1000 元",
+) -> DisclosureItem:
+    item = services.item_create(
+        actor=village["clerk"], village_code=village["code"], item=code, period=period, title=title, body=body
+    )
     services.item_review(actor=village["director"], item_id=item.pk)
     return services.item_publish(actor=village["secretary"], item_id=item.pk)
 
 
 def _decision(village: dict[str, Any]) -> Decision:
-    d = services.decision_create(actor=village["secretary"], village_code=village["code"], title="修建水渠",
-                                 category="project", amount=None)  # fmt: skip
-    services.decision_step(actor=village["secretary"], decision_id=d.pk, data=StepIn(step=1, date=TODAY, due=5,
-                                                                                     present=5, yes=5))  # fmt: skip
+    d = services.decision_create(
+        actor=village["secretary"], village_code=village["code"], title="修建水渠", category="project", amount=None
+    )
+    services.decision_step(
+        actor=village["secretary"], decision_id=d.pk, data=StepIn(step=1, date=TODAY, due=5, present=5, yes=5)
+    )
     return d
 
 
@@ -48,8 +57,12 @@ def test_every_route_has_a_row() -> None:
     names = [f"affairs:{p.name}" for p in urls.urlpatterns] + [f"public:{p.name}" for p in urls_public.urlpatterns]
     assert [n for n in names if n not in rows] == []
     schema = api.get_openapi_schema()
-    ops = [f"{m.upper()} {path}" for path, item in schema["paths"].items()
-           if path.startswith(("/api/v1/affairs", "/api/v1/public")) for m in item]  # fmt: skip
+    ops = [
+        f"{m.upper()} {path}"
+        for path, item in schema["paths"].items()
+        if path.startswith(("/api/v1/affairs", "/api/v1/public"))
+        for m in item
+    ]
     assert ops and [o for o in ops if o not in rows] == []
 
 
@@ -57,20 +70,37 @@ def test_every_route_has_a_row() -> None:
 def test_pages_render_for_each_role(login, village, who) -> None:
     d = _decision(village)
     item = _published(village)
-    spend = services.expenditure_create(actor=village["clerk"], village_code=village["code"], amount=3000,
-                                        purpose="办公用品", payee="文具店")  # fmt: skip
+    spend = services.expenditure_create(
+        actor=village["clerk"], village_code=village["code"], amount=Decimal(3000), purpose="办公用品", payee="文具店"
+    )
     c = login(village[who])
-    pages = ["affairs:home", "affairs:decisions", "affairs:spending", "affairs:items", "affairs:objections",
-             "affairs:powers", "affairs:public_links"]  # fmt: skip
+    pages = [
+        "affairs:home",
+        "affairs:decisions",
+        "affairs:spending",
+        "affairs:items",
+        "affairs:objections",
+        "affairs:powers",
+        "affairs:public_links",
+    ]
     for name in pages:
         r = c.get(reverse(name))
         assert r.status_code == 200, (who, name, r.status_code)
-    for url in (reverse("affairs:decision", args=[d.pk]), reverse("affairs:spend", args=[spend.pk]),
-                reverse("affairs:item", args=[item.pk])):  # fmt: skip
+    for url in (
+        reverse("affairs:decision", args=[d.pk]),
+        reverse("affairs:spend", args=[spend.pk]),
+        reverse("affairs:item", args=[item.pk]),
+    ):
         assert c.get(url).status_code == 200, (who, url)
     if who in ("township", "county"):
-        for name in ("affairs:collective", "affairs:supervision", "affairs:pay_notice", "affairs:decision_new",
-                     "affairs:spend_new", "affairs:item_new"):  # fmt: skip
+        for name in (
+            "affairs:collective",
+            "affairs:supervision",
+            "affairs:pay_notice",
+            "affairs:decision_new",
+            "affairs:spend_new",
+            "affairs:item_new",
+        ):
             if who == "county" and name in ("affairs:decision_new",):
                 continue
             assert c.get(reverse(name)).status_code == 200, (who, name)
@@ -85,15 +115,20 @@ def test_outsider_gets_404(login, village) -> None:
 
 def test_step_form_refuses_a_short_quorum_beside_the_field(login, village) -> None:
     d = _decision(village)
-    services.decision_step(actor=village["secretary"], decision_id=d.pk, data=StepIn(step=2, date=TODAY, due=5,
-                                                                                     present=5, yes=5))  # fmt: skip
+    services.decision_step(
+        actor=village["secretary"], decision_id=d.pk, data=StepIn(step=2, date=TODAY, due=5, present=5, yes=5)
+    )
     c = login(village["secretary"])
-    r = c.post(reverse("affairs:decision_step", args=[d.pk]),
-               {"step": 3, "date": TODAY.isoformat(), "due": 30, "present": 19, "yes": 19, "no": 0, "sc_signed": "on"})  # fmt: skip
+    r = c.post(
+        reverse("affairs:decision_step", args=[d.pk]),
+        {"step": 3, "date": TODAY.isoformat(), "due": 30, "present": 19, "yes": 19, "no": 0, "sc_signed": "on"},
+    )
     assert r.status_code == 200 and "三分之二" in r.content.decode()
     assert Decision.objects.get(pk=d.pk).state == "consulted"
-    r = c.post(reverse("affairs:decision_step", args=[d.pk]),
-               {"step": 3, "date": TODAY.isoformat(), "due": 30, "present": 20, "yes": 16, "no": 4, "sc_signed": "on"})  # fmt: skip
+    r = c.post(
+        reverse("affairs:decision_step", args=[d.pk]),
+        {"step": 3, "date": TODAY.isoformat(), "due": 30, "present": 20, "yes": 16, "no": 4, "sc_signed": "on"},
+    )
     assert r.status_code == 302 and Decision.objects.get(pk=d.pk).state == "deliberated"
 
 
@@ -105,8 +140,9 @@ def test_public_page_shows_published_only_without_personal_numbers(village) -> N
     """R-OPEN-03 / R-DATA-05: no login; published items only; the board by name and post; no ID
     or phone anywhere in the HTML (the clerk's file has both); no script; ≤ 100 KB."""
     _published(village, title="一季度财务收支", body="联系人 13912345678")
-    services.item_create(actor=village["clerk"], village_code=village["code"], item="F02", period="2026",
-                         title="草稿不应出现", body="x")  # fmt: skip
+    services.item_create(
+        actor=village["clerk"], village_code=village["code"], item="F02", period="2026", title="草稿不应出现", body="x"
+    )
     r = Client().get(f"/public/villages/{village['code']}/")
     assert r.status_code == 200
     html = r.content.decode()
@@ -121,8 +157,14 @@ def test_public_page_search_years_and_attachments(village) -> None:
     """Past periods kept (a year list), search (traditional input matches), attachments of published items."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    old = services.item_create(actor=village["clerk"], village_code=village["code"], item="V09", period="2022-Q2",
-                               title="宅基地审批结果", body="审批 3 户")  # fmt: skip
+    old = services.item_create(
+        actor=village["clerk"],
+        village_code=village["code"],
+        item="V09",
+        period="2022-Q2",
+        title="宅基地审批结果",
+        body="审批 3 户",
+    )
     services.attachment_add(actor=village["clerk"], owner=old, upload=SimpleUploadedFile("批复.pdf", b"%PDF-1.4"))
     services.item_review(actor=village["director"], item_id=old.pk)
     services.item_publish(actor=village["secretary"], item_id=old.pk)
@@ -136,8 +178,9 @@ def test_public_page_search_years_and_attachments(village) -> None:
     assert "宅基地审批结果" in html
     f = old.files.get()
     assert anon.get(f"/public/files/{f.pk}/").status_code == 200
-    draft = services.item_create(actor=village["clerk"], village_code=village["code"], item="V09", period="2026-Q1",
-                                 title="未公开", body="")  # fmt: skip
+    draft = services.item_create(
+        actor=village["clerk"], village_code=village["code"], item="V09", period="2026-Q1", title="未公开", body=""
+    )
     g = services.attachment_add(actor=village["clerk"], owner=draft, upload=SimpleUploadedFile("a.pdf", b"%PDF"))
     assert anon.get(f"/public/files/{g.pk}/").status_code == 404
 
@@ -177,7 +220,7 @@ def test_collective_income_form_and_import(login, village) -> None:
     assert r.status_code == 302
     assert RegionStat.objects.get(region_id="522301001001", year=2025).collective_income == 8000
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(["code", "name", "income"])
     ws.append(["522301001001", "坪东社区", 12000])
     ws.append(["522302001001", "东湖社区", 5000])  # another county
@@ -196,12 +239,16 @@ def test_supervision_record_on_the_cadre_file_visible_to_the_county(login, villa
     """S1 约谈 on the cadre's file: the township records it, the county sees it, another county does not."""
     person_id = village["clerk"].cadre_id
     c = login(village["township"])
-    r = c.post(reverse("affairs:cadre_supervision", args=[person_id]),
-               {"kind": "admonition", "date": TODAY.isoformat(), "subject": "集体经济薄弱", "findings": "收入下滑"})  # fmt: skip
+    r = c.post(
+        reverse("affairs:cadre_supervision", args=[person_id]),
+        {"kind": "admonition", "date": TODAY.isoformat(), "subject": "集体经济薄弱", "findings": "收入下滑"},
+    )
     assert r.status_code == 302
     assert SupervisionRecord.objects.get().level == "township"
-    assert "集体经济薄弱" in login(village["county"]).get(reverse("affairs:cadre_supervision",
-                                                                    args=[person_id])).content.decode()  # fmt: skip
+    assert (
+        "集体经济薄弱"
+        in login(village["county"]).get(reverse("affairs:cadre_supervision", args=[person_id])).content.decode()
+    )
     assert login(village["outsider"]).get(reverse("affairs:cadre_supervision", args=[person_id])).status_code == 404
     detail = c.get(reverse("cadres:detail", args=[person_id])).content.decode()
     assert reverse("affairs:cadre_supervision", args=[person_id]) in detail

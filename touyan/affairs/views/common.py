@@ -14,11 +14,24 @@ from touyan.core.errors import DomainError, InvalidInput
 from ..selectors import villages_in_scope
 
 TONES = {
-    "draft": "secondary", "proposed": "info", "consulted": "info", "deliberated": "info", "resolved": "primary",
-    "resolution_published": "primary", "implementing": "warning", "result_published": "primary",
-    "closed": "success", "rejected": "danger", "signing": "warning", "booked": "success", "refused": "danger",
-    "reviewed": "info", "published": "success", "open": "warning", "answered": "success",
-}  # fmt: skip
+    "draft": "secondary",
+    "proposed": "info",
+    "consulted": "info",
+    "deliberated": "info",
+    "resolved": "primary",
+    "resolution_published": "primary",
+    "implementing": "warning",
+    "result_published": "primary",
+    "closed": "success",
+    "rejected": "danger",
+    "signing": "warning",
+    "booked": "success",
+    "refused": "danger",
+    "reviewed": "info",
+    "published": "success",
+    "open": "warning",
+    "answered": "success",
+}
 MAX_CHOICES = 2000
 
 

@@ -42,17 +42,34 @@ def items(request: AuthedRequest) -> HttpResponse:
     if state in DisclosureItem.State.values:
         qs = qs.filter(state=state)
     today = timezone.localdate()
-    villages = list(selectors.villages_in_scope(actor=request.user).filter(code=village) if village
-                    else selectors.villages_in_scope(actor=request.user)[:60])  # fmt: skip
-    due = selectors.disclosures_due(
-        villages=villages, policies=policy_resolve_many([v.code for v in villages], today), today=today
-    ) if villages else []  # fmt: skip
+    villages = list(
+        selectors.villages_in_scope(actor=request.user).filter(code=village)
+        if village
+        else selectors.villages_in_scope(actor=request.user)[:60]
+    )
+    due = (
+        selectors.disclosures_due(
+            villages=villages, policies=policy_resolve_many([v.code for v in villages], today), today=today
+        )
+        if villages
+        else []
+    )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "affairs/items.html", {
-        "page": page, "state": state, "states": DisclosureItem.State.choices, "village": village,
-        "villages": village_choices(request), "due": due[:40], "due_overdue": sum(1 for d in due if d.overdue),
-        "tones": TONES, "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("三务公开"), None)),
-    })  # fmt: skip
+    return render(
+        request,
+        "affairs/items.html",
+        {
+            "page": page,
+            "state": state,
+            "states": DisclosureItem.State.choices,
+            "village": village,
+            "villages": village_choices(request),
+            "due": due[:40],
+            "due_overdue": sum(1 for d in due if d.overdue),
+            "tones": TONES,
+            "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("三务公开"), None)),
+        },
+    )
 
 
 @login_required
@@ -66,30 +83,51 @@ def item_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            obj = services.item_create(actor=request.user, village_code=d["village"], item=d["item"],
-                                       period=d["period"], title=d["title"], body=d["body"])  # fmt: skip
+            obj = services.item_create(
+                actor=request.user,
+                village_code=d["village"],
+                item=d["item"],
+                period=d["period"],
+                title=d["title"],
+                body=d["body"],
+            )
         except DomainError as exc:
             show_error(request, form, exc)
         else:
             messages.success(request, _("已保存草稿,请村务监督委员会审核"))
             return redirect("affairs:item", item_id=obj.pk)
-    return render(request, "affairs/form.html", {
-        "form": form, "title": _("起草公开事项"),
-        "help": _("身份证号、银行卡号和电话号码会自动隐去;公开名单只写姓名和职务。"),
-        "breadcrumbs": crumbs((_("三务公开"), reverse("affairs:items")), (_("起草"), None)),
-    })  # fmt: skip
+    return render(
+        request,
+        "affairs/form.html",
+        {
+            "form": form,
+            "title": _("起草公开事项"),
+            "help": _("身份证号、银行卡号和电话号码会自动隐去;公开名单只写姓名和职务。"),
+            "breadcrumbs": crumbs((_("三务公开"), reverse("affairs:items")), (_("起草"), None)),
+        },
+    )
 
 
 @login_required
 @web_errors
 def item(request: AuthedRequest, item_id: int) -> HttpResponse:
     obj = selectors.access_item(actor=request.user, item_id=item_id)
-    return render(request, "affairs/item.html", {
-        "i": obj, "actions": ITEM.available(request.user, obj), "tones": TONES, "files": list(obj.files.all()),
-        "can_upload": obj.state != "published" and (relations.is_village_cadre(request.user, obj.village_id)
-                                                    or relations.is_township(request.user, obj.village_id)),
-        "breadcrumbs": crumbs((_("三务公开"), reverse("affairs:items")), (obj.title, None)),
-    })  # fmt: skip
+    return render(
+        request,
+        "affairs/item.html",
+        {
+            "i": obj,
+            "actions": ITEM.available(request.user, obj),
+            "tones": TONES,
+            "files": list(obj.files.all()),
+            "can_upload": obj.state != "published"
+            and (
+                relations.is_village_cadre(request.user, obj.village_id)
+                or relations.is_township(request.user, obj.village_id)
+            ),
+            "breadcrumbs": crumbs((_("三务公开"), reverse("affairs:items")), (obj.title, None)),
+        },
+    )
 
 
 @login_required
@@ -137,8 +175,11 @@ def pay_notice(request: AuthedRequest) -> HttpResponse:
             show_error(request, None, exc)
         return redirect("affairs:pay_notice")
     runs = list(selectors.pay_runs_noticed(actor=request.user).select_related("region")[:24])
-    return render(request, "affairs/pay_notice.html", {"runs": runs, "breadcrumbs": crumbs(
-        (_("三务公开"), reverse("affairs:items")), (_("村干部报酬公示"), None))})  # fmt: skip
+    return render(
+        request,
+        "affairs/pay_notice.html",
+        {"runs": runs, "breadcrumbs": crumbs((_("三务公开"), reverse("affairs:items")), (_("村干部报酬公示"), None))},
+    )
 
 
 @login_required
@@ -154,14 +195,27 @@ def objections(request: AuthedRequest) -> HttpResponse:
         qs = qs.filter(state=state)
     today = timezone.localdate()
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    rows = [{"o": o, "overdue": o.state == "open" and o.reply_due < today, "days": (o.reply_due - today).days}
-            for o in page.object_list]  # fmt: skip
-    return render(request, "affairs/objections.html", {
-        "page": page, "rows": rows, "state": state, "village": village, "villages": village_choices(request),
-        "reply_form": ReplyForm(), "tones": TONES,
-        "overdue": selectors.objections_in_scope(actor=request.user).filter(state="open", reply_due__lt=today).count(),
-        "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("群众异议"), None)),
-    })  # fmt: skip
+    rows = [
+        {"o": o, "overdue": o.state == "open" and o.reply_due < today, "days": (o.reply_due - today).days}
+        for o in page.object_list
+    ]
+    return render(
+        request,
+        "affairs/objections.html",
+        {
+            "page": page,
+            "rows": rows,
+            "state": state,
+            "village": village,
+            "villages": village_choices(request),
+            "reply_form": ReplyForm(),
+            "tones": TONES,
+            "overdue": selectors.objections_in_scope(actor=request.user)
+            .filter(state="open", reply_due__lt=today)
+            .count(),
+            "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("群众异议"), None)),
+        },
+    )
 
 
 @login_required
@@ -182,18 +236,32 @@ def powers(request: AuthedRequest) -> HttpResponse:
     """The micro-power list in force for the user's region, each flow drawn (R-DEC-04)."""
     choices = village_choices(request)
     code = village_filter(request) or (choices[0][0] if choices else request.user.region_id)
-    entries = [{"e": e, "boxes": rules.flow_layout(e.steps), "height": rules.flow_height(len(e.steps))}
-               for e in policy_resolve(code)["micro_power_catalogue"]]  # fmt: skip
-    return render(request, "affairs/powers.html", {"entries": entries, "breadcrumbs": crumbs(
-        (_("村务管理"), reverse("affairs:home")), (_("小微权力清单"), None))})  # fmt: skip
+    entries = [
+        {"e": e, "boxes": rules.flow_layout(e.steps), "height": rules.flow_height(len(e.steps))}
+        for e in policy_resolve(code)["micro_power_catalogue"]
+    ]
+    return render(
+        request,
+        "affairs/powers.html",
+        {
+            "entries": entries,
+            "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("小微权力清单"), None)),
+        },
+    )
 
 
 @login_required
 @web_errors
 def public_links(request: AuthedRequest) -> HttpResponse:
     villages = list(selectors.villages_in_scope(actor=request.user).select_related("parent")[:500])
-    return render(request, "affairs/public_links.html", {"villages": villages, "breadcrumbs": crumbs(
-        (_("村务管理"), reverse("affairs:home")), (_("公开页与二维码"), None))})  # fmt: skip
+    return render(
+        request,
+        "affairs/public_links.html",
+        {
+            "villages": villages,
+            "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("公开页与二维码"), None)),
+        },
+    )
 
 
 # --- collective income -----------------------------------------------------------------------------------
@@ -214,9 +282,11 @@ def collective(request: AuthedRequest) -> HttpResponse:
         if import_form.is_valid():
             try:
                 report = services.collective_income_import(
-                    actor=request.user, township_code=request.user.region_id or "", year=import_form.cleaned_data["year"],
+                    actor=request.user,
+                    township_code=request.user.region_id or "",
+                    year=import_form.cleaned_data["year"],
                     stream=import_form.cleaned_data["file"],
-                )  # fmt: skip
+                )
                 if report.ok:
                     messages.success(request, _("已导入 %(n)s 个村") % {"n": report.written})
                 else:
@@ -240,10 +310,18 @@ def collective(request: AuthedRequest) -> HttpResponse:
     stats = {s.region_id: s for s in RegionStat.objects.filter(region_id__in=[v.code for v in villages], year=year)}
     policy = policy_resolve(villages[0].code if villages else None)
     rows = [{"v": v, "income": stats[v.code].collective_income if v.code in stats else None} for v in villages]
-    return render(request, "affairs/collective.html", {
-        "rows": rows, "year": year, "report": report, "import_form": import_form, "weak_income": policy["weak_income"],
-        "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("集体经济"), None)),
-    })  # fmt: skip
+    return render(
+        request,
+        "affairs/collective.html",
+        {
+            "rows": rows,
+            "year": year,
+            "report": report,
+            "import_form": import_form,
+            "weak_income": policy["weak_income"],
+            "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("集体经济"), None)),
+        },
+    )
 
 
 def rules_decimal(raw: str) -> Any:
@@ -268,13 +346,15 @@ def collective_template(request: AuthedRequest) -> HttpResponse:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.append(list(services.collective.HEADERS))
     for v in selectors.villages_in_scope(actor=request.user)[:5000]:
         ws.append([v.code, v.name, None])
     buf = io.BytesIO()
     wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(
+        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = 'attachment; filename="collective-income.xlsx"'
     return response
 
@@ -290,10 +370,17 @@ def supervision(request: AuthedRequest) -> HttpResponse:
     if village:
         qs = qs.filter(village_id=village)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "affairs/supervision.html", {
-        "page": page, "village": village, "villages": village_choices(request), "form": SupervisionForm(),
-        "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("监督记录"), None)),
-    })  # fmt: skip
+    return render(
+        request,
+        "affairs/supervision.html",
+        {
+            "page": page,
+            "village": village,
+            "villages": village_choices(request),
+            "form": SupervisionForm(),
+            "breadcrumbs": crumbs((_("村务管理"), reverse("affairs:home")), (_("监督记录"), None)),
+        },
+    )
 
 
 def _supervision_post(request: AuthedRequest, cadre_id: int | None) -> tuple[SupervisionForm, bool]:
@@ -302,9 +389,16 @@ def _supervision_post(request: AuthedRequest, cadre_id: int | None) -> tuple[Sup
         return form, False
     d = form.cleaned_data
     try:
-        services.supervision_create(actor=request.user, kind=d["kind"], date=d["date"], subject=d["subject"],
-                                    village_code=request.POST.get("village", ""), cadre_id=cadre_id,
-                                    findings=d["findings"], follow_up=d["follow_up"])  # fmt: skip
+        services.supervision_create(
+            actor=request.user,
+            kind=d["kind"],
+            date=d["date"],
+            subject=d["subject"],
+            village_code=request.POST.get("village", ""),
+            cadre_id=cadre_id,
+            findings=d["findings"],
+            follow_up=d["follow_up"],
+        )
     except DomainError as exc:
         show_error(request, form, exc)
         return form, False
@@ -333,8 +427,17 @@ def cadre_supervision(request: AuthedRequest, cadre_id: int) -> HttpResponse:
             return redirect("affairs:cadre_supervision", cadre_id=person.pk)
     records = selectors.supervision_in_scope(actor=request.user).filter(person=person)
     can_write = request.user.role in (Role.ADMIN, Role.TOWNSHIP_OFFICER) or request.user.is_superuser
-    return render(request, "affairs/cadre_supervision.html", {
-        "person": person, "records": records, "form": form if can_write else None,
-        "breadcrumbs": crumbs((_("花名册"), reverse("cadres:roster")), (person.name, reverse("cadres:detail",
-                              args=[person.pk])), (_("监督记录"), None)),
-    })  # fmt: skip
+    return render(
+        request,
+        "affairs/cadre_supervision.html",
+        {
+            "person": person,
+            "records": records,
+            "form": form if can_write else None,
+            "breadcrumbs": crumbs(
+                (_("花名册"), reverse("cadres:roster")),
+                (person.name, reverse("cadres:detail", args=[person.pk])),
+                (_("监督记录"), None),
+            ),
+        },
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
@@ -20,7 +21,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.core.cache import cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -60,8 +60,10 @@ def _board(village_code: str) -> list[dict[str, str]]:
         current_posts().filter(village_id=village_code, post__in=BOARD_POSTS).values_list("person__name", "post")
     ):
         held.setdefault(name, []).append(post)
-    rows = [(min(order[p] for p in posts), name, "、".join(str(labels[p]) for p in sorted(posts, key=order.get)))
-            for name, posts in held.items()]  # fmt: skip
+    rows = [
+        (min(order[p] for p in posts), name, "、".join(str(labels[p]) for p in sorted(posts, key=lambda p: order[p])))
+        for name, posts in held.items()
+    ]
     return [{"name": n, "posts": p} for _o, n, p in sorted(rows)]
 
 
@@ -171,16 +173,18 @@ def objection(request: HttpRequest, code: str) -> HttpResponse:
     item = request.POST.get("item", "")
     try:
         o = services.objection_file(
-            village_code=v.code, text=request.POST.get("text", ""), item_id=int(item) if item.isdigit() else None,
+            village_code=v.code,
+            text=request.POST.get("text", ""),
+            item_id=int(item) if item.isdigit() else None,
             contact=request.POST.get("contact", ""),
-        )  # fmt: skip
+        )
     except InvalidInput:
         return redirect(f"{target}?err=text#objection")
     return redirect(f"{target}?sent={o.reply_due.isoformat()}#objection")
 
 
 @require_GET
-def attachment(request: HttpRequest, file_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, file_id: int) -> FileResponse:
     """An attachment of a published item (and nothing else) for anyone."""
     att = Attachment.objects.filter(pk=file_id, item__state=DisclosureItem.State.PUBLISHED).first()
     if att is None:
