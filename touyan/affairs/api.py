@@ -433,13 +433,9 @@ def list_items(request: HttpRequest, q: Query[PageQuery]) -> dict[str, Any]:
     return {"items": [_item_out(i).dict() for i in items], "total": total}
 
 
-class NoteIn(Schema):
-    note: str = Field(default="", max_length=300)
-
-
 @router.post("/disclosures/{item_id}/review", response=StateOut, summary="监委会审核")
-def review_item(request: HttpRequest, item_id: int, body: NoteIn | None = None) -> StateOut:
-    i = services.item_review(actor=request.user, item_id=item_id, note=body.note if body else "")
+def review_item(request: HttpRequest, item_id: int) -> StateOut:
+    i = services.item_review(actor=request.user, item_id=item_id)
     return StateOut(id=i.pk, state=i.state)
 
 
