@@ -147,9 +147,15 @@ def qr(request: HttpRequest, code: str) -> HttpResponse:
     v = _village(code)
     scale = request.GET.get("s", "8")
     size = int(scale) if scale.isdigit() and 2 <= int(scale) <= 20 else 8
-    buf = io.BytesIO()
-    segno.make(public_url(request, v.code), error="m").save(buf, kind="png", scale=size, border=4)
-    response = HttpResponse(buf.getvalue(), content_type="image/png")
+    url = public_url(request, v.code)
+    key = f"touyan:public:qr:{size}:{url}"
+    png = cache.get(key)
+    if png is None:
+        buf = io.BytesIO()
+        segno.make(url, error="m").save(buf, kind="png", scale=size, border=4)
+        png = buf.getvalue()
+        cache.set(key, png, 86400)
+    response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "public, max-age=86400"
     return response
 
