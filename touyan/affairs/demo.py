@@ -4,7 +4,8 @@ a large spend linked to it and signed off, a small one waiting for the committee
 disclosures for several periods (finance monthly, social aid quarterly, Party affairs by half-year),
 one objection answered and one waiting, and an admonition talk on a cadre's file — so the village's
 public page (/public/villages/<code>/) shows real content. Logins for the secretary, the director,
-a committee member who files spending and a second township officer (the accountant) are made.
+and a committee member who files spending are made; the national administrator signs as
+the township's accountant.
 
 Everything goes through the services, so the audit trail is the real one. A village that already
 has a decision is left as it is.
@@ -187,14 +188,9 @@ def load_demo_affairs(
         sd = _login_for(actor, people["SD"], "affairs_sd", password, village)
         clerk = _login_for(actor, people["clerk"], "affairs_vm", password, village)
         officer = User.objects.filter(role=Role.TOWNSHIP_OFFICER, region=township).order_by("id").first()
-        accountant = User.objects.filter(username="affairs_acc").first() or user_create(
-            actor=actor,
-            username="affairs_acc",
-            password=password,
-            role=Role.TOWNSHIP_OFFICER,
-            region_code=township.code,
-            display_name=f"{township.name}代理会计(演示)",
-        )
+        # The township's accountant signs last (村账乡代管); the demo has one officer per township, so the
+        # national administrator (who may act for any township) stands in for the accountant.
+        accountant = actor
         d = _six_steps(sec, village, day)
         big = services.expenditure_create(
             actor=clerk,
@@ -238,7 +234,6 @@ def load_demo_affairs(
         (sec.username, f"村党组织书记(村务: /affairs/ ; 公开页 {address})", name),
         (sd.username, "村务监督委员会主任(审核公开事项、审签支出)", name),
         (clerk.username, "村干部(登记支出、起草公开事项)", name),
-        ("affairs_acc", "乡镇代理会计(村账乡代管 /affairs/spending/)", township.name),
     ]
     # The phone sign-in example (attendance's cadre_demo) stays the last line the console prints.
     at = len(logins) - 1 if logins and logins[-1][0] == "cadre_demo" else len(logins)
