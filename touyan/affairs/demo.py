@@ -182,6 +182,9 @@ def load_demo_affairs(
     name = Region.objects.get(code=village).name
     if Decision.objects.filter(village_id=village).exists():
         say(f"  村务公开演示已就绪: {name} {address}")
+        users = [User.objects.filter(cadre_id=people[k]).first() for k in ("PS", "SD", "clerk")]
+        if all(users):
+            _login_rows(logins, [u.username for u in users if u], address, name)
         return address
     with transaction.atomic():
         sec = _login_for(actor, people["PS"], "affairs_sec", password, village)
@@ -230,12 +233,17 @@ def load_demo_affairs(
         )
     say(f"  村务公开演示: {name} 四议两公开 1 件(已办结)、联审联签 2 笔、公开事项 {n + 2} 条、群众异议 2 件")
     say(f"  村务公开页(无需登录): {address}  二维码: {address}qr.png")
+    _login_rows(logins, [sec.username, sd.username, clerk.username], address, name)
+    return address
+
+
+def _login_rows(logins: list[tuple[str, str, str]], usernames: list[str], address: str, name: str) -> None:
+    sec, sd, clerk = usernames
     rows = [
-        (sec.username, f"村党组织书记(村务: /affairs/ ; 公开页 {address})", name),
-        (sd.username, "村务监督委员会主任(审核公开事项、审签支出)", name),
-        (clerk.username, "村干部(登记支出、起草公开事项)", name),
+        (sec, f"村党组织书记(村务: /affairs/ ; 公开页 {address})", name),
+        (sd, "村务监督委员会主任(审核公开事项、审签支出)", name),
+        (clerk, "村干部(登记支出、起草公开事项)", name),
     ]
     # The phone sign-in example (attendance's cadre_demo) stays the last line the console prints.
     at = len(logins) - 1 if logins and logins[-1][0] == "cadre_demo" else len(logins)
     logins[at:at] = rows
-    return address
