@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "touyan.attendance",
     "touyan.assessment",
     "touyan.payroll",
+    "touyan.affairs",
     "touyan.dashboards",
     "touyan.api",
     "ninja",
@@ -273,3 +274,11 @@ CELERY_BEAT_SCHEDULE = {
 TOUYAN_EAGER_BACKGROUND = env_bool("TOUYAN_EAGER_BACKGROUND", True)
 TOUYAN_TASK_MAX_ATTEMPTS = int(os.environ.get("TOUYAN_TASK_MAX_ATTEMPTS", "3"))
 TOUYAN_JOB_STALE_MINUTES = int(os.environ.get("TOUYAN_JOB_STALE_MINUTES", "120"))
+
+# --- Village affairs: the public pages (touyan/affairs/throttle.py, docs/operations.md) ------
+# Villagers' objections per client address: "count/seconds". The counters live in the default cache.
+TOUYAN_OBJECTION_RATE = os.environ.get("TOUYAN_OBJECTION_RATE", "20/3600")
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx alone: 1).
+TOUYAN_TRUSTED_PROXY_HOPS = int(os.environ.get("TOUYAN_TRUSTED_PROXY_HOPS", "0"))
+# The address the QR codes hold (e.g. https://cun.example.gov.cn); empty: the request's own host.
+TOUYAN_PUBLIC_BASE_URL = os.environ.get("TOUYAN_PUBLIC_BASE_URL", "")
