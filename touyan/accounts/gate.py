@@ -26,9 +26,6 @@ OPEN_PREFIXES = (
 )  # fmt: skip
 
 
-NO_DEVICE_KEY = "touyan_no_2fa_device"
-
-
 class SecurityGateMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -39,12 +36,11 @@ class SecurityGateMiddleware:
             return self.get_response(request)
         verified = getattr(user, "is_verified", lambda: False)()
         target = None
-        # Whether the user has a device is looked up once per session (not on every page).
-        if not verified and not request.session.get(NO_DEVICE_KEY):
-            if enrolled(user):
-                logout(request)
-                return self._refuse(request, "login", _("请重新登录并输入动态验证码"))
-            request.session[NO_DEVICE_KEY] = True
+        # One indexed query per page of a session not verified by a code (the same on every page, so
+        # the pages' query counts do not depend on whether it is a session's first).
+        if not verified and enrolled(user):
+            logout(request)
+            return self._refuse(request, "login", _("请重新登录并输入动态验证码"))
         if requires_2fa(user) and not verified:
             target = "accounts:twofactor_setup"
         elif getattr(user, "password_change_required", False):

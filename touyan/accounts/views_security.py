@@ -57,7 +57,6 @@ def twofactor_setup(request: AuthedRequest) -> HttpResponse:
             _errors(form, exc)
         else:
             otp_login(request, device)
-            request.session.pop("touyan_no_2fa_device", None)
             messages.success(request, _("已绑定动态验证码。今后登录须输入 App 中的验证码。"))
             return redirect(_next(request))
     device = totp_pending(request.user)
