@@ -12,7 +12,8 @@ from touyan.attendance.api import parse_month
 from touyan.core.pagination import paginate
 
 from .models import PayLine, PayRun
-from .services import access_run, payrun_advance, payrun_calculate, payrun_open
+from .selectors import access_run
+from .services import payrun_advance, payrun_calculate, payrun_open
 
 router = Router(tags=["payroll"])
 

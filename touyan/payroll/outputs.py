@@ -25,23 +25,23 @@ from touyan.audit.services import audit_record
 from touyan.core.errors import Conflict, Forbidden
 from touyan.core.money import format_yuan, to_fen
 
-from .benefits import bank_account_number
-from .models import BankAccount, PayLine, PayRun, Payslip
-from .services import access_run
+from . import lines
+from .actions import PayrollAction
+from .models import BankAccount, DepartureAllowance, PayLine, PayRun, Payslip
+from .selectors import access_run
+from .services.benefits import bank_account_number
 
-COMPONENT_LABELS: dict[str, Any] = {
+MONTHLY_LABELS: dict[str, Any] = {
     "base": gettext_lazy("基本报酬"),
     "performance": gettext_lazy("绩效报酬"),
     "allowance": gettext_lazy("专业化补贴"),
     "pension_subsidy": gettext_lazy("养老保险补贴"),
     "young_cadre": gettext_lazy("年轻专业化干部报酬"),
-    "reward": gettext_lazy("集体经济发展奖励"),
-    "honour": gettext_lazy("表彰奖励"),
-    "condolence": gettext_lazy("慰问金"),
-    "departure": gettext_lazy("离任生活补贴"),
-    "adjustment": gettext_lazy("更正"),
 }
-COMPONENT_ORDER = tuple(COMPONENT_LABELS)
+# The monthly pay's lines (rules.compute_pay), then the other kinds (lines.py) in the order the
+# summary workbook's columns have always had; a kind registered later comes after them.
+COMPONENT_ORDER = (*MONTHLY_LABELS, "reward", "honour", "condolence", "departure", "adjustment")
+COMPONENT_LABELS: dict[str, Any] = MONTHLY_LABELS | lines.labels()
 POST_LABELS: dict[str, Any] = {
     "one_shoulder": gettext_lazy("一肩挑"),
     "PS": gettext_lazy("村党组织书记"),
@@ -52,7 +52,13 @@ PAYOUT_STATES = (PayRun.State.FINANCE, PayRun.State.DISBURSED, PayRun.State.CLOS
 
 
 def component_label(component: str) -> str:
-    return str(COMPONENT_LABELS.get(component, component))
+    return str((MONTHLY_LABELS | lines.labels()).get(component, component))
+
+
+def component_order() -> list[str]:
+    """Every known component, in the order pages and files show them."""
+    known = [*MONTHLY_LABELS, *lines.labels()]
+    return [*COMPONENT_ORDER, *(c for c in known if c not in COMPONENT_ORDER)]
 
 
 def num(value: Any) -> str:
@@ -134,6 +140,35 @@ def explain(component: str, amount: Decimal, basis: dict[str, Any]) -> Explanati
         )
     reason = str(b.get("reason", ""))
     return Explanation(f"{label} = {money}", _("事由:%(r)s") % {"r": reason} if reason else "")
+
+
+def departure_words(a: DepartureAllowance) -> str:
+    """The allowance's basis (R-PAY-10) in a sentence, for the page."""
+    b = a.basis or {}
+    if a.strategy == "pct_of_current_base" and "pct" in b:
+        post = _("书记") if b.get("post") == "PS" else _("主任")
+        text = _(
+            "按%(post)s任职:连续 %(cy)s 年 %(cm)s 个月、累计 %(ty)s 年 %(tm)s 个月,"
+            "享受现任书记基本报酬 %(base)s 元的 %(pct)s"
+        ) % {
+            "post": post,
+            "cy": b["continuous_months"] // 12,
+            "cm": b["continuous_months"] % 12,
+            "ty": b["total_months"] // 12,
+            "tm": b["total_months"] % 12,
+            "base": num(b["secretary_base_annual"]),
+            "pct": pct(b["pct"]),
+        }
+        if b.get("post") == "VD":
+            text += _(" × 80%(主任)")
+        text += _(",÷ 12 个月")
+    elif a.strategy == "per_term":
+        text = _("按任职届数:%(n)s 届 × 每届每月 %(r)s 元") % {"n": b.get("terms"), "r": b.get("rate")}
+    else:
+        text = _("按任职年限档次:累计 %(y)s 年") % {"y": int(b.get("total_months", 0)) // 12}
+    if b.get("pension_monthly"):
+        text += _(";已领养老金 %(p)s 元/月,只补差额") % {"p": b["pension_monthly"]}
+    return text + "。"
 
 
 def _explain_base(label: str, money: str, b: dict[str, Any]) -> Explanation:
@@ -306,7 +341,8 @@ def summary_file(*, actor: Any, run_id: int) -> tuple[str, bytes]:
     run = access_run(actor=actor, run_id=run_id)
     slips = _slips(run)
     present = {x.component for s in slips for x in s.lines.all()}
-    components = [c for c in COMPONENT_ORDER if c in present] + sorted(present - set(COMPONENT_ORDER))
+    order = component_order()
+    components = [c for c in order if c in present] + sorted(present - set(order))
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("工资汇总"))
@@ -373,7 +409,7 @@ def summary_file(*, actor: Any, run_id: int) -> tuple[str, bytes]:
         raise PayoutMismatch(_("工资条合计与批次合计不一致,请联系管理员"))
     audit_record(
         actor=actor,
-        action="payroll.summary.download",
+        action=PayrollAction.SUMMARY_DOWNLOAD,
         obj=run,
         region_code=run.region_id,
         changes={"rows": len(slips), "total": str(run.total)},
@@ -437,7 +473,7 @@ def payout_file(*, actor: Any, run_id: int) -> PayoutFile:
         )
     audit_record(
         actor=actor,
-        action="payroll.payout.download",
+        action=PayrollAction.PAYOUT_DOWNLOAD,
         obj=run,
         region_code=run.region_id,
         changes={"rows": len(slips), "total": str(total)},

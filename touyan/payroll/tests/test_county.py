@@ -22,7 +22,8 @@ from touyan.cadres.demo import demo_people
 from touyan.cadres.models import Post
 from touyan.core import crypto
 from touyan.payroll import outputs, services
-from touyan.payroll.benefits import BANK_CONTEXT, mask_account
+from touyan.payroll.rules.benefits import mask_account
+from touyan.payroll.services import BANK_CONTEXT
 from touyan.payroll.models import Adjustment, BankAccount, PayLine, Payslip
 from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions

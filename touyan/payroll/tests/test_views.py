@@ -429,7 +429,7 @@ def test_run_page_queries_do_not_grow_with_payslips(login, personas, worked_exam
 def test_payout_file_refuses_when_rows_do_not_add_up(personas, finance, worked_example) -> None:
     """The payout file's rows must sum to the run total; otherwise nothing is handed out."""
     from touyan.payroll import outputs, services
-    from touyan.payroll.benefits import bank_account_set
+    from touyan.payroll.services import bank_account_set
 
     officer = personas["township_a1"]
     MonthLock.objects.get_or_create(region_id=TOWNSHIP_A1, month=dt.date(2026, 3, 1))
