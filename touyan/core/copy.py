@@ -64,7 +64,7 @@ def copy_rows(
     the constant in `extra` (the driver adapts each value)."""
     constants = extra or {}
     sources = [(f.attname, None) if f.attname in rows[0] else (None, constants[f.attname]) for f in fields]
-    statement = _copy_statement(table, [f.column for f in fields])
+    statement = _copy_statement(table, [str(f.column) for f in fields])
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
         for row in rows:
             copy.write_row([row[name] if name is not None else const for name, const in sources])

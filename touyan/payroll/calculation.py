@@ -228,7 +228,7 @@ class _ChunkRows:
 
     posts: dict[int, list[dict[str, Any]]]
     paid: list[int]
-    people: dict[int, dict[str, Any]]
+    people: dict[int, Any]  # id -> the file's values
     history: dict[int, list[cadre_rules.Span]]
 
 

@@ -616,6 +616,40 @@ CALLS: list[Call] = [
         writes=True,
     ),
     Call("payroll/weak/<str:code>/<int:year>/", "get", "/payroll/weak/{code}/2025/", api=False),
+    # Payroll's actions with one POST URL each (the earlier combined URLs above still work).
+    Call(
+        "payroll/runs/open/",
+        "post",
+        "/payroll/runs/open/",
+        {"region": "{township}", "month": "2026-02"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/runs/<int:run_id>/steps/<str:step>/", "post", "/payroll/runs/{run}/steps/publicise/", api=False),
+    Call(
+        "payroll/insurance/<str:code>/<int:year>/save/",
+        "post",
+        "/payroll/insurance/{township}/2026/save/",
+        {"cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call("payroll/rewards/<int:reward_id>/approve/", "post", "/payroll/rewards/{reward}/approve/", api=False),
+    Call(
+        "payroll/rewards/<int:reward_id>/reject/",
+        "post",
+        "/payroll/rewards/{reward}/reject/",
+        {"note": "不符合"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "payroll/departures/<int:departure_id>/steps/<str:step>/",
+        "post",
+        "/payroll/departures/{departure}/steps/village_check/",
+        api=False,
+        writes=True,
+    ),
 ]
 
 # Routes that are not about a region: public, or scoped by the user alone (tested elsewhere).

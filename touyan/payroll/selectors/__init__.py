@@ -5,7 +5,7 @@ for officials. Benefit reads are in `selectors.benefits`, page data in `selector
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -29,24 +29,24 @@ S = PayRun.State
 CADRE_VISIBLE = (S.NOTICE, S.TOWNSHIP, S.FINANCE, S.DISBURSED, S.CLOSED)
 
 
-def is_village_cadre(actor: User | Any) -> bool:
+def is_village_cadre(actor: User) -> bool:
     """A village cadre's login (not a superuser): they see their own payslips and nothing else here."""
     return getattr(actor, "role", None) == Role.CADRE and not getattr(actor, "is_superuser", False)
 
 
-def officials_only(actor: User | Any) -> None:
+def officials_only(actor: User) -> None:
     """Every payroll page but 我的工资条 is for officials: a village cadre gets 404."""
     if is_village_cadre(actor):
         raise NotFound(_("未找到该页面"))
 
 
-def _scoped(qs: QuerySet[M], actor: User | Any, field: str = "village__code") -> QuerySet[M]:
+def _scoped(qs: QuerySet[M], actor: User, field: str = "village__code") -> QuerySet[M]:
     if is_village_cadre(actor):
         return qs.none()
     return scope_filter(qs, actor, field)
 
 
-def region_for_officials(*, actor: User | Any, code: str) -> Region:
+def region_for_officials(*, actor: User, code: str) -> Region:
     """A region in scope for the pages of officials; a village cadre sees none of them."""
     if is_village_cadre(actor):
         raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
@@ -62,13 +62,13 @@ def _one(qs: QuerySet[M], pk: int, message: str, *, for_update: bool = False) ->
     return obj
 
 
-def access_run(*, actor: User | Any, run_id: int, for_update: bool = False) -> PayRun:
+def access_run(*, actor: User, run_id: int, for_update: bool = False) -> PayRun:
     """A pay run of a region in the actor's scope (officials only)."""
     qs = _scoped(PayRun.objects.select_related("region"), actor, "region__code")
     return _one(qs, run_id, _("未找到该工资发放批次"), for_update=for_update)
 
 
-def access_payslip(*, actor: User | Any, payslip_id: int) -> Payslip:
+def access_payslip(*, actor: User, payslip_id: int) -> Payslip:
     """One payslip: a village cadre gets only their own, once publicised; officials get those
     of villages in their scope. NotFound otherwise (outsiders learn nothing)."""
     qs = Payslip.objects.select_related("run", "run__region", "person", "village", "village__parent")
@@ -79,28 +79,29 @@ def access_payslip(*, actor: User | Any, payslip_id: int) -> Payslip:
     return _one(qs, payslip_id, _("未找到该工资条"))
 
 
-def access_reward(*, actor: User | Any, reward_id: int, for_update: bool = False) -> CollectiveReward:
+def access_reward(*, actor: User, reward_id: int, for_update: bool = False) -> CollectiveReward:
     qs = _scoped(CollectiveReward.objects.select_related("village", "village__parent"), actor)
     return _one(qs, reward_id, _("未找到该奖励申报"), for_update=for_update)
 
 
-def access_departure(*, actor: User | Any, departure_id: int, for_update: bool = False) -> DepartureAllowance:
+def access_departure(*, actor: User, departure_id: int, for_update: bool = False) -> DepartureAllowance:
     qs = _scoped(DepartureAllowance.objects.select_related("person", "village", "village__parent"), actor)
     return _one(qs, departure_id, _("未找到该离任生活补贴"), for_update=for_update)
 
 
-def payslips_of_self(*, actor: User | Any) -> list[Payslip]:
+def payslips_of_self(*, actor: User) -> list[Payslip]:
     """A village cadre's own publicised payslips, newest month first (我的工资条)."""
-    if not getattr(actor, "cadre_id", None):
+    own = getattr(actor, "cadre_id", None)
+    if not own:
         return []
     return list(
-        Payslip.objects.filter(person_id=actor.cadre_id, run__state__in=CADRE_VISIBLE)
+        Payslip.objects.filter(person_id=own, run__state__in=CADRE_VISIBLE)
         .select_related("run", "village")
         .order_by("-run__month", "-id")
     )
 
 
-def runs_in_scope(*, actor: User | Any, region: Region | None = None, state: str = "") -> QuerySet[PayRun]:
+def runs_in_scope(*, actor: User, region: Region | None = None, state: str = "") -> QuerySet[PayRun]:
     """The runs the actor may see, newest month first; under a region (or covering it), in a state."""
     qs = _scoped(PayRun.objects.select_related("region", "calculated_by"), actor, "region__code")
     if region is not None:
@@ -110,21 +111,19 @@ def runs_in_scope(*, actor: User | Any, region: Region | None = None, state: str
     return qs.order_by("-month", "region_id")
 
 
-def adjustments_in_scope(*, actor: User | Any, kind: str, region: Region | None = None) -> QuerySet[Adjustment]:
+def adjustments_in_scope(*, actor: User, kind: str, region: Region | None = None) -> QuerySet[Adjustment]:
     qs = _scoped(Adjustment.objects.filter(kind=kind), actor).select_related(
         "person", "village", "village__parent", "run"
     )
     return _under(qs, region).order_by("-created_at", "-id")
 
 
-def rewards_in_scope(*, actor: User | Any, region: Region | None = None) -> QuerySet[CollectiveReward]:
+def rewards_in_scope(*, actor: User, region: Region | None = None) -> QuerySet[CollectiveReward]:
     qs = _scoped(CollectiveReward.objects.select_related("village", "village__parent"), actor)
     return _under(qs, region).order_by("-year", "village_id")
 
 
-def departures_in_scope(
-    *, actor: User | Any, region: Region | None = None, state: str = ""
-) -> QuerySet[DepartureAllowance]:
+def departures_in_scope(*, actor: User, region: Region | None = None, state: str = "") -> QuerySet[DepartureAllowance]:
     qs = _scoped(DepartureAllowance.objects.select_related("person", "village", "village__parent"), actor)
     if state in DepartureAllowance.State.values:
         qs = qs.filter(state=state)

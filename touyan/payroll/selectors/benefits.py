@@ -58,7 +58,7 @@ class CoverageGroup:
         return sum(1 for r in self.rows if r.insurance is not None and getattr(r.insurance, attr))
 
 
-def insurance_coverage(*, actor: User | Any, region_code: str, year: int) -> tuple[Region, list[CoverageGroup]]:
+def insurance_coverage(*, actor: User, region_code: str, year: int) -> tuple[Region, list[CoverageGroup]]:
     """R-PAY-07: the full-time cadres in office during the year under a region, with their
     enrolment, grouped by township (a fixed number of queries)."""
     region = region_for_officials(actor=actor, code=region_code)
@@ -129,7 +129,7 @@ def _secretaries(codes: list[str], day: dt.date) -> dict[str, list[str]]:
     return out
 
 
-def weak_villages(*, actor: User | Any, region_code: str, year: int) -> tuple[Region, list[WeakTownship]]:
+def weak_villages(*, actor: User, region_code: str, year: int) -> tuple[Region, list[WeakTownship]]:
     """R-PAY-12: villages whose collective income of the year is below weak_income (10,000) are
     weak (软弱涣散 trigger; their current secretary is not to be nominated for the next term);
     a township where weak villages make up ≥ weak_township_share (50 %) of the villages with

@@ -163,7 +163,7 @@ def run_payslips(*, run: PayRun, village: str, page_number: Any) -> dict[str, An
     return {"villages": villages, "page": page, "rows": rows}
 
 
-def run_region_choices(*, actor: User | Any) -> list[tuple[str, str]]:
+def run_region_choices(*, actor: User) -> list[tuple[str, str]]:
     """The counties and townships a run may be opened for, townships indented."""
     qs = scope_filter(Region.objects.filter(level__in=[region_rules.COUNTY, region_rules.TOWNSHIP]), actor, "code")
     return [
@@ -177,7 +177,7 @@ def run_region_choices(*, actor: User | Any) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------
 
 
-def cadre_choices(*, actor: User | Any, village: str, former: bool = False) -> list[tuple[Any, str]]:
+def cadre_choices(*, actor: User, village: str, former: bool = False) -> list[tuple[Any, str]]:
     """The people of a village in scope, for step two of a form (former cadres marked)."""
     if not village:
         return []

@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Value, When
+from django.db.models import Case, Model, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,7 +175,7 @@ def _finish(
 ) -> None:
     """The runs' totals, counts, state and documents (one UPDATE), steps and audit events."""
     now = timezone.now()
-    records = []
+    records: list[tuple[Model, str, dict[str, Any]]] = []
     for run in runs:
         count, n_lines, total = writer.per_run.get(run.pk, (0, 0, Decimal(0)))
         changes = {

@@ -18,10 +18,10 @@ from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core import crypto
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.payroll import services
+from touyan.payroll.models import Adjustment, BankAccount, PayLine, PayRun
 from touyan.payroll.rules import benefits as benefit_rules
 from touyan.payroll.rules.departure import DepartureFacts, DeparturePolicy, departure_amount
 from touyan.payroll.selectors import benefits as benefit_selectors
-from touyan.payroll.models import Adjustment, BankAccount, PayLine, PayRun
 from touyan.regions.models import RegionStat
 
 d = dt.date
@@ -408,7 +408,9 @@ def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
     # Five steps, each audited with its flow code (payroll.departure.<step>; before the declared
     # flow all five were "payroll.departure.advance").
     steps = ("village_check", "township_check", "publicise", "approve", "stop")
-    assert sorted(a for a in actions if a != "payroll.departure.apply") == sorted(f"payroll.departure.{s}" for s in steps)
+    assert sorted(a for a in actions if a != "payroll.departure.apply") == sorted(
+        f"payroll.departure.{s}" for s in steps
+    )
     assert len(actions) == 6 and "payroll.departure.apply" in actions
 
 
@@ -448,7 +450,9 @@ def test_weak_villages(personas, make_cadre) -> None:
     RegionStat.objects.create(region_id=VILLAGE_A1, year=2024, collective_income=D(30000))
     RegionStat.objects.create(region_id="522301001002", year=2025, collective_income=D(10000))
     RegionStat.objects.create(region_id="522301002001", year=2025, collective_income=D(50000))
-    _region, townships = benefit_selectors.weak_villages(actor=personas["county_a_admin"], region_code=COUNTY_A, year=2025)
+    _region, townships = benefit_selectors.weak_villages(
+        actor=personas["county_a_admin"], region_code=COUNTY_A, year=2025
+    )
     by_code = {t.township.code: t for t in townships}
     a1, a2 = by_code[TOWNSHIP_A1], by_code["522301002000"]
     assert (a1.weak, a1.with_data, a1.share, a1.flagged, a1.bonus_cut) == (1, 2, D("0.5"), True, D("0.10"))

@@ -22,9 +22,9 @@ from touyan.cadres.demo import demo_people
 from touyan.cadres.models import Post
 from touyan.core import crypto
 from touyan.payroll import outputs, services
+from touyan.payroll.models import Adjustment, BankAccount, PayLine, Payslip
 from touyan.payroll.rules.benefits import mask_account
 from touyan.payroll.services import BANK_CONTEXT
-from touyan.payroll.models import Adjustment, BankAccount, PayLine, Payslip
 from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
