@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from conftest import COUNTY_A, TOWNSHIP_A1, VILLAGE_A1, make_id
-from touyan.attendance.models import MonthLock
 from touyan.audit.models import AuditEvent
 from touyan.cadres.models import Post
 from touyan.cadres.rules import Span
@@ -22,6 +21,7 @@ from touyan.payroll.models import Adjustment, BankAccount, PayLine, PayRun
 from touyan.payroll.rules import benefits as benefit_rules
 from touyan.payroll.rules.departure import DepartureFacts, DeparturePolicy, departure_amount
 from touyan.payroll.selectors import benefits as benefit_selectors
+from touyan.payroll.tests.factories import CadreFactory, CountyStatsFactory, MonthLockFactory
 from touyan.regions.models import RegionStat
 
 d = dt.date
@@ -232,7 +232,7 @@ def test_insurance_set_per_year(personas, make_cadre) -> None:
 
 
 def _lock_and_run(officer, month: dt.date) -> PayRun:  # type: ignore[no-untyped-def]
-    MonthLock.objects.get_or_create(region_id=TOWNSHIP_A1, month=month)
+    MonthLockFactory(month=month)
     run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=month)
     return services.payrun_calculate(actor=officer, run_id=run.pk)
 
@@ -282,7 +282,7 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
     with pytest.raises(Conflict):
         services.reward_approve(actor=officer, reward_id=reward.pk)
     assert sorted(Adjustment.objects.filter(kind="reward").values_list("amount", flat=True)) == [D(5000), D(5000)]
-    RegionStat.objects.create(region_id=COUNTY_A, year=2025, rural_income_per_capita=D(14000))
+    CountyStatsFactory()
     run = _lock_and_run(officer, d(2026, 4, 1))
     rewards = PayLine.objects.filter(payslip__run=run, component="reward")
     assert sorted(x.amount for x in rewards) == [D(5000), D(5000)]
@@ -348,24 +348,14 @@ def test_one_offs_are_scoped_and_validated(personas, make_cadre) -> None:
 
 
 def _former_secretary(personas, years: int = 12, birth: str = "19580101"):  # type: ignore[no-untyped-def]
-    return cadre_create(
-        actor=personas["national"],
-        data=PersonIn(
-            name="孙老书记",
-            id_number=make_id("522301", birth, 11),
-            village=VILLAGE_A1,
-            education="senior_high",
-            political_status="party_member",
-            posts=[PostIn("PS", d(2017 - years, 4, 1), d(2017, 3, 31), end_reason="term_end")],
-        ),
-    )
+    return CadreFactory(former=True, name="孙老书记", start=d(2017 - years, 4, 1), birth=birth)
 
 
 @pytest.mark.django_db
 def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
     """R-PAY-10: applied → village → township → notice → county approval; then a line in each
     run of the township until stopped."""
-    RegionStat.objects.create(region_id=COUNTY_A, year=2025, rural_income_per_capita=D(14000))
+    CountyStatsFactory()
     officer, county = personas["township_a1"], personas["county_a_admin"]
     person = _former_secretary(personas)
     allowance = services.departure_apply(actor=officer, cadre_id=person.pk, today=d(2026, 3, 10))

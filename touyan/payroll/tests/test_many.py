@@ -22,8 +22,9 @@ from touyan.cadres.demo import demo_people
 from touyan.cadres.models import Post
 from touyan.core.errors import Forbidden
 from touyan.payroll import calculation, services
-from touyan.payroll.models import Adjustment, DepartureAllowance, PayLine, PayRun, PayrunStep, Payslip
+from touyan.payroll.models import Adjustment, PayLine, PayRun, PayrunStep, Payslip
 from touyan.payroll.tasks import calculate_runs_task
+from touyan.payroll.tests.factories import AdjustmentFactory, DepartureAllowanceFactory
 from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
@@ -77,11 +78,9 @@ def two_counties(personas) -> Any:
     for county, people in ends.items():
         for i, (pid, v) in enumerate(people[:3]):
             kind, amount = (("adjustment", D("-123.45")), ("honour", D("1000")), ("condolence", D("2000")))[i]
-            Adjustment.objects.create(person_id=pid, village_id=v, kind=kind, amount=amount, reason="测试")
+            AdjustmentFactory(person_id=pid, village_id=v, kind=kind, amount=amount, reason="测试")
         pid, v = people[-1]
-        DepartureAllowance.objects.create(person_id=pid, village_id=v, strategy="pct_of_current_base",
-                                          monthly_amount=D("350"), start_month=dt.date(2025, 1, 1),
-                                          state="approved")  # fmt: skip
+        DepartureAllowanceFactory(person_id=pid, village_id=v)  # approved, 350 a month from 2025-01
     return full_time
 
 
