@@ -200,6 +200,14 @@ class _Formats:
     money_bold: Any
     label_bold: Any
 
+    @classmethod
+    def of(cls, book: Any) -> _Formats:
+        return cls(
+            book.add_format({"num_format": "#,##0.00"}),
+            book.add_format({"num_format": "#,##0.00", "bold": True, "bg_color": "#F2F2F2"}),
+            book.add_format({"bold": True, "bg_color": "#F2F2F2"}),
+        )
+
 
 def _summary_village(
     sheet: Any, row: int, slips: list[Payslip], components: list[str], f: _Formats
@@ -243,9 +251,7 @@ def summary_file(*, actor: User, run_id: int) -> tuple[str, bytes]:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("工资汇总"))
     bold = book.add_format({"bold": True})
-    money = book.add_format({"num_format": "#,##0.00"})
-    money_bold = book.add_format({"num_format": "#,##0.00", "bold": True, "bg_color": "#F2F2F2"})
-    label_bold = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
+    formats = _Formats.of(book)
     sheet.write(
         0,
         0,
@@ -267,14 +273,13 @@ def summary_file(*, actor: User, run_id: int) -> tuple[str, bytes]:
     for s in slips:
         by_village[s.village_id].append(s)
     grand: dict[str, Decimal] = defaultdict(Decimal)
-    formats = _Formats(money, money_bold, label_bold)
     for code in sorted(by_village):
         row, sub = _summary_village(sheet, row, by_village[code], components, formats)
         for c, amount in sub.items():
             grand[c] += amount
-    sheet.write(row, 0, _("合计(%(n)s 人)") % {"n": len(slips)}, label_bold)
+    sheet.write(row, 0, _("合计(%(n)s 人)") % {"n": len(slips)}, formats.label_bold)
     for i, c in enumerate([*components, "total"]):
-        sheet.write_number(row, 4 + i, float(grand[c]), money_bold)
+        sheet.write_number(row, 4 + i, float(grand[c]), formats.money_bold)
     sheet.set_column(0, 1, 14)
     sheet.set_column(2, 2, 10)
     sheet.set_column(3, 3, 21)

@@ -124,11 +124,18 @@ def test_departure_pct_table_is_a_policy_parameter() -> None:
     defaults = FullParams.model_validate(DEFAULTS).model_dump()
     assert pct_levels_of(defaults) == PCT_LEVELS and DEFAULTS["departure_director_ratio"] == DIRECTOR_RATIO
     # A region paying 15 % / 25 % / 35 % from 5 / 10 / 15 continuous years, 主任 at 85 %.
-    mine = FullParams.model_validate(DEFAULTS | {
-        "departure_pct_1": D("0.15"), "departure_pct_1_continuous_years": 5,
-        "departure_pct_2": D("0.25"), "departure_pct_2_continuous_years": 10,
-        "departure_pct_3": D("0.35"), "departure_pct_3_continuous_years": 15, "departure_director_ratio": D("0.85"),
-    }).model_dump()  # fmt: skip
+    mine = FullParams.model_validate(
+        DEFAULTS
+        | {
+            "departure_pct_1": D("0.15"),
+            "departure_pct_1_continuous_years": 5,
+            "departure_pct_2": D("0.25"),
+            "departure_pct_2_continuous_years": 10,
+            "departure_pct_3": D("0.35"),
+            "departure_pct_3_continuous_years": 15,
+            "departure_director_ratio": D("0.85"),
+        }
+    ).model_dump()
     policy = DeparturePolicy(secretary_base_annual=D(42000), pct_levels=pct_levels_of(mine), director_ratio=D("0.85"))
     five = Span("PS", d(2012, 4, 1), d(2017, 3, 31))
     assert departure_amount(_facts(five), POLICY).monthly == D(0)

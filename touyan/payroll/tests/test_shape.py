@@ -172,9 +172,14 @@ def test_another_app_adds_a_check_to_the_reward_decision(personas) -> None:
     CadreFactory(secretary=True)
     officer = personas["township_a1"]
     reward = services.reward_propose(
-        actor=officer, village_code=VILLAGE_A1, year=2025, income=D(300000), previous_income=D(200000),
-        decision_ref="1号", today=d(2026, 2, 1),
-    )  # fmt: skip
+        actor=officer,
+        village_code=VILLAGE_A1,
+        year=2025,
+        income=D(300000),
+        previous_income=D(200000),
+        decision_ref="1号",
+        today=d(2026, 2, 1),
+    )
 
     def decided(obj: Any, facts: Any) -> str | None:
         return None if obj.decision_ref == "2号" else "村级决议尚未公开"
