@@ -60,11 +60,13 @@ def _missing_locks(region: Region, first: dt.date, last: dt.date) -> str:
     missing = sorted(needed - locked)
     if not missing:
         return ""
-    names = dict(Region.objects.filter(code__in=missing[:5]).values_list("code", "name"))
-    return _("以下乡镇尚未锁定 %(m)s 考勤: %(n)s") % {
-        "m": first.strftime("%Y-%m"),
-        "n": "、".join(names.get(c, c) for c in missing[:5]),
-    }
+    return _lock_refusal(first, missing, dict(Region.objects.filter(code__in=missing[:5]).values_list("code", "name")))
+
+
+def _lock_refusal(first: dt.date, missing: list[str], names: dict[str, str] | None = None) -> str:
+    """WF-8: why a run cannot open yet — the first five townships whose month is not locked."""
+    shown = [(names or {}).get(c, c) for c in missing[:5]]
+    return _("以下乡镇尚未锁定 %(m)s 考勤: %(n)s") % {"m": first.strftime("%Y-%m"), "n": "、".join(shown)}
 
 
 @transaction.atomic
@@ -230,10 +232,7 @@ def _eligible(month: _Month, lo: str, hi: str, prefix: str, out: ManyRuns) -> se
         if any(region.prefix.startswith(p) or p.startswith(region.prefix) for p in covering):
             out.skipped.append(code)
         elif missing := sorted(month.needed_locks[code] - locked):
-            out.refused[code] = _("以下乡镇尚未锁定 %(m)s 考勤: %(n)s") % {
-                "m": first.strftime("%Y-%m"),
-                "n": "、".join(missing[:5]),
-            }
+            out.refused[code] = _lock_refusal(first, missing)
         else:
             eligible.add(code)
     return eligible
