@@ -1,11 +1,13 @@
 """factory_boy factories for payroll's tests, with traits for what the tests keep building:
 
-    CountyStatsFactory()                              # 兴义市's 2025 income 14,000 (A6.2's income_ref)
-    CadreFactory(secretary=True)                      # a full-time 书记, through cadre_create
-    CadreFactory(former=True, name="孙老书记")         # 12 years as 书记, left office 2017-03-31
-    MonthLockFactory(month=dt.date(2026, 3, 1))       # the township's attendance locked (WF-8)
-    PayRunFactory(calculated=True)                    # a run in a given state (no payslips)
-    FinalGradeFactory(person=p, grade="competent")    # a final quarterly evaluation (A6.5)
+    CountyStatsFactory.create()                        # 兴义市's 2025 income 14,000 (A6.2's income_ref)
+    CadreFactory.create(secretary=True)                # a full-time 书记, through cadre_create
+    CadreFactory.create(former=True, name="孙老书记")   # 12 years as 书记, left office 2017-03-31
+    MonthLockFactory.create(month=dt.date(2026, 3, 1)) # the township's attendance locked (WF-8)
+    PayRunFactory.create(calculated=True)              # a run in a given state (no payslips)
+    FinalGradeFactory.create(person=p)                 # a final quarterly evaluation (A6.5)
+
+(`.create` rather than calling the class: mypy then knows the model.)
 
 Cadres are created through the service (`cadres.services.cadre_create`), as the national
 administrator, so their files are encrypted and masked as in production.
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import factory
 from factory.django import DjangoModelFactory
@@ -28,10 +30,11 @@ from touyan.cadres.models import Person
 from touyan.payroll.models import Adjustment, DepartureAllowance, PayRun
 from touyan.regions.models import RegionStat
 
+T = TypeVar("T")
 HEADS = ("PS", "VD")  # full-time by default, as conftest's make_cadre
 
 
-class CountyStatsFactory(DjangoModelFactory):
+class CountyStatsFactory(DjangoModelFactory[RegionStat]):
     """A county's statistics of a year: the rural per-capita income A6.2 compares with."""
 
     class Meta:
@@ -55,7 +58,7 @@ def _national() -> User:
     return user
 
 
-class CadreFactory(factory.Factory):
+class CadreFactory(factory.Factory[Person]):
     """A cadre file with posts, written by cadre_create. `posts` are post codes held from `start`
     (to `end`, with `end_reason`); 书记 and 主任 are full-time unless `full_time` says otherwise."""
 
@@ -107,7 +110,7 @@ class CadreFactory(factory.Factory):
         return cadre_create(actor=_national(), data=data)
 
 
-class MonthLockFactory(DjangoModelFactory):
+class MonthLockFactory(DjangoModelFactory[MonthLock]):
     """A township's attendance of a month, locked (WF-8: a run opens after the lock)."""
 
     class Meta:
@@ -118,7 +121,7 @@ class MonthLockFactory(DjangoModelFactory):
     month = dt.date(2026, 3, 1)
 
 
-class _OfCadre(DjangoModelFactory):
+class _OfCadre(DjangoModelFactory[T]):
     """A row about a cadre: given as `person` or `person_id`, else a new one (`cadre` traits as
     CadreFactory's keyword arguments); its village is the cadre's unless given."""
 
@@ -138,7 +141,7 @@ class _OfCadre(DjangoModelFactory):
         return super()._create(model_class, *args, **kw)
 
 
-class FinalGradeFactory(_OfCadre):
+class FinalGradeFactory(_OfCadre[QuarterlyEvaluation]):
     """A final quarterly evaluation (the grade A6.5's performance line reads)."""
 
     class Meta:
@@ -152,7 +155,7 @@ class FinalGradeFactory(_OfCadre):
     status = "final"
 
 
-class PayRunFactory(DjangoModelFactory):
+class PayRunFactory(DjangoModelFactory[PayRun]):
     """A pay run in a given state (WF-8), without payslips: `PayRunFactory(notice=True)`."""
 
     class Meta:
@@ -171,7 +174,7 @@ class PayRunFactory(DjangoModelFactory):
         closed = factory.Trait(state=PayRun.State.CLOSED)
 
 
-class AdjustmentFactory(_OfCadre):
+class AdjustmentFactory(_OfCadre[Adjustment]):
     """A correction or one-off payment waiting for the next run."""
 
     class Meta:
@@ -182,7 +185,7 @@ class AdjustmentFactory(_OfCadre):
     reason = "测试"
 
 
-class DepartureAllowanceFactory(_OfCadre):
+class DepartureAllowanceFactory(_OfCadre[DepartureAllowance]):
     """An approved departure allowance paid from January 2025 (R-PAY-10)."""
 
     class Meta:

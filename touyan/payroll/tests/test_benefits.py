@@ -239,7 +239,7 @@ def test_insurance_set_per_year(personas, make_cadre) -> None:
 
 
 def _lock_and_run(officer, month: dt.date) -> PayRun:  # type: ignore[no-untyped-def]
-    MonthLockFactory(month=month)
+    MonthLockFactory.create(month=month)
     run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=month)
     return services.payrun_calculate(actor=officer, run_id=run.pk)
 
@@ -289,7 +289,7 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
     with pytest.raises(Conflict):
         services.reward_approve(actor=officer, reward_id=reward.pk)
     assert sorted(Adjustment.objects.filter(kind="reward").values_list("amount", flat=True)) == [D(5000), D(5000)]
-    CountyStatsFactory()
+    CountyStatsFactory.create()
     run = _lock_and_run(officer, d(2026, 4, 1))
     rewards = PayLine.objects.filter(payslip__run=run, component="reward")
     assert sorted(x.amount for x in rewards) == [D(5000), D(5000)]
@@ -355,14 +355,14 @@ def test_one_offs_are_scoped_and_validated(personas, make_cadre) -> None:
 
 
 def _former_secretary(personas, years: int = 12, birth: str = "19580101"):  # type: ignore[no-untyped-def]
-    return CadreFactory(former=True, name="孙老书记", start=d(2017 - years, 4, 1), birth=birth)
+    return CadreFactory.create(former=True, name="孙老书记", start=d(2017 - years, 4, 1), birth=birth)
 
 
 @pytest.mark.django_db
 def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
     """R-PAY-10: applied → village → township → notice → county approval; then a line in each
     run of the township until stopped."""
-    CountyStatsFactory()
+    CountyStatsFactory.create()
     officer, county = personas["township_a1"], personas["county_a_admin"]
     person = _former_secretary(personas)
     allowance = services.departure_apply(actor=officer, cadre_id=person.pk, today=d(2026, 3, 10))

@@ -92,9 +92,9 @@ def two_counties(personas) -> Any:
     for county, people in ends.items():
         for i, (pid, v) in enumerate(people[:3]):
             kind, amount = (("adjustment", D("-123.45")), ("honour", D("1000")), ("condolence", D("2000")))[i]
-            AdjustmentFactory(person_id=pid, village_id=v, kind=kind, amount=amount, reason="测试")
+            AdjustmentFactory.create(person_id=pid, village_id=v, kind=kind, amount=amount, reason="测试")
         pid, v = people[-1]
-        DepartureAllowanceFactory(person_id=pid, village_id=v)  # approved, 350 a month from 2025-01
+        DepartureAllowanceFactory.create(person_id=pid, village_id=v)  # approved, 350 a month from 2025-01
     return full_time
 
 

@@ -36,7 +36,7 @@ def worked_example(personas, make_cadre) -> Any:
     from conftest import make_id
 
     national = personas["national"]
-    CountyStatsFactory()
+    CountyStatsFactory.create()
     person = cadre_create(
         actor=national,
         data=PersonIn(
@@ -61,7 +61,7 @@ def worked_example(personas, make_cadre) -> Any:
                 for d in days[: len(days) - absent]
             ]
         )
-        MonthLockFactory(month=D_(2026, month, 1))
+        MonthLockFactory.create(month=D_(2026, month, 1))
     officer = personas["township_a1"]
     ev = assessment.quarterly_score(actor=officer, cadre_id=person.pk, year=2026, quarter=1, score=D(80))
     assessment.quarterly_finalize(actor=officer, evaluation_id=ev.pk)
@@ -95,8 +95,8 @@ def test_worked_example_through_the_api(api_client, personas, worked_example) ->
 @pytest.mark.django_db
 def test_quarter_end_refused_until_evaluations_are_final(personas, make_cadre) -> None:
     make_cadre(village=VILLAGE_A1, posts=("PS",))
-    CountyStatsFactory()
-    MonthLockFactory(month=D_(2026, 6, 1))
+    CountyStatsFactory.create()
+    MonthLockFactory.create(month=D_(2026, 6, 1))
     run = services.payrun_open(actor=personas["township_a1"], region_code=TOWNSHIP_A1, month=D_(2026, 6, 1))
     with pytest.raises(InvalidInput) as exc:
         services.payrun_calculate(actor=personas["township_a1"], run_id=run.pk)

@@ -125,7 +125,7 @@ def test_pay_standard_is_a_rule() -> None:
 def test_run_steps_are_the_flow_and_each_is_audited(personas, finance) -> None:
     """WF-8 after calculation: the township publicises and approves, finance approves, pays and
     closes; each step is audited as payroll.run.<step> and recorded as a step of the run."""
-    run = PayRunFactory(calculated=True)
+    run = PayRunFactory.create(calculated=True)
     officer, cf = personas["township_a1"], finance["a"]
     assert [t.name for t in flows.PAYRUN.available(officer, run)] == ["calculate", "publicise"]
     assert not flows.PAYRUN.can(cf, run, "publicise")
@@ -143,14 +143,14 @@ def test_run_steps_are_the_flow_and_each_is_audited(personas, finance) -> None:
     steps = ["publicise", "approve_township", "approve_finance", "disburse", "close"]
     assert codes == [f"payroll.run.{s}" for s in steps]
     assert list(run.steps.values_list("state", flat=True))[-1] == "closed"
-    assert run.steps.last().note == "已结清"
+    assert run.steps.get(state="closed").note == "已结清"
     with pytest.raises(InvalidInput):
         services.payrun_advance(actor=officer, run_id=run.pk, to="calculated")  # calculation is not an approval
 
 
 @pytest.mark.django_db
 def test_departure_rejection_needs_a_reason_and_after_the_notice_the_county(personas) -> None:
-    person = CadreFactory(former=True)
+    person = CadreFactory.create(former=True)
     allowance = services.departure_apply(actor=personas["township_a1"], cadre_id=person.pk)
     officer, county = personas["township_a1"], personas["county_a_admin"]
     with pytest.raises(InvalidInput) as exc:
@@ -169,7 +169,7 @@ def test_departure_rejection_needs_a_reason_and_after_the_notice_the_county(pers
 @pytest.mark.django_db
 def test_another_app_adds_a_check_to_the_reward_decision(personas) -> None:
     """The hook `register_reward_check` (for the village-affairs app's 四议两公开 decision)."""
-    CadreFactory(secretary=True)
+    CadreFactory.create(secretary=True)
     officer = personas["township_a1"]
     reward = services.reward_propose(
         actor=officer,
@@ -205,8 +205,8 @@ def test_another_app_adds_a_check_to_the_reward_decision(personas) -> None:
 def test_a_new_kind_of_line_is_one_registration(personas, make_cadre) -> None:
     """A kind of monthly line from another app (say a certificate allowance): registered once, it
     is paid by the run and named on the payslip."""
-    CountyStatsFactory()
-    MonthLockFactory(month=d(2026, 4, 1))
+    CountyStatsFactory.create()
+    MonthLockFactory.create(month=d(2026, 4, 1))
     cadre = make_cadre(village=VILLAGE_A1, posts=("PS",))
 
     def certificates(month: dt.date, lo: str, hi: str, run_ids: Any) -> list[lines.ExtraLine]:
@@ -228,7 +228,7 @@ def test_a_new_kind_of_line_is_one_registration(personas, make_cadre) -> None:
 
 @pytest.mark.django_db
 def test_bulk_writer_gives_ids_and_defaults(personas) -> None:
-    person = CadreFactory()
+    person = CadreFactory.create()
     rows = bulk_copy.insert_rows(
         Adjustment,
         [{"person_id": person.pk, "village_id": VILLAGE_A1, "kind": "honour", "amount": D(1000), "reason": "x"}] * 1
@@ -249,8 +249,8 @@ def test_bulk_writer_gives_ids_and_defaults(personas) -> None:
 def test_a_township_table_of_enrolments_is_saved_whole_or_not_at_all(login, personas) -> None:
     """R-PAY-07: the township page saves every row in one transaction; an outsider's row refuses
     the whole table."""
-    a, b = CadreFactory(secretary=True), CadreFactory(village="522301001002", one_shoulder=True)
-    outsider = CadreFactory(village=VILLAGE_B1, secretary=True)
+    a, b = CadreFactory.create(secretary=True), CadreFactory.create(village="522301001002", one_shoulder=True)
+    outsider = CadreFactory.create(village=VILLAGE_B1, secretary=True)
     officer = login(personas["township_a1"])
     url = f"/payroll/insurance/{TOWNSHIP_A1}/2026/save/"
     r = officer.post(url, {"cadre": [a.pk, b.pk], f"pension_{a.pk}": "on", f"accident_{b.pk}": "on"})
@@ -270,7 +270,7 @@ def test_a_township_table_of_enrolments_is_saved_whole_or_not_at_all(login, pers
 
 @pytest.mark.django_db
 def test_one_post_url_per_step_and_one_colour_per_state(login, personas) -> None:
-    run = PayRunFactory(calculated=True)
+    run = PayRunFactory.create(calculated=True)
     officer = login(personas["township_a1"])
     page = officer.get(f"/payroll/runs/{run.pk}/").content.decode()
     assert f"/payroll/runs/{run.pk}/steps/publicise/" in page
@@ -280,5 +280,5 @@ def test_one_post_url_per_step_and_one_colour_per_state(login, personas) -> None
     assert run.state == "village_notice" and run.steps.get(state="village_notice").note == "公示 5 天"
     assert officer.post(f"/payroll/runs/{run.pk}/steps/calculate/").status_code == 404
     assert flows.tag_of(run) == "warning"
-    adj = AdjustmentFactory()
+    adj = AdjustmentFactory.create()
     assert flows.tag_of(adj) == "secondary"  # no flow: the neutral colour

@@ -3,9 +3,11 @@ domain errors, a region from the address, breadcrumbs, the region picker of wide
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
 from touyan.cadres.views import region_options
-from touyan.core.errors import DomainError, InvalidInput, NotFound
+from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from touyan.dashboards.navigation import current_region
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -25,6 +27,7 @@ from ..selectors.pages import cadre_choices
 if TYPE_CHECKING:
     from touyan.core.views import AuthedRequest
 
+T = TypeVar("T")
 MODULE = gettext_lazy("报酬待遇")
 WIDE = (region_rules.PROVINCE, region_rules.PREFECTURE)  # too wide for a page: pick a county
 INVALID = gettext_lazy("请求无效,请刷新页面后重试")
@@ -39,6 +42,18 @@ def apply_errors(form: forms.Form, exc: DomainError) -> None:
     for field, msgs in exc.field_errors().items():
         for msg in msgs:
             form.add_error(field if field in form.fields else None, msg)
+
+
+def attempt(request: AuthedRequest, call: Callable[[], T], done: Callable[[T], str]) -> T | None:
+    """Take a step from a page: its refusal (a wrong state, a missing reason) becomes an error
+    message, its success the message `done(result)`; other errors (403, 404) go up."""
+    try:
+        result = call()
+    except (InvalidInput, Conflict) as exc:
+        messages.error(request, exc.message)
+        return None
+    messages.success(request, done(result))
+    return result
 
 
 def region_of(request: AuthedRequest, code: str) -> Region:

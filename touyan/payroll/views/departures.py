@@ -29,7 +29,7 @@ from ..selectors import access_departure, departures_in_scope, officials_only
 from ..selectors.pages import timeline
 from ..services import departure_advance as advance
 from ..services import departure_apply, departure_step
-from .common import MODULE, apply_errors, can, filtered, village_step
+from .common import MODULE, apply_errors, attempt, can, filtered, village_step
 
 if TYPE_CHECKING:
     from touyan.core.views import AuthedRequest
@@ -144,15 +144,18 @@ def departure_step_view(request: AuthedRequest, departure_id: int, step: str) ->
         messages.error(request, _form_errors(form))
         return redirect("payroll:departure", departure_id=allowance.pk)
     d = form.cleaned_data
-    try:
-        done = departure_step(
+
+    def take() -> DepartureAllowance:
+        return departure_step(
             actor=request.user, allowance=allowance, name=step, note=d["note"], stop_month=d["stop_month"]
         )
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已办理:%(s)s") % {"s": done.get_state_display()})
+
+    attempt(request, take, _done)
     return redirect("payroll:departure", departure_id=allowance.pk)
+
+
+def _done(allowance: DepartureAllowance) -> str:
+    return _("已办理:%(s)s") % {"s": allowance.get_state_display()}
 
 
 @login_required
@@ -162,16 +165,15 @@ def departure_advance(request: AuthedRequest, departure_id: int) -> HttpResponse
     """The step that leads to the state `to` (the form of earlier pages; departure_step is one URL per step)."""
     allowance = access_departure(actor=request.user, departure_id=departure_id)
     form = DepartureAdvanceForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            advance(
-                actor=request.user, departure_id=allowance.pk, to=d["to"], note=d["note"], stop_month=d["stop_month"]
-            )
-        except (InvalidInput, Conflict) as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("已办理:%(s)s") % {"s": DepartureAllowance.State(d["to"]).label})
-    else:
+    if not form.is_valid():
         messages.error(request, _form_errors(form))
+        return redirect("payroll:departure", departure_id=allowance.pk)
+    d = form.cleaned_data
+
+    def take() -> DepartureAllowance:
+        return advance(
+            actor=request.user, departure_id=allowance.pk, to=d["to"], note=d["note"], stop_month=d["stop_month"]
+        )
+
+    attempt(request, take, _done)
     return redirect("payroll:departure", departure_id=allowance.pk)

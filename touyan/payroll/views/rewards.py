@@ -35,7 +35,18 @@ from ..selectors import access_reward, adjustments_in_scope, officials_only, rew
 from ..selectors.benefits import reward_eligible
 from ..selectors.pages import timeline
 from ..services import condolence_grant, honour_award, reward_approve, reward_propose
-from .common import INVALID, MODULE, apply_errors, can, filtered, region_of, village_options, village_step, year_of
+from .common import (
+    INVALID,
+    MODULE,
+    apply_errors,
+    attempt,
+    can,
+    filtered,
+    region_of,
+    village_options,
+    village_step,
+    year_of,
+)
 
 if TYPE_CHECKING:
     from touyan.core.views import AuthedRequest
@@ -140,12 +151,12 @@ def reward_detail(request: AuthedRequest, reward_id: int) -> HttpResponse:
 def _decide(request: AuthedRequest, reward_id: int, *, approve: bool) -> HttpResponse:
     reward = access_reward(actor=request.user, reward_id=reward_id)
     note = (request.POST.get("note") or "")[:300]
-    try:
-        reward_approve(actor=request.user, reward_id=reward.pk, approve=approve, note=note)
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已批准,奖励将在该村下一个工资批次发放") if approve else _("已驳回"))
+    done = _("已批准,奖励将在该村下一个工资批次发放") if approve else _("已驳回")
+    attempt(
+        request,
+        lambda: reward_approve(actor=request.user, reward_id=reward.pk, approve=approve, note=note),
+        lambda _reward: done,
+    )
     return redirect("payroll:reward", reward_id=reward.pk)
 
 

@@ -37,7 +37,7 @@ from ..selectors import access_run, is_village_cadre, runs_in_scope
 from ..selectors.pages import COLUMNS, lock_note, run_payslips, run_region_choices, run_stages
 from ..services import payrun_advance, payrun_open, payrun_step
 from ..tasks import CALCULATE, calculate_run_task
-from .common import INVALID, MODULE, apply_errors, can, filtered
+from .common import INVALID, MODULE, apply_errors, attempt, can, filtered
 
 if TYPE_CHECKING:
     from touyan.core.views import AuthedRequest
@@ -254,12 +254,7 @@ def run_step(request: AuthedRequest, run_id: int, step: str) -> HttpResponse:
     run = access_run(actor=request.user, run_id=run_id)
     form = AdvanceForm({"to": step, "note": request.POST.get("note", "")})
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        payrun_step(actor=request.user, run=run, name=step, note=note)
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已办理:%(s)s") % {"s": S(run.state).label})
+    attempt(request, lambda: payrun_step(actor=request.user, run=run, name=step, note=note), _done)
     return redirect("payroll:run", run_id=run.pk)
 
 
@@ -273,14 +268,13 @@ def run_advance(request: AuthedRequest, run_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, INVALID)
         return redirect("payroll:run", run_id=run.pk)
-    to = form.cleaned_data["to"]
-    try:
-        payrun_advance(actor=request.user, run_id=run.pk, to=to, note=form.cleaned_data["note"])
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已办理:%(s)s") % {"s": S(to).label})
+    d = form.cleaned_data
+    attempt(request, lambda: payrun_advance(actor=request.user, run_id=run.pk, to=d["to"], note=d["note"]), _done)
     return redirect("payroll:run", run_id=run.pk)
+
+
+def _done(run: PayRun) -> str:
+    return _("已办理:%(s)s") % {"s": run.get_state_display()}
 
 
 @login_required
