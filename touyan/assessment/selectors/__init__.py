@@ -42,6 +42,7 @@ from .desks import (
     pioneer_rows,
     pledge_desk,
     pledge_of,
+    regions_at,
     return_note,
     star_rows,
 )
@@ -154,6 +155,7 @@ __all__ = [
     "quarterlies_in_scope",
     "quarterly_board",
     "quarterly_facts",
+    "regions_at",
     "return_note",
     "sees_ranking",
     "star_rows",

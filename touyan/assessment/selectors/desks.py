@@ -272,6 +272,15 @@ def star_rows(*, township: Region, year: int) -> list[StarRow]:
     return [StarRow(v, ratings.get(v.code)) for v in villages]
 
 
+# --- the menu's choice of regions ------------------------------------------------------------------------------------
+
+
+def regions_at(*, region: Region, level: str, limit: int = 800) -> list[Region]:
+    """The regions at `level` under the region (with their parents), in code order, at most `limit`."""
+    qs = Region.objects.filter(code__startswith=region.prefix, level=level).select_related("parent").order_by("code")
+    return list(qs[:limit])
+
+
 # --- the county's grade distribution (R-ASMT-03) --------------------------------------------------------------------
 
 

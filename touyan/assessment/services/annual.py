@@ -39,6 +39,22 @@ def _final_quarter_scores(person_id: int, year: int) -> list[Decimal]:
     return [ev.score for ev in quarters if ev is not None]
 
 
+def _replace_tallies(annual: AnnualAssessment, tallies: dict[str, rules.Tally]) -> None:
+    """The ballot counts per rater group, never ballots (R-ASMT-04)."""
+    annual.tallies.all().delete()
+    BallotTally.objects.bulk_create(
+        BallotTally(
+            annual=annual,
+            group=g,
+            excellent=t.excellent,
+            competent=t.competent,
+            basic=t.basic,
+            incompetent=t.incompetent,
+        )
+        for g, t in tallies.items()
+    )
+
+
 @transaction.atomic
 def annual_compute(
     *,
@@ -80,18 +96,7 @@ def annual_compute(
         "policy_documents": list(policy.documents),
     }
     annual, _created = AnnualAssessment.objects.update_or_create(person=person, year=year, defaults=values)
-    annual.tallies.all().delete()
-    BallotTally.objects.bulk_create(
-        BallotTally(
-            annual=annual,
-            group=g,
-            excellent=t.excellent,
-            competent=t.competent,
-            basic=t.basic,
-            incompetent=t.incompetent,
-        )
-        for g, t in tallies.items()
-    )
+    _replace_tallies(annual, tallies)
     audit_record(
         actor=actor,
         action=AssessmentAction.ANNUAL_COMPUTE,

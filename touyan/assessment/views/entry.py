@@ -23,7 +23,7 @@ from touyan.dashboards.navigation import current_region
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
-from .. import rules
+from .. import rules, selectors
 from .common import level_label
 
 
@@ -62,11 +62,8 @@ def page_url(page: str, code: str, today: dt.date) -> str:
 
 def _choices(region: Region, level: str, page: str, today: dt.date) -> dict[str, list[dict[str, str]]]:
     """The regions at `level` under the region, grouped by their parent (at most 800)."""
-    options = (
-        Region.objects.filter(code__startswith=region.prefix, level=level).select_related("parent").order_by("code")
-    )
     groups: dict[str, list[dict[str, str]]] = {}
-    for r in options[:800]:
+    for r in selectors.regions_at(region=region, level=level):
         label = r.parent.name if r.parent else ""
         groups.setdefault(label, []).append({"name": r.name, "url": page_url(page, r.code, today)})
     return groups
