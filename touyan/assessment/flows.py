@@ -4,16 +4,17 @@ Each step is audited as `assessment.<flow>.<step>`. Pages show a step's button w
 `FLOW.can(actor, obj, step)` and the services take it through `transition()`, so both give the
 same answer. Competency evaluations (WF-7) have no states: one ballot, one outcome.
 
-Issue 16's rules are each one guard on one step here (the facts they read are gathered in
-`selectors.step_facts`, already passed by the services):
-- the appeal window (WF-5, A7): `appeal_window_over` on `PERIOD_FLOW.finalize` and on
-  `QUARTERLY_FLOW.finalize`, reading `facts["today"]` and the period's `appeal_until`
-  (`facts["period"]` for an evaluation);
-- every cadre scored before publication: `all_scored` on `PERIOD_FLOW.publicise`, reading
-  `facts["unscored"]`;
-- the 优秀 quota (R-ASMT-03): `within_excellent_quota` on `ANNUAL_FLOW.finalize`, reading
-  `facts["round"]` (the township's annual grades) and `facts["excellent_max_share"]`; the county
-  exception is the same step with `reason_required`.
+Issue 16's rules are each one guard on one step here; the services already pass the facts they
+read (`facts_of=selectors.<flow>_facts`, gathered after the row is locked, `selectors/facts.py`):
+- the appeal window (WF-5, A7 "finalize → 409 before"): `appeal_window_over` on
+  `PERIOD_FLOW.finalize` (the period's `appeal_until` against `facts["today"]`) and on
+  `QUARTERLY_FLOW.finalize` (`facts["period"]`, None when no period covers the quarter);
+- every cadre scored before publication: `all_scored` on `PERIOD_FLOW.publicise`
+  (`facts["unscored"]`, a quarter's full-time cadres without a score);
+- the 优秀 quota (R-ASMT-03): `within_excellent_quota` on `ANNUAL_FLOW.finalize`, with
+  `rules.over_excellent_quota` over `facts["round"]` (the township's annual grades, this one
+  included) and `facts["excellent_max_share"]`; the county's exception with a reason is a second
+  transition from the same state (`reason_required=True`, `who=county`).
 """
 
 from __future__ import annotations

@@ -53,6 +53,17 @@ def grade(score: Decimal, bands: Bands = Bands()) -> str:
     return INCOMPETENT
 
 
+def excellent_share_pct(excellent: int, total: int) -> Decimal | None:
+    """The 优秀 share of a round in percent, one decimal (2 of 5 → 40.0), or None for no grades."""
+    return (Decimal(100 * excellent) / total).quantize(Decimal("0.1")) if total else None
+
+
+def over_excellent_quota(excellent: int, total: int, max_share: Decimal) -> bool:
+    """R-ASMT-03: a township's 优秀 share of its annual grades above `excellent_max_share` (20 %):
+    2 of 5 (40 %) is over, 1 of 5 (20 %) is not."""
+    return bool(total) and Decimal(excellent) / total > max_share
+
+
 @dataclass(frozen=True)
 class AssessmentPolicy:
     """The assessment parameters of one region on one day (`policy/params.py`, group "asmt"),

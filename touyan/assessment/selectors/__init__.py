@@ -2,7 +2,6 @@
 the flows' guards read, the township ranking (A4; R-POS-03 for selection), the set-based reads
 behind the pages, and each page's data as plain dataclasses."""
 
-from ..rules import POST_ORDER, QUARTER_MONTHS, half_span, post_rank, quarter_span
 from .boards import (
     HALF_LABEL,
     QUARTER_LABEL,
@@ -46,6 +45,7 @@ from .desks import (
     return_note,
     star_rows,
 )
+from .facts import annual_facts, period_facts, quarterly_facts
 from .people import (
     PARTY,
     Member,
@@ -65,18 +65,15 @@ from .records import (
     access_pledge,
     access_quarterly,
     access_target_plan,
-    annual_facts,
     annual_of,
     annual_rank_in_township,
     assessment_policies,
     assessment_policy,
     competency_outcome,
     current_quarterly,
-    period_facts,
     period_for,
     pioneer_score,
     quarterlies_in_scope,
-    quarterly_facts,
     township_ranking,
 )
 from .stats import GradeCounts, consequences_for, grade_distribution, periods_progress, pioneer_board
@@ -84,9 +81,7 @@ from .stats import GradeCounts, consequences_for, grade_distribution, periods_pr
 __all__ = [
     "HALF_LABEL",
     "PARTY",
-    "POST_ORDER",
     "QUARTER_LABEL",
-    "QUARTER_MONTHS",
     "AnnualBoard",
     "AnnualDetail",
     "AnnualRank",
@@ -131,7 +126,6 @@ __all__ = [
     "drafts_targets",
     "find_member",
     "grade_distribution",
-    "half_span",
     "is_secretary",
     "members",
     "my_assessment",
@@ -147,10 +141,8 @@ __all__ = [
     "pioneer_score",
     "pledge_desk",
     "pledge_of",
-    "post_rank",
     "posts_label",
     "quarter_attendance",
-    "quarter_span",
     "quarter_states",
     "quarterlies_in_scope",
     "quarterly_board",

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.db.models import Model, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts.models import Role, User
@@ -149,22 +148,6 @@ def competency_outcome(
     page asks the officer to confirm before `competency_record` records it."""
     policy = assessment_policy(village_code, rules.half_policy_day(year, half))
     return rules.competency_under(policy, tallies)
-
-
-# --- the facts the flows' guards read (flows.py says which guard reads what) --------------------------------------
-
-
-def period_facts(period: Period) -> dict[str, Any]:
-    return {"today": timezone.localdate()}
-
-
-def quarterly_facts(ev: QuarterlyEvaluation) -> dict[str, Any]:
-    period = period_for(ev.village_id, kind=Period.Kind.QUARTER, year=ev.year, number=ev.quarter)
-    return {"today": timezone.localdate(), "period": period}
-
-
-def annual_facts(annual: AnnualAssessment) -> dict[str, Any]:
-    return {"today": timezone.localdate()}
 
 
 # --- rankings -------------------------------------------------------------------------------------------------------

@@ -112,8 +112,8 @@ def grade_distribution(*, prefix: str, year: int, quarter: int | None = None) ->
         c = counts.get(code[:9], dict.fromkeys(rules.GRADES, 0))
         total = sum(c.values())
         max_share = policies[code].excellent_max_share
-        share = (Decimal(100 * c[rules.EXCELLENT]) / total).quantize(Decimal("0.1")) if total else None
-        over = bool(total) and Decimal(c[rules.EXCELLENT]) / total > max_share
+        share = rules.excellent_share_pct(c[rules.EXCELLENT], total)
+        over = rules.over_excellent_quota(c[rules.EXCELLENT], total, max_share)
         out.append(GradeCounts(code, name, dict(c), total, finals.get(code[:9], 0), max_share, share, over))
     return out
 

@@ -4,7 +4,7 @@ version with a reason. The township's board saves and finalizes many rows in one
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -100,8 +100,11 @@ def quarterly_correct(*, actor: User, evaluation_id: int, score: Decimal, reason
 
 
 @transaction.atomic
-def quarterly_finalize(*, actor: User, evaluation_id: int) -> QuarterlyEvaluation:
-    """WF-5: a draft becomes final (QUARTERLY_FLOW.finalize); finalizing a final one changes nothing."""
+def quarterly_finalize(
+    *, actor: User, evaluation_id: int, facts_of: Callable[[QuarterlyEvaluation], Mapping[str, Any]] | None = None
+) -> QuarterlyEvaluation:
+    """WF-5: a draft becomes final (QUARTERLY_FLOW.finalize); finalizing a final one changes nothing.
+    `facts_of` gathers the guards' facts (a batch passes one that remembers each village's period)."""
     require_assessor(actor)
     ev = access_quarterly(actor=actor, evaluation_id=evaluation_id, for_update=True)
     if ev.status == FINAL:
@@ -112,7 +115,7 @@ def quarterly_finalize(*, actor: User, evaluation_id: int) -> QuarterlyEvaluatio
         obj=ev,
         name="finalize",
         set_fields={"finalized_by": actor, "finalized_at": timezone.now()},
-        facts_of=quarterly_facts,
+        facts_of=facts_of or quarterly_facts,
     )
     return done
 
@@ -149,11 +152,18 @@ def quarterly_board_save(
     if errors:
         raise InvalidInput(errors=errors)
     finalized, unscored = 0, []
+    known: dict[str, Mapping[str, Any]] = {}
+
+    def facts_of(ev: QuarterlyEvaluation) -> Mapping[str, Any]:
+        if ev.village_id not in known:
+            known[ev.village_id] = quarterly_facts(ev)
+        return known[ev.village_id]
+
     for pid in finalize:
         current = current_quarterly(pid, year, quarter)
         if current is None:
             unscored.append(pid)
         elif current.status != FINAL:
-            quarterly_finalize(actor=actor, evaluation_id=current.pk)
+            quarterly_finalize(actor=actor, evaluation_id=current.pk, facts_of=facts_of)
             finalized += 1
     return BoardResult(saved, finalized, unscored)

@@ -244,3 +244,21 @@ def test_cadre_factory_traits(personas: dict[str, User]) -> None:
         PeriodFactory.create(final=True).state == "final"
         and PeriodFactory.create(number=2, publicised=True).appeal_until
     )
+
+
+@pytest.mark.django_db
+def test_the_facts_issue_16s_guards_will_read(personas: dict[str, User]) -> None:
+    """What the services pass to the flows' guards (flows.py): a quarter period's unscored cadres,
+    an evaluation's period, a township's annual round and its 优秀 quota."""
+    from touyan.assessment import selectors
+
+    scored, unscored = CadreFactory.create(secretary=True), CadreFactory.create(director=True)
+    ev = QuarterlyEvaluationFactory.create(person=scored)
+    period = PeriodFactory.create()
+    assert selectors.period_facts(period)["unscored"] == 1 and unscored.pk
+    assert selectors.quarterly_facts(ev)["period"] == period
+    annual = AnnualAssessmentFactory.create(grade="excellent", total=D(95))
+    AnnualAssessmentFactory.create(person=CadreFactory.create(village="522301001002", posts=("VDD",)))
+    facts = selectors.annual_facts(annual)
+    assert facts["round"]["excellent"] == 1 and sum(facts["round"].values()) == 2
+    assert facts["excellent_max_share"] == D("0.20")

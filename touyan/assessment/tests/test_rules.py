@@ -144,3 +144,11 @@ def test_period_calendar() -> None:
     assert (rules.quarter_of(dt.date(2026, 6, 30)), rules.half_of(dt.date(2026, 7, 1))) == (2, 2)
     assert rules.quarter_policy_day(2026, 2) == dt.date(2026, 6, 1)
     assert [rules.PERIOD_NUMBERS[k] for k in ("quarter", "half", "year")] == [range(1, 5), range(1, 3), range(0, 1)]
+
+
+def test_excellent_quota() -> None:
+    """R-ASMT-03: `excellent_max_share` = 20 % of a township's annual grades: 2 of 5 (40.0 %) is over,
+    1 of 5 (20.0 %) is not; no grades, no share."""
+    assert (rules.excellent_share_pct(2, 5), rules.over_excellent_quota(2, 5, D("0.20"))) == (D("40.0"), True)
+    assert (rules.excellent_share_pct(1, 5), rules.over_excellent_quota(1, 5, D("0.20"))) == (D("20.0"), False)
+    assert rules.excellent_share_pct(0, 0) is None and not rules.over_excellent_quota(0, 0, D("0.20"))
