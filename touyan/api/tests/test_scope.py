@@ -795,6 +795,17 @@ UNSCOPED = {
     "payroll/insurance/",
     "payroll/weak/",
 }
+# Village affairs (issue 19): every page and API route is in touyan/affairs/access.py (the public ones
+# PUBLIC); outsiders' 404 and the roles' 403 are tested in touyan/affairs/tests/.
+UNSCOPED |= {
+    f"{prefix}{p.pattern}"
+    for prefix, module in (("affairs/", "touyan.affairs.urls"), ("public/", "touyan.affairs.urls_public"))
+    for p in __import__(module, fromlist=["urlpatterns"]).urlpatterns
+} | {
+    key.split(" ", 1)[1]
+    for key in __import__("touyan.affairs.access", fromlist=["ROUTES"]).ROUTES
+    if key.startswith(("GET /api/", "POST /api/", "PUT /api/"))
+}
 
 OUTSIDE = {
     "county_a_admin": [COUNTY_B, TOWNSHIP_B1, VILLAGE_B1, PREFECTURE, "530000000000"],
