@@ -19,6 +19,8 @@ urlpatterns = [
     path("policy/", include("touyan.policy.urls")),
     path("payroll/", include("touyan.payroll.urls")),
     path("audit/", include("touyan.audit.urls")),
+    path("affairs/", include("touyan.affairs.urls")),
+    path("public/", include("touyan.affairs.urls_public")),
     path("sysadmin/", admin.site.urls),
     path("", include("touyan.dashboards.urls")),
 ]

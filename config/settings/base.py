@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "touyan.attendance",
     "touyan.assessment",
     "touyan.payroll",
+    "touyan.affairs",
     "touyan.dashboards",
     "touyan.api",
     "ninja",
@@ -236,3 +237,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TOUYAN_LOG_LEVEL", "WARNING")},
 }
+
+# --- Village affairs: the public pages (touyan/affairs/throttle.py, docs/operations.md) ------
+# Villagers' objections per client address: "count/seconds". The counters live in the default cache.
+TOUYAN_OBJECTION_RATE = os.environ.get("TOUYAN_OBJECTION_RATE", "20/3600")
+# Reverse proxies in front of the app that append to X-Forwarded-For (nginx alone: 1).
+TOUYAN_TRUSTED_PROXY_HOPS = int(os.environ.get("TOUYAN_TRUSTED_PROXY_HOPS", "0"))
+# The address the QR codes hold (e.g. https://cun.example.gov.cn); empty: the request's own host.
+TOUYAN_PUBLIC_BASE_URL = os.environ.get("TOUYAN_PUBLIC_BASE_URL", "")

@@ -40,3 +40,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = False
 LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "INFO"}}  # noqa: F405
 STATIC_ROOT = BASE_DIR / "staticfiles"  # noqa: F405
+
+# One cache shared by every worker (the objection rate limit of the public pages counts per client
+# across processes): Redis when TOUYAN_CACHE_URL is set, e.g. redis://127.0.0.1:6379/1.
+if os.environ.get("TOUYAN_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["TOUYAN_CACHE_URL"],
+        }
+    }
+TOUYAN_TRUSTED_PROXY_HOPS = int(os.environ.get("TOUYAN_TRUSTED_PROXY_HOPS", "1"))

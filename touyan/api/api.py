@@ -76,6 +76,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from touyan.accounts.api import router as accounts_router
     from touyan.accounts.api import token_router
+    from touyan.affairs.api import public_router as public_affairs_router
+    from touyan.affairs.api import router as affairs_router
     from touyan.assessment.api import router as assessment_router
     from touyan.attendance.api import leave_router
     from touyan.attendance.api import router as attendance_router
@@ -93,6 +95,8 @@ def _register() -> None:
     api.add_router("/leave-requests", leave_router)
     api.add_router("/assessments", assessment_router)
     api.add_router("/payroll", payroll_router)
+    api.add_router("/affairs", affairs_router)
+    api.add_router("/public", public_affairs_router)
 
 
 _register()

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from touyan.accounts.models import Role, User
 from touyan.accounts.services import user_create
+from touyan.affairs.demo import load_demo_affairs
 from touyan.attendance.demo import load_demo_attendance
 from touyan.cadres.bulk import cadres_bulk_upsert
 from touyan.cadres.demo import demo_people
@@ -174,4 +175,5 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
         logins.rows.append(
             (cadre.username, "村干部(手机签到 /attendance/me/, 今日值班)", f"{cadre.village_name} {cadre.person_name}")
         )
+    load_demo_affairs(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins.rows, say=say)
     return logins

@@ -46,6 +46,9 @@ class NavModule:
     items: tuple[NavItem, ...]
 
 
+# Village affairs (issue 19): officials of the region and the village's own cadres.
+AFFAIRS_ROLES = (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON, Role.CADRE)
+
 MODULES: tuple[NavModule, ...] = (
     NavModule(
         _("干部档案"),
@@ -104,6 +107,20 @@ MODULES: tuple[NavModule, ...] = (
             NavItem(_("慰问金"), "payroll:condolences", "heart", account_rules.CADRES_READ),
             NavItem(_("离任生活补贴"), "payroll:departures", "person-walking", account_rules.CADRES_READ),
             NavItem(_("薄弱村"), "payroll:weak_current", "exclamation-diamond", account_rules.CADRES_READ),
+        ),
+    ),
+    NavModule(
+        _("村务管理"),
+        "bank",
+        (
+            NavItem(_("村务概览"), "affairs:home", "house-check", None, AFFAIRS_ROLES),
+            NavItem(_("四议两公开"), "affairs:decisions", "diagram-3", None, AFFAIRS_ROLES),
+            NavItem(_("联审联签"), "affairs:spending", "pen", None, AFFAIRS_ROLES),
+            NavItem(_("三务公开"), "affairs:items", "megaphone", None, AFFAIRS_ROLES),
+            NavItem(_("群众异议"), "affairs:objections", "chat-left-text", None, AFFAIRS_ROLES),
+            NavItem(_("小微权力清单"), "affairs:powers", "list-check", None, AFFAIRS_ROLES),
+            NavItem(_("集体经济"), "affairs:collective", "piggy-bank", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER)),
+            NavItem(_("监督记录"), "affairs:supervision", "eye", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER)),
         ),
     ),
     NavModule(

@@ -13,7 +13,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, SerializationInfo, create_model
+
+from . import catalogues
 
 D = Decimal
 
@@ -46,6 +48,94 @@ GROUPS: dict[str, Any] = {
 
 YUAN = "元"
 DAYS = "天"
+
+
+# --- Structured parameters of village affairs (R-OPEN-04, R-DEC-04) ----------------------------
+class DisclosureEntry(BaseModel):
+    """One item of a disclosure catalogue (R-OPEN-04)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    category: Literal["party", "village", "finance"]
+    title: str = Field(min_length=1, max_length=60)
+    schedule: Literal["monthly", "quarterly", "semiannual", "annual", "at_once", "finance", "party"]
+    content: str = Field(default="", max_length=300)
+    deadline: str = Field(default="", max_length=60)
+    basis: str = Field(default="", max_length=120)
+
+
+class MicroPowerEntry(BaseModel):
+    """One village power with its flow as steps (R-DEC-04)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
+    category: str = Field(min_length=1, max_length=20)
+    title: str = Field(min_length=1, max_length=60)
+    basis: str = Field(default="", max_length=120)
+    steps: tuple[Annotated[str, Field(min_length=1, max_length=40)], ...] = Field(min_length=2, max_length=12)
+
+
+class Catalogue(tuple):  # type: ignore[type-arg]
+    """A validated catalogue; shown as its size (the policy page lists parameters one per line)."""
+
+    def __str__(self) -> str:
+        return str(_("共 %(n)s 项")) % {"n": len(self)}
+
+
+class CatalogueView:
+    """A catalogue as `model_dump()` gives it: its entries, shown as its size."""
+
+    def __init__(self, entries: tuple[Any, ...]) -> None:
+        self.entries = tuple(entries)
+
+    def __iter__(self) -> Any:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, (CatalogueView, tuple)) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return str(_("共 %(n)s 项")) % {"n": len(self.entries)}
+
+
+def _unique_codes(entries: tuple[Any, ...]) -> Catalogue:
+    codes = [e.code for e in entries]
+    if len(set(codes)) != len(codes):
+        raise ValueError("catalogue codes must be unique")
+    return Catalogue(entries)
+
+
+def _dump_catalogue(value: Any, info: SerializationInfo) -> Any:
+    # JSON (API, stored documents): the entries; Python (the policy page's table): the catalogue itself.
+    if info.mode_is_json():
+        return [e.model_dump(mode="json") for e in value]
+    return CatalogueView(value)
+
+
+def _catalogue_type(entry: type[BaseModel], max_items: int) -> Any:
+    return Annotated[
+        tuple[entry, ...],  # type: ignore[valid-type]
+        Field(min_length=1, max_length=max_items),
+        AfterValidator(_unique_codes),
+        PlainSerializer(_dump_catalogue),
+    ]
+
+
+DisclosureCatalogueType = _catalogue_type(DisclosureEntry, 200)
+MicroPowerCatalogueType = _catalogue_type(MicroPowerEntry, 100)
+DEFAULT_DISCLOSURE_CATALOGUE = Catalogue(
+    DisclosureEntry(code=c, category=cat, title=t, schedule=s, content=ct, deadline=d, basis=b)  # type: ignore[arg-type]
+    for c, cat, t, s, ct, d, b in catalogues.DISCLOSURE_ITEMS
+)
+DEFAULT_MICRO_POWER_CATALOGUE = Catalogue(
+    MicroPowerEntry(code=c, category=cat, title=t, basis=b, steps=steps)
+    for c, cat, t, b, steps in catalogues.MICRO_POWERS
+)
 
 PARAMS: tuple[Param, ...] = (
     # ORG
@@ -296,6 +386,43 @@ PARAMS: tuple[Param, ...] = (
     Param("finance_band_1", D, D("5000"), _("两委联签金额上限"), "R-FIN-02", "affairs", ge=D(0), unit=YUAN),
     Param("finance_band_2", D, D("20000"), _("两委会议加包村干部金额上限"), "R-FIN-02", "affairs", ge=D(0), unit=YUAN),
     Param("works_audit_threshold", D, D("80000"), _("工程审计金额标准"), "R-FIN-02", "affairs", ge=D(0), unit=YUAN),
+    # Finances are disclosed monthly where transactions are many, otherwise quarterly (R-OPEN-01).
+    Param("finance_period", Literal["monthly", "quarterly"], "monthly", _("财务公开周期"), "R-OPEN-01", "affairs"),
+    # Party affairs are disclosed every half year by default (R-OPEN-02).
+    Param(
+        "party_affairs_period",
+        Literal["quarterly", "semiannual", "annual"],
+        "semiannual",
+        _("党务公开周期"),
+        "R-OPEN-02",
+        "affairs",
+    ),
+    # Matters that needed a government decision are disclosed within this many days of the reply (R-OPEN-01).
+    Param(
+        "government_reply_disclosure_days", int, 5, _("政府批复事项公开时限(天)"), "R-OPEN-01", "affairs", ge=1, le=30
+    ),
+    # Cash a village may keep on hand; more is banked (R-FIN-02).
+    Param("cash_on_hand_max", D, D("5000"), _("村级库存现金限额"), "R-FIN-02", "affairs", ge=D(0), unit=YUAN),
+    # The items every village discloses, each with category, schedule, content, deadline and legal basis;
+    # default: Luzhou's 52 items (S3) covering R-OPEN-04's minimum categories (policy/catalogues.py).
+    Param(
+        "disclosure_catalogue",
+        DisclosureCatalogueType,
+        DEFAULT_DISCLOSURE_CATALOGUE,
+        _("村务公开目录"),
+        "R-OPEN-04",
+        "affairs",
+    ),
+    # The county's list of village powers, each with its flow as steps, published on every village's
+    # public page; default after Ninghai's categories (R-DEC-04, policy/catalogues.py).
+    Param(
+        "micro_power_catalogue",
+        MicroPowerCatalogueType,
+        DEFAULT_MICRO_POWER_CATALOGUE,
+        _("小微权力清单"),
+        "R-DEC-04",
+        "affairs",
+    ),
     # TRN
     Param("study_hours_member", int, 32, _("党员年度学习学时"), "R-TRN-01", "trn", law=True, ge=0, le=500),
     Param("study_hours_secretary", int, 56, _("书记、委员年度学习学时"), "R-TRN-01", "trn", law=True, ge=0, le=500),

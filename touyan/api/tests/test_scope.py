@@ -505,6 +505,121 @@ CALLS: list[Call] = [
         api=False,
         admin_only=True,
     ),
+    # Assessment actions, one address each (touyan/assessment/views/): the same scope as their page.
+    Call(
+        "assessment/periods/<str:code>/open/",
+        "post",
+        "/assessment/periods/{code}/open/",
+        {"year": "2026", "which": "quarter-3"},
+        api=False,
+        admin_only=True,
+    ),
+    Call(
+        "assessment/periods/<str:code>/advance/",
+        "post",
+        "/assessment/periods/{code}/advance/",
+        {"period": "1", "to": "publicised"},
+        api=False,
+        admin_only=True,
+    ),
+    Call(
+        "assessment/quarterly/<str:code>/<int:year>/<int:quarter>/save/",
+        "post",
+        "/assessment/quarterly/{township}/2026/1/save/",
+        {"score-{cadre}": "80"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/quarterly/<str:code>/<int:year>/<int:quarter>/finalize/",
+        "post",
+        "/assessment/quarterly/{township}/2026/1/finalize/",
+        {"cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/quarterly/<str:code>/<int:year>/<int:quarter>/finalize-all/",
+        "post",
+        "/assessment/quarterly/{township}/2026/1/finalize-all/",
+        {"cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/quarterly/<str:code>/<int:year>/<int:quarter>/correct/",
+        "post",
+        "/assessment/quarterly/{township}/2026/1/correct/",
+        {"cadre": "{cadre}", "score": "80", "reason": "复核更正"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/annual/<str:code>/<int:year>/compute/",
+        "post",
+        "/assessment/annual/{township}/2025/compute/",
+        {"cadre": "{cadre}", "party_members-excellent": "9"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/annual/<str:code>/<int:year>/finalize/",
+        "post",
+        "/assessment/annual/{township}/2025/finalize/",
+        {"cadre": "{cadre}"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/annual/<str:code>/<int:year>/consequences/done/",
+        "post",
+        "/assessment/annual/{township}/2025/consequences/done/",
+        {"consequence": "1", "cadre": "{cadre}"},
+        api=False,
+        writes=True,
+        inside=frozenset({302, 404}),  # the fixture has no consequence: inside, the unknown item is 404
+    ),
+    Call(
+        "assessment/competency/<str:code>/<int:year>/<int:half>/record/",
+        "post",
+        "/assessment/competency/{township}/2026/1/record/",
+        {"cadre": "{cadre}", "party_members-competent": "9"},
+        api=False,
+        writes=True,
+    ),
+    *(
+        Call(
+            f"assessment/pledges/<str:code>/<int:year>/{step}/",
+            "post",
+            f"/assessment/pledges/{{township}}/2026/{step}/",
+            {
+                "cadre": "{cadre}",
+                "reason": "请修改第三条",
+                "democratic_score": "80",
+                "organisational_score": "80",
+                "result_score": "80",
+            },
+            api=False,
+            writes=True,
+        )
+        for step in ("publicise", "return", "withdraw", "review", "targets/advance", "targets/assess")
+    ),
+    Call(
+        "assessment/pioneer/<str:code>/<int:year>/record/",
+        "post",
+        "/assessment/pioneer/{village}/2026/record/",
+        {"cadre": "{cadre}", "day": "2026-03-01", "item": "study", "points": "2"},
+        api=False,
+        writes=True,
+    ),
+    Call(
+        "assessment/stars/<str:code>/<int:year>/rate/",
+        "post",
+        "/assessment/stars/{township}/2026/rate/",
+        {"village": "{village}", "score": "85"},
+        api=False,
+        writes=True,
+    ),
     # Payroll pages (touyan/payroll/views.py).
     Call("payroll/policy/<str:code>/", "get", "/payroll/policy/{code}/", api=False),
     Call("payroll/runs/", "get", "/payroll/runs/?region={code}", api=False),
@@ -701,12 +816,29 @@ UNSCOPED = {
     "assessment/pioneer/",
     "assessment/stars/",
     "assessment/distribution/",
+    # the signed-in cadre's own pledge and targets (touyan/assessment/tests/test_views.py).
+    "assessment/me/pledge/",
+    "assessment/me/pledge/submit/",
+    "assessment/me/pledge/midyear/",
+    "assessment/me/pledge/yearend/",
+    "assessment/me/targets/",
     # Payroll: the signed-in cadre's own payslips, and menu entries that open the current region's
     # page (always inside the scope); tested in touyan/payroll/tests/test_views.py.
     "payroll/me/",
     "payroll/policy/",
     "payroll/insurance/",
     "payroll/weak/",
+}
+# Village affairs (issue 19): every page and API route is in touyan/affairs/access.py (the public ones
+# PUBLIC); outsiders' 404 and the roles' 403 are tested in touyan/affairs/tests/.
+UNSCOPED |= {
+    f"{prefix}{p.pattern}"
+    for prefix, module in (("affairs/", "touyan.affairs.urls"), ("public/", "touyan.affairs.urls_public"))
+    for p in __import__(module, fromlist=["urlpatterns"]).urlpatterns
+} | {
+    key.split(" ", 1)[1]
+    for key in __import__("touyan.affairs.access", fromlist=["ROUTES"]).ROUTES
+    if key.startswith(("GET /api/", "POST /api/", "PUT /api/"))
 }
 
 OUTSIDE = {

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AffairsConfig(AppConfig):
+    name = "touyan.affairs"
+    label = "affairs"
+    verbose_name = "村务决策与公开"
