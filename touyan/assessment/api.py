@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from touyan.core.errors import NotFound
+from touyan.core.views import AuthedRequest as HttpRequest  # behind the router's auth: a request of a real User
 
 from . import rules
 from .models import QuarterlyEvaluation

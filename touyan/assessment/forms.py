@@ -34,17 +34,27 @@ COUNT_ERRORS = {
 
 def score_field(label: Any, *, required: bool = True, **kwargs: Any) -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=required, min_value=Decimal(0), max_value=Decimal(100), max_digits=5,
-        decimal_places=2, error_messages=SCORE_ERRORS,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}), **kwargs,
-    )  # fmt: skip
+        label=label,
+        required=required,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        error_messages=SCORE_ERRORS,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
 
 
 def count_field(label: Any) -> forms.IntegerField:
     return forms.IntegerField(
-        label=label, required=False, min_value=0, max_value=100000, error_messages=COUNT_ERRORS,
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100000,
+        error_messages=COUNT_ERRORS,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "text-end"}),
-    )  # fmt: skip
+    )
 
 
 PERIOD_CHOICES = [
@@ -62,9 +72,11 @@ class PeriodOpenForm(StyledForm):
     """WF-5: which period a county opens."""
 
     year = forms.IntegerField(
-        label=_("年度"), min_value=2000, max_value=2100,
+        label=_("年度"),
+        min_value=2000,
+        max_value=2100,
         error_messages={"invalid": _("请输入四位年份"), "min_value": _("年份无效"), "max_value": _("年份无效")},
-    )  # fmt: skip
+    )
     which = forms.ChoiceField(label=_("考核期"), choices=PERIOD_CHOICES)
 
     def kind_number(self) -> tuple[str, int]:
@@ -104,9 +116,11 @@ class CorrectionForm(StyledForm):
     cadre = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     score = score_field(_("更正后得分"))
     reason = forms.CharField(
-        label=_("更正事由"), max_length=300, min_length=4,
+        label=_("更正事由"),
+        max_length=300,
+        min_length=4,
         error_messages={"required": _("请填写更正事由"), "min_length": _("请写清更正事由(至少 4 个字)")},
-    )  # fmt: skip
+    )
 
 
 GROUP_FIELDS = (
@@ -123,23 +137,47 @@ class AnnualForm(StyledForm):
 
     cadre = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     bonus = forms.DecimalField(
-        label=_("加分"), required=False, min_value=Decimal(0), max_value=Decimal(10), max_digits=5,
-        decimal_places=2, help_text=_("0–10 分"),
-        error_messages={"invalid": _("请输入数字"), "min_value": _("加分在 0–10 之间"),
-                        "max_value": _("加分在 0–10 之间")},
-    )  # fmt: skip
+        label=_("加分"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(10),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("0–10 分"),
+        error_messages={
+            "invalid": _("请输入数字"),
+            "min_value": _("加分在 0–10 之间"),
+            "max_value": _("加分在 0–10 之间"),
+        },
+    )
     penalty = forms.DecimalField(
-        label=_("扣分"), required=False, min_value=Decimal(0), max_value=Decimal(100), max_digits=5,
-        decimal_places=2, help_text=_("填正数,从总分中减去"),
-        error_messages={"invalid": _("请输入数字"), "min_value": _("扣分填 0 或正数"),
-                        "max_value": _("扣分不超过 100")},
-    )  # fmt: skip
+        label=_("扣分"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("填正数,从总分中减去"),
+        error_messages={
+            "invalid": _("请输入数字"),
+            "min_value": _("扣分填 0 或正数"),
+            "max_value": _("扣分不超过 100"),
+        },
+    )
     target_adjustment = forms.DecimalField(
-        label=_("年终目标核查调整"), required=False, min_value=Decimal(-20), max_value=Decimal(20), max_digits=5,
-        decimal_places=2, help_text=_("对工作实绩的加减,−20 至 +20"),
-        error_messages={"invalid": _("请输入数字"), "min_value": _("调整在 −20 至 +20 之间"),
-                        "max_value": _("调整在 −20 至 +20 之间")},
-    )  # fmt: skip
+        label=_("年终目标核查调整"),
+        required=False,
+        min_value=Decimal(-20),
+        max_value=Decimal(20),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("对工作实绩的加减,−20 至 +20"),
+        error_messages={
+            "invalid": _("请输入数字"),
+            "min_value": _("调整在 −20 至 +20 之间"),
+            "max_value": _("调整在 −20 至 +20 之间"),
+        },
+    )
 
     GROUPS = tuple(BallotTally.Group.choices)
 
@@ -235,17 +273,21 @@ class PledgeForm(StyledForm):
 
 class ReportForm(StyledForm):
     report = forms.CharField(
-        label=_("报告内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("报告内容"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("请填写报告内容")},
-    )  # fmt: skip
+    )
 
 
 class ReasonForm(StyledForm):
     cadre = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     reason = forms.CharField(
-        label=_("说明"), max_length=300, min_length=2,
+        label=_("说明"),
+        max_length=300,
+        min_length=2,
         error_messages={"required": _("请填写说明"), "min_length": _("请写清说明")},
-    )  # fmt: skip
+    )
 
 
 class PledgeReviewForm(StyledForm):
@@ -260,10 +302,12 @@ class TargetForm(StyledForm):
     """R-ASMT-06: a secretary's annual goals, one per line."""
 
     items = forms.CharField(
-        label=_("年度工作目标"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("年度工作目标"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("每行一项目标,如:村集体经济收入达到 10 万元"),
         error_messages={"required": _("请至少填写一项目标")},
-    )  # fmt: skip
+    )
 
     def lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
@@ -303,17 +347,26 @@ class PioneerForm(StyledForm):
 
     cadre = forms.TypedChoiceField(label=_("党员"), coerce=int, error_messages={"required": _("请选择党员")})
     day = forms.DateField(
-        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("请输入有效的日期,如 2026-03-01"), "required": _("请填写日期")},
-    )  # fmt: skip
+    )
     item = forms.ChoiceField(label=_("项目"), choices=list(PIONEER_LABELS.items()))
     points = forms.DecimalField(
-        label=_("分值"), min_value=Decimal(-20), max_value=Decimal(20), max_digits=5, decimal_places=2,
+        label=_("分值"),
+        min_value=Decimal(-20),
+        max_value=Decimal(20),
+        max_digits=5,
+        decimal_places=2,
         help_text=_("扣分填负数,其他项目填正数"),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        error_messages={"invalid": _("请输入数字"), "required": _("请填写分值"),
-                        "min_value": _("单次分值在 −20 至 20 之间"), "max_value": _("单次分值在 −20 至 20 之间")},
-    )  # fmt: skip
+        error_messages={
+            "invalid": _("请输入数字"),
+            "required": _("请填写分值"),
+            "min_value": _("单次分值在 −20 至 20 之间"),
+            "max_value": _("单次分值在 −20 至 20 之间"),
+        },
+    )
     evidence = forms.CharField(label=_("依据"), max_length=300, required=False, help_text=_("如:参加 3 月主题党日"))
 
     def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:

@@ -32,6 +32,7 @@ from touyan.accounts.scope import in_scope, require
 from touyan.attendance.models import MonthLock
 from touyan.attendance.services import month_results_store
 from touyan.audit.services import audit_record
+from touyan.core import copy as bulk_copy
 from touyan.core import crypto, idnumber
 from touyan.core.errors import Conflict, InvalidInput
 from touyan.policy.selectors import policy_resolve
@@ -449,73 +450,50 @@ def _refresh_locked_months(since: dict[str, dt.date]) -> int:
 class _Inserter:
     """Inserts new rows, given as {attname: value}, with their "+" history rows (一人一档).
 
-    On PostgreSQL: COPY, with primary keys taken from the sequence first (Django's bulk_create
-    spent most of a 100,000-row import preparing values one by one; bench/RESULTS.md). Elsewhere:
-    bulk_create / bulk_create_with_history. Either way each row gets its "id"."""
+    Through the one bulk writer (`core.copy`): COPY on PostgreSQL, with primary keys taken from
+    the sequence first (Django's bulk_create spent most of a 100,000-row import preparing values
+    one by one; bench/RESULTS.md); elsewhere bulk_create, and bulk_create_with_history for a
+    tracked model. Either way each row gets its "id"."""
 
     def __init__(self, user: Any, reason: str, now: dt.datetime) -> None:
         self.user, self.reason, self.now = user, reason, now
-        self.copy = connection.vendor == "postgresql"
+        self.copy = bulk_copy.is_postgres()
 
     def insert(self, model: type[Model], rows: list[dict[str, Any]], *, ids: bool = True) -> list[dict[str, Any]]:
         if not rows:
             return rows
         tracked = getattr(model, "history", None) is not None
+        if not tracked:
+            return bulk_copy.insert_rows(model, rows, ids=ids, now=self.now)
         if self.copy:
-            self._copy(model, rows, ids=ids or tracked, tracked=tracked)
+            bulk_copy.insert_rows(model, rows, ids=True, now=self.now)
+            self._copy_history(model, rows)
             return rows
-        objs = [model(**row) for row in rows]
-        if tracked:
-            created = bulk_create_with_history(
-                objs, model, batch_size=BULK_BATCH, default_user=self.user, default_change_reason=self.reason,
-                default_date=self.now,
-            )  # fmt: skip
-        else:
-            created = model._default_manager.bulk_create(objs, batch_size=BULK_BATCH)
+        created = bulk_create_with_history(
+            [model(**row) for row in rows],
+            model,
+            batch_size=BULK_BATCH,
+            default_user=self.user,
+            default_change_reason=self.reason,
+            default_date=self.now,
+        )
         for row, obj in zip(rows, created, strict=True):
             if obj.pk is None:  # SQLite before 3.35 does not return keys from bulk inserts
                 raise RuntimeError("the database must return primary keys from bulk inserts")
             row["id"] = obj.pk
         return rows
 
-    def _copy(self, model: type[Model], rows: list[dict[str, Any]], *, ids: bool, tracked: bool) -> None:
-        meta = model._meta
-        with connection.cursor() as cursor:
-            if ids:
-                cursor.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                    [meta.db_table, meta.pk.column, len(rows)],
-                )
-                for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
-                    row["id"] = pk
-            fields = [f for f in meta.concrete_fields if not (f.primary_key and not ids)]
-            for f in fields:  # what Django would fill in, kept in the rows for the history rows too
-                if f.attname not in rows[0]:
-                    auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                    value = self.now if auto else f.get_default()  # "" for non-null text, as Django does
-                    for row in rows:
-                        row[f.attname] = value
-            self._copy_rows(cursor, meta.db_table, fields, rows, {})
-            if tracked:
-                history = model.history.model  # type: ignore[attr-defined]
-                extra = {
-                    "history_date": self.now, "history_change_reason": self.reason, "history_type": "+",
-                    "history_user_id": getattr(self.user, "pk", None),
-                }  # fmt: skip
-                fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
-                self._copy_rows(cursor, history._meta.db_table, fields, rows, extra)
-
-    def _copy_rows(
-        self, cursor: Any, table: str, fields: list[Any], rows: list[dict[str, Any]], extra: dict[str, Any]
-    ) -> None:
-        """COPY rows into a table: each column from the row, else from `extra`."""
-        quote = connection.ops.quote_name
-        sources = [(f.attname, None) if f.attname in rows[0] else (None, extra[f.attname]) for f in fields]
-        columns = ", ".join(quote(f.column) for f in fields)
-        # The driver's own cursor: its errors are turned into Django's (IntegrityError, …) here.
-        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[name] if name is not None else const for name, const in sources])
+    def _copy_history(self, model: type[Model], rows: list[dict[str, Any]]) -> None:
+        """The "+" history row of each new row (simple_history's table), by COPY."""
+        history = model.history.model  # type: ignore[attr-defined]
+        extra = {
+            "history_date": self.now,
+            "history_change_reason": self.reason,
+            "history_type": "+",
+            "history_user_id": getattr(self.user, "pk", None),
+        }
+        fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
+        bulk_copy.copy_rows(history._meta.db_table, fields, rows, extra)
 
 
 def _filing(post_id: int, village: str, change: str, user: Any) -> dict[str, Any]:

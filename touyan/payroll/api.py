@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from touyan.accounts.models import User
 from touyan.attendance.api import parse_month
 from touyan.core.pagination import paginate
 
 from .models import PayLine, PayRun
-from .services import access_run, payrun_advance, payrun_calculate, payrun_open
+from .selectors import access_run
+from .services import payrun_advance, payrun_calculate, payrun_open
 
 router = Router(tags=["payroll"])
 
@@ -60,28 +63,28 @@ class AdvanceIn(Schema):
 
 @router.post("/runs", response={201: RunOut}, summary="开设某月工资批次")
 def post_run(request: HttpRequest, body: RunIn) -> Status[RunOut]:
-    return Status(201, RunOut.of(payrun_open(actor=request.user, region_code=body.region,
+    return Status(201, RunOut.of(payrun_open(actor=cast(User, request.user), region_code=body.region,
                                              month=parse_month(body.month))))  # fmt: skip
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="一个工资批次")
 def get_run(request: HttpRequest, run_id: int) -> RunOut:
-    return RunOut.of(access_run(actor=request.user, run_id=run_id))
+    return RunOut.of(access_run(actor=cast(User, request.user), run_id=run_id))
 
 
 @router.post("/runs/{run_id}/calculate", response=RunOut, summary="计算工资")
 def calculate_run(request: HttpRequest, run_id: int) -> RunOut:
-    return RunOut.of(payrun_calculate(actor=request.user, run_id=run_id))
+    return RunOut.of(payrun_calculate(actor=cast(User, request.user), run_id=run_id))
 
 
 @router.post("/runs/{run_id}/advance", response=RunOut, summary="公示、审批、发放、关闭")
 def advance_run(request: HttpRequest, run_id: int, body: AdvanceIn) -> RunOut:
-    return RunOut.of(payrun_advance(actor=request.user, run_id=run_id, to=body.to, note=body.note))
+    return RunOut.of(payrun_advance(actor=cast(User, request.user), run_id=run_id, to=body.to, note=body.note))
 
 
 @router.get("/runs/{run_id}/payslips", response=PayslipPage, summary="工资条(逐项)")
 def get_payslips(request: HttpRequest, run_id: int, page: int = 1, page_size: int = 200) -> PayslipPage:
-    run = access_run(actor=request.user, run_id=run_id)
+    run = access_run(actor=cast(User, request.user), run_id=run_id)
     qs = run.payslips.order_by("village_id", "person_id").prefetch_related(
         Prefetch("lines", queryset=PayLine.objects.order_by("id"))
     )

@@ -31,6 +31,7 @@ from touyan.attendance.models import MonthResult
 from touyan.attendance.selectors import monthly_summary
 from touyan.cadres import rules as cadre_rules
 from touyan.cadres.models import EDUCATION_RANK, Person, Post
+from touyan.core import copy as bulk_copy
 from touyan.policy.selectors import ResolvedPolicy, policy_resolve_many
 from touyan.regions.models import RegionStat
 
@@ -110,6 +111,7 @@ class Slip:
     village_id: str
     lines: list[tuple[str, Decimal, dict[str, Any]]] = field(default_factory=list)
     post_village: str = ""  # the village of the full-time post the slip is paid for (its run's region)
+    run_id: int | None = None  # the run it is written into
 
     @property
     def total(self) -> Decimal:
@@ -130,7 +132,6 @@ class RunInputs:
         self.pay_policies: dict[int, tuple[ResolvedPolicy, rules.PayPolicy]] = {}
         self.computed: dict[tuple[rules.PayFacts, int], list[rules.Line]] = {}
         self.summaries: dict[tuple[str, int], dict[int, tuple[int, int]]] = {}
-        self.documents: set[int] = set()
 
     def county_stats(self, counties: set[str]) -> None:
         wanted = counties - set(self.stats)
@@ -140,16 +141,19 @@ class RunInputs:
             for stat in RegionStat.objects.filter(region_id__in=wanted, year__lte=self.year):
                 self.stats[stat.region_id][stat.year] = stat
 
+    def pay_policy(self, policy: ResolvedPolicy) -> rules.PayPolicy:
+        """The monthly-pay parameter group of a resolved policy, built once per policy."""
+        held = self.pay_policies.get(id(policy))
+        if held is None:
+            held = self.pay_policies[id(policy)] = (policy, rules.PayPolicy.from_params(policy))
+        return held[1]
+
     def pay(self, facts: rules.PayFacts, policy: ResolvedPolicy) -> list[rules.Line]:
         """compute_pay, memoised: it is pure, and a county's cadres mostly share their facts."""
         key = (facts, id(policy))
         lines = self.computed.get(key)
         if lines is None:
-            held = self.pay_policies.get(id(policy))
-            if held is None:
-                held = self.pay_policies[id(policy)] = (policy, rules.PayPolicy.from_params(policy))
-            pay_policy = held[1]
-            lines = self.computed[key] = rules.compute_pay(facts, pay_policy)
+            lines = self.computed[key] = rules.compute_pay(facts, self.pay_policy(policy))
         return lines
 
     def fallback_attendance(self, missing: dict[int, str], months: list[int]) -> dict[int, tuple[int, int]]:
@@ -218,19 +222,31 @@ class ChunkResult:
     policies: dict[str, ResolvedPolicy] = field(default_factory=dict)  # by the paid cadres' villages
 
 
-def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
-    """Every full-time cadre's payslip in the villages lo…hi (SPEC A6), in a fixed number of queries."""
-    first, last = inputs.first, inputs.last
+@dataclass
+class _ChunkRows:
+    """What a chunk reads: each paid cadre's posts in the month, file and PS/VD history."""
+
+    posts: dict[int, list[dict[str, Any]]]
+    paid: list[int]
+    people: dict[int, Any]  # id -> the file's values
+    history: dict[int, list[cadre_rules.Span]]
+
+
+def _read_chunk(inputs: RunInputs, lo: str, hi: str) -> _ChunkRows:
     by_person: dict[int, list[Any]] = defaultdict(list)
-    for p in Post.objects.filter(_in_month(first, last), village_id__gte=lo, village_id__lte=hi).values(
+    for p in Post.objects.filter(_in_month(inputs.first, inputs.last), village_id__gte=lo, village_id__lte=hi).values(
         "person_id", "post", "full_time", "professionalized", "tier", "start_date", "end_date", "village_id"
     ):
         by_person[p["person_id"]].append(p)
     paid = sorted(pid for pid, posts in by_person.items() if any(p["full_time"] for p in posts))
     if not paid:
-        return ChunkResult([], [], 0)
-    people = {p["id"]: p for p in with_ids(Person.objects.all(), "id", paid).values(
-        "id", "village_id", "birth_date", "education", "full_time_education")}  # fmt: skip
+        return _ChunkRows(by_person, [], {}, {})
+    people = {
+        p["id"]: p
+        for p in with_ids(Person.objects.all(), "id", paid).values(
+            "id", "village_id", "birth_date", "education", "full_time_education"
+        )
+    }
     history: dict[int, list[cadre_rules.Span]] = defaultdict(list)
     for pid, code, start, end in (
         with_ids(Post.objects.all(), "person", paid)
@@ -238,49 +254,31 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
         .values_list("person_id", "post", "start_date", "end_date")
     ):
         history[pid].append(cadre_rules.Span(code, start, end))
-    inputs.county_stats({people[pid]["village_id"][:6].ljust(12, "0") for pid in paid})
-    policies = policy_resolve_many(list({people[pid]["village_id"] for pid in paid}), last)
+    return _ChunkRows(by_person, paid, people, history)
+
+
+def _county_of(village: str) -> str:
+    return village[:6].ljust(CODE_LENGTH, "0")
+
+
+def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
+    """Every full-time cadre's payslip in the villages lo…hi (SPEC A6), in a fixed number of queries."""
+    rows = _read_chunk(inputs, lo, hi)
+    if not rows.paid:
+        return ChunkResult([], [], 0)
+    inputs.county_stats({_county_of(rows.people[pid]["village_id"]) for pid in rows.paid})
+    policies = policy_resolve_many(list({rows.people[pid]["village_id"] for pid in rows.paid}), inputs.last)
     quarter: dict[int, rules.QuarterFacts] = {}
-    ungraded = 0
     if inputs.quarter_end:
-        quarter, ungraded = _quarter_facts(inputs, paid, people)
+        quarter, ungraded = _quarter_facts(inputs, rows.paid, rows.people)
         if ungraded:
             return ChunkResult([], [], ungraded, policies)
     slips: list[Slip] = []
     errors: list[str] = []
-    for pid in paid:
-        person = people[pid]
-        posts = by_person[pid]
-        pay_post = cadre_rules.pay_post([p["post"] for p in posts]) or "deputy"
+    for pid in rows.paid:
+        person, posts = rows.people[pid], rows.posts[pid]
         policy = policies[person["village_id"]]
-        inputs.documents.update(policy.documents)
-        main = MAIN_POST.get(pay_post)
-        terms = 0
-        if main:
-            current = next(p for p in posts if p["post"] == main)
-            terms = cadre_rules.consecutive_terms(
-                history[pid],
-                cadre_rules.Span(main, current["start_date"], current["end_date"]),
-                policy["term_gap_days"],
-            )
-        secretary = next((p for p in posts if p["post"] == "PS" and p["professionalized"]), None)
-        young = (
-            main is None
-            and any(p["professionalized"] for p in posts)
-            and cadre_rules.age_on(person["birth_date"], first) < policy["young_age_max"]
-        )
-        county_stats = inputs.stats.get(person["village_id"][:6].ljust(12, "0"), {})
-        income = county_stats.get(inputs.year - 1)
-        ref_staff = next((county_stats[y].ref_new_staff_monthly for y in sorted(county_stats, reverse=True)
-                          if county_stats[y].ref_new_staff_monthly is not None), None)  # fmt: skip
-        facts = rules.PayFacts(
-            year=inputs.year, month=inputs.month, pay_post=pay_post,
-            income_ref=income.rural_income_per_capita if income else None, consecutive_terms=terms,
-            professionalized_secretary=secretary is not None, tier=secretary["tier"] if secretary else None,
-            young_professional=young,
-            full_time_college=person["full_time_education"] and EDUCATION_RANK[person["education"]] >= COLLEGE,
-            ref_new_staff_monthly=ref_staff, quarter=quarter.get(pid),
-        )  # fmt: skip
+        facts = _pay_facts(inputs, person, posts, rows.history[pid], inputs.pay_policy(policy), quarter.get(pid))
         try:
             lines = inputs.pay(facts, policy)
         except rules.PayError as exc:
@@ -289,6 +287,48 @@ def calculate_chunk(inputs: RunInputs, lo: str, hi: str) -> ChunkResult:
         post_village = next(p["village_id"] for p in posts if p["full_time"])
         slips.append(Slip(pid, person["village_id"], [(x.component, x.amount, x.basis) for x in lines], post_village))
     return ChunkResult(slips, errors, 0, policies)
+
+
+def _pay_facts(
+    inputs: RunInputs,
+    person: dict[str, Any],
+    posts: list[dict[str, Any]],
+    history: list[cadre_rules.Span],
+    policy: rules.PayPolicy,
+    quarter: rules.QuarterFacts | None,
+) -> rules.PayFacts:
+    """A cadre's facts for compute_pay: the pay post, consecutive terms (A6.3), the professionalised
+    secretary's tier (A6.6), young professional (A6.8), and the county's statistics of last year."""
+    pay_post = cadre_rules.pay_post([p["post"] for p in posts]) or "deputy"
+    main = MAIN_POST.get(pay_post)
+    terms = 0
+    if main:
+        current = next(p for p in posts if p["post"] == main)
+        span = cadre_rules.Span(main, current["start_date"], current["end_date"])
+        terms = cadre_rules.consecutive_terms(history, span, policy.term_gap_days)
+    secretary = next((p for p in posts if p["post"] == "PS" and p["professionalized"]), None)
+    young = (
+        main is None
+        and any(p["professionalized"] for p in posts)
+        and cadre_rules.age_on(person["birth_date"], inputs.first) < policy.young_age_max
+    )
+    county_stats = inputs.stats.get(_county_of(person["village_id"]), {})
+    income = county_stats.get(inputs.year - 1)
+    staff = (county_stats[y].ref_new_staff_monthly for y in sorted(county_stats, reverse=True))
+    college = person["full_time_education"] and EDUCATION_RANK[person["education"]] >= COLLEGE
+    return rules.PayFacts(
+        year=inputs.year,
+        month=inputs.month,
+        pay_post=pay_post,
+        income_ref=income.rural_income_per_capita if income else None,
+        consecutive_terms=terms,
+        professionalized_secretary=secretary is not None,
+        tier=secretary["tier"] if secretary else None,
+        young_professional=young,
+        full_time_college=college,
+        ref_new_staff_monthly=next((s for s in staff if s is not None), None),
+        quarter=quarter,
+    )
 
 
 def run_chunks(inputs: RunInputs) -> Iterator[ChunkResult]:
@@ -301,52 +341,49 @@ def run_chunks(inputs: RunInputs) -> Iterator[ChunkResult]:
 # ---------------------------------------------------------------------------
 
 
-def _copy_text(value: str) -> str:
-    """A value for COPY's text format: backslash, tab and line breaks escaped."""
-    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 class SlipWriter:
-    """Writes payslips and their lines for one run: COPY on PostgreSQL, bulk_create elsewhere.
-    The JSON of a basis is serialised once per distinct dict (bases are shared by memoised
-    results)."""
+    """Writes payslips and their lines, of one run or many, through the one bulk writer
+    (`core.copy`: COPY on PostgreSQL, bulk INSERT elsewhere), and counts them per run. The JSON
+    of a basis is serialised once per distinct dict (bases are shared by memoised results)."""
 
     def __init__(self, run_id: int | None = None) -> None:
-        self.run_id = run_id  # None: many runs, each write names the run of every slip
-        self.postgres = connection.vendor == "postgresql"
+        self.run_id = run_id  # the run of slips that do not name theirs
+        self.postgres = bulk_copy.is_postgres()
         self._json: dict[int, tuple[dict[str, Any], str]] = {}
         self.payslips = 0
         self.lines = 0
         self.total = Decimal(0)
         self.per_run: dict[int, list[Any]] = {}  # run id -> [payslips, lines, total]
 
-    def delete_existing(self) -> None:
-        """A recalculation replaces the run's payslips (set-based on PostgreSQL)."""
+    def delete_existing(self, run_ids: list[int] | None = None) -> None:
+        """A recalculation replaces the runs' payslips (set-based on PostgreSQL)."""
+        ids = run_ids if run_ids is not None else [self.run_id]
+        if not ids:
+            return
         if self.postgres:
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"DELETE FROM {PayLine._meta.db_table} WHERE payslip_id IN "  # noqa: S608 - model tables
-                    f"(SELECT id FROM {Payslip._meta.db_table} WHERE run_id = %s)",
-                    [self.run_id],
+                    f"(SELECT id FROM {Payslip._meta.db_table} WHERE run_id = ANY(%s))",
+                    [ids],
                 )
-                cursor.execute(f"DELETE FROM {Payslip._meta.db_table} WHERE run_id = %s", [self.run_id])  # noqa: S608
+                cursor.execute(f"DELETE FROM {Payslip._meta.db_table} WHERE run_id = ANY(%s)", [ids])  # noqa: S608
         else:
-            Payslip.objects.filter(run_id=self.run_id).delete()
+            Payslip.objects.filter(run_id__in=ids).delete()
 
     def _basis_json(self, basis: dict[str, Any]) -> str:
         cached = self._json.get(id(basis))
         if cached is None or cached[0] is not basis:
-            text = _copy_text(json.dumps(basis, ensure_ascii=False, separators=(",", ":"), default=str))
+            text = bulk_copy.escape(json.dumps(basis, ensure_ascii=False, separators=(",", ":"), default=str))
             cached = self._json[id(basis)] = (basis, text)
         return cached[1]
 
     def write(self, slips: list[Slip], run_ids: list[int] | None = None) -> None:
-        """Write the slips of the writer's run, or of many runs: `run_ids[i]` is slip i's run."""
+        """Write the slips: `run_ids[i]` is slip i's run, else the slip's own `run_id`, else the writer's."""
         if not slips:
             return
         if run_ids is None:
-            assert self.run_id is not None
-            run_ids = [self.run_id] * len(slips)
+            run_ids = [s.run_id or self.run_id or 0 for s in slips]
         totals = [s.total for s in slips]
         self.payslips += len(slips)
         self.lines += sum(len(s.lines) for s in slips)
@@ -361,33 +398,31 @@ class SlipWriter:
         if self.postgres:
             self._copy(slips, totals, run_ids)
         else:
-            self._bulk_create(slips, totals, run_ids)
+            self._insert(slips, totals, run_ids)
 
-    def _bulk_create(self, slips: list[Slip], totals: list[Decimal], run_ids: list[int]) -> None:
-        objs = [Payslip(run_id=r, person_id=s.person_id, village_id=s.village_id, total=t)
-                for s, t, r in zip(slips, totals, run_ids, strict=True)]  # fmt: skip
-        Payslip.objects.bulk_create(objs, batch_size=2000)
-        PayLine.objects.bulk_create(
-            [PayLine(payslip=o, component=c, amount=a, basis=b) for o, s in zip(objs, slips, strict=True)
-             for c, a, b in s.lines],
-            batch_size=5000,
-        )  # fmt: skip
+    def _insert(self, slips: list[Slip], totals: list[Decimal], run_ids: list[int]) -> None:
+        rows = [
+            {"run_id": r, "person_id": s.person_id, "village_id": s.village_id, "total": t}
+            for s, t, r in zip(slips, totals, run_ids, strict=True)
+        ]
+        bulk_copy.insert_rows(Payslip, rows)
+        lines = [
+            {"payslip_id": row["id"], "component": c, "amount": a, "basis": b}
+            for row, s in zip(rows, slips, strict=True)
+            for c, a, b in s.lines
+        ]
+        bulk_copy.insert_rows(PayLine, lines)
 
     def _copy(self, slips: list[Slip], totals: list[Decimal], run_ids: list[int]) -> None:
-        slip_table, line_table = Payslip._meta.db_table, PayLine._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [slip_table, len(slips)],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            slip_rows = [f"{i}\t{r}\t{s.person_id}\t{s.village_id}\t{t}\n"
-                         for i, s, t, r in zip(ids, slips, totals, run_ids, strict=True)]  # fmt: skip
-            with raw.copy(f"COPY {slip_table} (id, run_id, person_id, village_id, total) FROM STDIN") as copy:
-                copy.write("".join(slip_rows))
-            basis_json = self._basis_json
-            line_rows = [f"{i}\t{c}\t{a}\t{basis_json(b)}\n"
-                         for i, s in zip(ids, slips, strict=True) for c, a, b in s.lines]  # fmt: skip
-            with raw.copy(f"COPY {line_table} (payslip_id, component, amount, basis) FROM STDIN") as copy:
-                copy.write("".join(line_rows))
+        """COPY text built here, not adapted value by value: the national run writes ~1.2M lines."""
+        ids = bulk_copy.reserve_ids(Payslip, len(slips))
+        slip_rows = "".join(
+            f"{i}\t{r}\t{s.person_id}\t{s.village_id}\t{t}\n"
+            for i, s, t, r in zip(ids, slips, totals, run_ids, strict=True)
+        )
+        bulk_copy.copy_text(Payslip._meta.db_table, ("id", "run_id", "person_id", "village_id", "total"), slip_rows)
+        basis_json = self._basis_json
+        line_rows = "".join(
+            f"{i}\t{c}\t{a}\t{basis_json(b)}\n" for i, s in zip(ids, slips, strict=True) for c, a, b in s.lines
+        )
+        bulk_copy.copy_text(PayLine._meta.db_table, ("payslip_id", "component", "amount", "basis"), line_rows)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from touyan.core.errors import InvalidInput
 from touyan.core.forms import StyledForm
 
-from .benefits import CONDOLENCE_KINDS, HONOUR_LEVELS, normalize_account
+from .rules.benefits import CONDOLENCE_KINDS, HONOUR_LEVELS, normalize_account
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -41,10 +41,18 @@ class MonthField(forms.CharField):
 
 def money_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
     return forms.DecimalField(
-        label=label, required=required, max_digits=14, decimal_places=2, min_value=Decimal(0), help_text=help_text,
-        error_messages={"invalid": _("请填写金额(元),如 12000 或 12000.50"),
-                        "max_decimal_places": _("金额最多两位小数"), "min_value": _("金额不能为负数")},
-    )  # fmt: skip
+        label=label,
+        required=required,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        help_text=help_text,
+        error_messages={
+            "invalid": _("请填写金额(元),如 12000 或 12000.50"),
+            "max_decimal_places": _("金额最多两位小数"),
+            "min_value": _("金额不能为负数"),
+        },
+    )
 
 
 class RunOpenForm(StyledForm):

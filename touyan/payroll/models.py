@@ -73,7 +73,7 @@ class Payslip(models.Model):
 
 class PayLine(models.Model):
     payslip = models.ForeignKey(Payslip, on_delete=models.CASCADE, related_name="lines")
-    component = models.CharField(_("项目"), max_length=20)
+    component = models.CharField(_("项目"), max_length=40)  # a kind of line (lines.py), e.g. certificate_allowance
     amount = models.DecimalField(_("金额"), max_digits=12, decimal_places=2)
     basis = models.JSONField(_("计算依据"), default=dict)
 

@@ -1,9 +1,6 @@
-"""What a pay run gives out: plain-Chinese explanations of payslip lines, the PDF payslip,
-the run summary workbook (masked IDs only) and the 一卡通 payout file for county finance
-(the only place a full account number appears; every download is audited).
-
-Explanations are built from each line's stored `basis` (SPEC A6.10), so a payslip explains
-itself with the numbers it was computed from, whatever the policy says today.
+"""What a pay run gives out: the PDF payslip, the run summary workbook (masked IDs only) and the
+一卡通 payout file for county finance (the only place a full account number appears; every
+download is audited). The lines' explanations are explain.py's (re-exported here for the pages).
 """
 
 from __future__ import annotations
@@ -13,175 +10,63 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from touyan.accounts.models import Role
-from touyan.assessment.models import Grade
 from touyan.audit.services import audit_record
 from touyan.core.errors import Conflict, Forbidden
-from touyan.core.money import format_yuan, to_fen
+from touyan.core.money import format_yuan
 from touyan.core.sheets import csv_row, xlsx_workbook
 
-from .benefits import bank_account_number
+from .actions import PayrollAction
+from .explain import (
+    COMPONENT_LABELS,
+    COMPONENT_ORDER,
+    POST_LABELS,
+    Explanation,
+    SlipLine,
+    component_label,
+    component_order,
+    departure_words,
+    explain,
+    num,
+    pct,
+    slip_lines,
+)
 from .models import BankAccount, PayLine, PayRun, Payslip
-from .services import access_run
+from .selectors import access_run
+from .services.benefits import bank_account_number
 
-COMPONENT_LABELS: dict[str, Any] = {
-    "base": gettext_lazy("基本报酬"),
-    "performance": gettext_lazy("绩效报酬"),
-    "allowance": gettext_lazy("专业化补贴"),
-    "pension_subsidy": gettext_lazy("养老保险补贴"),
-    "young_cadre": gettext_lazy("年轻专业化干部报酬"),
-    "reward": gettext_lazy("集体经济发展奖励"),
-    "honour": gettext_lazy("表彰奖励"),
-    "condolence": gettext_lazy("慰问金"),
-    "departure": gettext_lazy("离任生活补贴"),
-    "adjustment": gettext_lazy("更正"),
-}
-COMPONENT_ORDER = tuple(COMPONENT_LABELS)
-POST_LABELS: dict[str, Any] = {
-    "one_shoulder": gettext_lazy("一肩挑"),
-    "PS": gettext_lazy("村党组织书记"),
-    "VD": gettext_lazy("村(居)委会主任"),
-    "deputy": gettext_lazy("副职/文书"),
-}
+if TYPE_CHECKING:
+    from touyan.accounts.models import User
+
 PAYOUT_STATES = (PayRun.State.FINANCE, PayRun.State.DISBURSED, PayRun.State.CLOSED)
-
-
-def component_label(component: str) -> str:
-    return str(COMPONENT_LABELS.get(component, component))
-
-
-def num(value: Any) -> str:
-    """42000 → "42,000"; 3850.5 → "3,850.50": thousands separated, whole numbers without decimals."""
-    d = Decimal(str(value))
-    if d == d.to_integral_value():
-        return f"{d:,.0f}"
-    return f"{to_fen(d):,.2f}"
-
-
-def pct(value: Any) -> str:
-    """0.05 → "5%"; 0.125 → "12.5%"."""
-    d = (Decimal(str(value)) * 100).normalize()
-    return f"{d:f}%"
-
-
-@dataclass(frozen=True)
-class Explanation:
-    formula: str  # "基本报酬 = max(42,000, 3 × 14,000) × (1 + 5% × 2) ÷ 12 = 3,850.00"
-    words: str  # the same in a sentence, for a cadre
-
-
-def explain(component: str, amount: Decimal, basis: dict[str, Any]) -> Explanation:
-    """A payslip line in plain Chinese, from its stored basis."""
-    label = component_label(component)
-    money = f"{to_fen(amount):,.2f}"
-    b = basis or {}
-    if component == "base" and "base_annual_paid" in b:
-        return _explain_base(label, money, b)
-    if component == "performance" and "quarter_pot" in b:
-        grade = dict(Grade.choices).get(b.get("grade", ""), b.get("grade", ""))
-        formula = (
-            f"{label} = {num(b['perf_target_annual'])} ÷ 4 × {b['grade_factor']} × {b['attendance_factor']} = {money}"
-        )
-        words = _(
-            "年度绩效目标 %(target)s 元,本季度应发 %(pot)s 元;季度考核“%(grade)s”,系数 %(factor)s;"
-            "本季度在岗 %(present)s 天、应在岗 %(required)s 天,出勤系数 %(att)s。"
-        ) % {
-            "target": num(b["perf_target_annual"]),
-            "pot": num(b["quarter_pot"]),
-            "grade": grade,
-            "factor": b["grade_factor"],
-            "present": b.get("present"),
-            "required": b.get("required"),
-            "att": b["attendance_factor"],
-        }
-        return Explanation(formula, words)
-    if component == "allowance" and "tier" in b:
-        return Explanation(
-            f"{label} = {_('第 %(t)s 档') % {'t': b['tier']}} {num(b['monthly'])} / {_('月')} = {money}",
-            _("专业化管理的村党组织书记按档次每月发放补贴,您为第 %(t)s 档。") % {"t": b["tier"]},
-        )
-    if component == "pension_subsidy" and "annual" in b:
-        annual = Decimal(b["annual"])
-        monthly = to_fen(annual / 12)
-        if to_fen(amount) != monthly:  # December takes the remainder
-            return Explanation(
-                f"{label} = {num(annual)} − 11 × {monthly:,.2f} = {money}",
-                _("每年 %(a)s 元按月发放,12 月发放全年余额,全年合计正好 %(a)s 元。") % {"a": num(annual)},
-            )
-        return Explanation(
-            f"{label} = {num(annual)} ÷ 12 = {money}",
-            _("村主干每年养老保险补贴 %(a)s 元,按月平均发放。") % {"a": num(annual)},
-        )
-    if component == "young_cadre" and "ratio" in b:
-        bonus = Decimal(b.get("degree_bonus", "0"))
-        extra = f" + {num(bonus)}" if bonus else ""
-        words = _("按乡镇事业单位新进人员月工资 %(ref)s 元的 %(ratio)s 发放") % {
-            "ref": num(b["ref_new_staff_monthly"]),
-            "ratio": pct(b["ratio"]),
-        }
-        if bonus:
-            words += _(",另加全日制大专以上学历补贴 %(b)s 元") % {"b": num(bonus)}
-        return Explanation(f"{label} = {b['ratio']} × {num(b['ref_new_staff_monthly'])}{extra} = {money}", words + "。")
-    if component == "departure":
-        return Explanation(
-            f"{label} = {money}",
-            _("经县委组织部批准的离任村干部生活补贴,按月发放。"),
-        )
-    reason = str(b.get("reason", ""))
-    return Explanation(f"{label} = {money}", _("事由:%(r)s") % {"r": reason} if reason else "")
-
-
-def _explain_base(label: str, money: str, b: dict[str, Any]) -> Explanation:
-    standard, income, multiple = Decimal(b["base_standard"]), b.get("income_ref"), Decimal(b["base_multiple"])
-    n, uplift = int(b.get("consecutive_terms", 0)), Decimal(b["uplift"])
-    annual_paid = Decimal(b["base_annual_paid"])
-    inner = f"max({num(standard)}, {num(multiple)} × {num(income)})" if income not in (None, "None") else num(standard)
-    up = ""
-    if n:
-        rate = (uplift - 1) / n
-        up = f" × (1 + {pct(rate)} × {n})" if rate == rate.quantize(Decimal("0.0001")) else f" × {uplift}"
-    monthly = to_fen(annual_paid / 12)
-    post = str(POST_LABELS.get(b.get("post", ""), b.get("post", "")))
-    words = _(
-        "年基本报酬取%(post)s标准 %(std)s 元与上年农村居民人均可支配收入 %(inc)s 元的 %(m)s 倍中较高者,即 %(base)s 元"
-    ) % {
-        "post": post,
-        "std": num(standard),
-        "inc": num(income) if income not in (None, "None") else "—",
-        "m": num(multiple),
-        "base": num(b["base_annual"]),
-    }
-    if n:
-        words += _(";此前连任 %(n)s 届,上浮后全年 %(paid)s 元") % {"n": n, "paid": f"{annual_paid:,.2f}"}
-    if b.get("december_remainder") and Decimal(money.replace(",", "")) != monthly:
-        formula = f"{label} = {inner}{up} − 11 × {monthly:,.2f} = {money}"
-        words += _(";12 月发放全年余额,全年合计正好 %(paid)s 元。") % {"paid": f"{annual_paid:,.2f}"}
-    else:
-        formula = f"{label} = {inner}{up} ÷ 12 = {money}"
-        words += _(",按月平均发放。")
-    return Explanation(formula, words)
-
-
-@dataclass(frozen=True)
-class SlipLine:
-    component: str
-    label: str
-    amount: Decimal
-    explanation: Explanation
-
-
-def slip_lines(slip: Payslip) -> list[SlipLine]:
-    """The payslip's lines with labels and explanations, in stored order."""
-    return [
-        SlipLine(x.component, component_label(x.component), x.amount, explain(x.component, x.amount, x.basis))
-        for x in slip.lines.order_by("id")
-    ]
+__all__ = [
+    "COMPONENT_LABELS",
+    "COMPONENT_ORDER",
+    "PAYOUT_STATES",
+    "POST_LABELS",
+    "Explanation",
+    "PayoutFile",
+    "PayoutMismatch",
+    "SlipLine",
+    "component_label",
+    "component_order",
+    "departure_words",
+    "explain",
+    "format_yuan",
+    "line_totals",
+    "num",
+    "payout_file",
+    "payout_missing_accounts",
+    "payslip_pdf",
+    "pct",
+    "slip_lines",
+    "summary_file",
+]
 
 
 # ---------------------------------------------------------------------------
@@ -207,7 +92,7 @@ def payslip_pdf(slip: Payslip) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     font = _register_font()
     base = ParagraphStyle("cjk", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
@@ -226,25 +111,43 @@ def payslip_pdf(slip: Payslip) -> bytes:
         title=_("工资条 %(m)s %(n)s") % {"m": run.month.strftime("%Y-%m"), "n": slip.person.name},
         author=_("头雁 村(社区)干部职业化管理"),
     )
-    village = slip.village
-    township = village.parent.name if village.parent else ""
-    # STSong-Light has no glyph for "·" (U+00B7): the title uses a space.
-    header = Table(
-        [
-            [Paragraph(_("姓名:%(n)s") % {"n": _esc(slip.person.name)}, base),
-             Paragraph(_("身份证号:%(id)s") % {"id": slip.person.id_masked}, base)],
-            [Paragraph(_("单位:%(t)s %(v)s") % {"t": _esc(township), "v": _esc(village.name)}, base),
-             Paragraph(_("批次状态:%(s)s") % {"s": run.get_state_display()}, base)],
-        ],
-        colWidths=[None, 70 * mm],
-    )  # fmt: skip
-    header.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    header = _pdf_header(slip, base)
     story: list[Any] = [
         Paragraph(_("村(社区)干部报酬工资条 %(y)s 年 %(m)s 月") % {"y": run.month.year, "m": run.month.month}, title),
         Spacer(1, 3 * mm),
         header,
         Spacer(1, 4 * mm),
+        _pdf_lines(slip, base, right, small),
+        Spacer(1, 5 * mm),
+        Paragraph(_("金额单位:元。报酬按政策参数计算,每一项均可追溯;如有疑问请联系乡镇(街道)党委。"), small),
     ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _pdf_header(slip: Payslip, base: Any) -> Any:
+    """Who and where, the ID number masked, and the run's state (a two-column table)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    village = slip.village
+    township = village.parent.name if village.parent else ""
+    # STSong-Light has no glyph for "·" (U+00B7): the title uses a space.
+    name = Paragraph(_("姓名:%(n)s") % {"n": _esc(slip.person.name)}, base)
+    id_number = Paragraph(_("身份证号:%(id)s") % {"id": slip.person.id_masked}, base)
+    unit = Paragraph(_("单位:%(t)s %(v)s") % {"t": _esc(township), "v": _esc(village.name)}, base)
+    state = Paragraph(_("批次状态:%(s)s") % {"s": slip.run.get_state_display()}, base)
+    header = Table([[name, id_number], [unit, state]], colWidths=[None, 70 * mm])
+    header.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return header
+
+
+def _pdf_lines(slip: Payslip, base: Any, right: Any, small: Any) -> Any:
+    """Each line with its amount and explanation, then the total."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     rows: list[list[Any]] = [
         [Paragraph(_("项目"), base), Paragraph(_("金额(元)"), right), Paragraph(_("计算说明"), base)]
     ]
@@ -268,13 +171,7 @@ def payslip_pdf(slip: Payslip) -> bytes:
             ]
         )
     )
-    story += [
-        table,
-        Spacer(1, 5 * mm),
-        Paragraph(_("金额单位:元。报酬按政策参数计算,每一项均可追溯;如有疑问请联系乡镇(街道)党委。"), small),
-    ]
-    doc.build(story)
-    return buffer.getvalue()
+    return table
 
 
 def _esc(text: str) -> str:
@@ -298,21 +195,62 @@ def _slips(run: PayRun) -> list[Payslip]:
     )
 
 
+@dataclass(frozen=True)
+class _Formats:
+    money: Any
+    money_bold: Any
+    label_bold: Any
+
+    @classmethod
+    def of(cls, book: Any) -> _Formats:
+        return cls(
+            book.add_format({"num_format": "#,##0.00"}),
+            book.add_format({"num_format": "#,##0.00", "bold": True, "bg_color": "#F2F2F2"}),
+            book.add_format({"bold": True, "bg_color": "#F2F2F2"}),
+        )
+
+
+def _summary_village(
+    sheet: Any, row: int, slips: list[Payslip], components: list[str], f: _Formats
+) -> tuple[int, dict[str, Decimal]]:
+    """One village's rows of the summary workbook and its subtotal; returns the next row and the
+    village's sums by component (and "total")."""
+    sub: dict[str, Decimal] = defaultdict(Decimal)
+    for s in slips:
+        amounts: dict[str, Decimal] = defaultdict(Decimal)
+        for x in s.lines.all():
+            amounts[x.component] += x.amount
+        township = s.village.parent.name if s.village.parent else ""
+        sheet.write_row(row, 0, [township, s.village.name, s.person.name, s.person.id_masked])
+        for i, c in enumerate(components):
+            if amounts.get(c):
+                sheet.write_number(row, 4 + i, float(amounts[c]), f.money)
+            sub[c] += amounts.get(c, Decimal(0))
+        sheet.write_number(row, 4 + len(components), float(s.total), f.money)
+        sub["total"] += s.total
+        row += 1
+    sheet.write(row, 1, slips[0].village.name, f.label_bold)
+    sheet.write(row, 2, _("小计(%(n)s 人)") % {"n": len(slips)}, f.label_bold)
+    sheet.write(row, 3, "", f.label_bold)
+    for i, c in enumerate([*components, "total"]):
+        sheet.write_number(row, 4 + i, float(sub[c]), f.money_bold)
+    return row + 2, sub
+
+
 @transaction.atomic
-def summary_file(*, actor: Any, run_id: int) -> tuple[str, bytes]:
+def summary_file(*, actor: User, run_id: int) -> tuple[str, bytes]:
     """The run summary workbook: one row per cadre, one column per pay component, subtotals per
     village and the run total. ID numbers masked (R-DATA-05). The download is audited."""
     run = access_run(actor=actor, run_id=run_id)
     slips = _slips(run)
     present = {x.component for s in slips for x in s.lines.all()}
-    components = [c for c in COMPONENT_ORDER if c in present] + sorted(present - set(COMPONENT_ORDER))
+    order = component_order()
+    components = [c for c in order if c in present] + sorted(present - set(order))
     buffer = io.BytesIO()
     book = xlsx_workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet(_("工资汇总"))
     bold = book.add_format({"bold": True})
-    money = book.add_format({"num_format": "#,##0.00"})
-    money_bold = book.add_format({"num_format": "#,##0.00", "bold": True, "bg_color": "#F2F2F2"})
-    label_bold = book.add_format({"bold": True, "bg_color": "#F2F2F2"})
+    formats = _Formats.of(book)
     sheet.write(
         0,
         0,
@@ -330,38 +268,17 @@ def summary_file(*, actor: Any, run_id: int) -> tuple[str, bytes]:
     ]
     sheet.write_row(2, 0, header, bold)
     row = 3
-    village_totals: dict[str, Decimal] = defaultdict(Decimal)
     by_village: dict[str, list[Payslip]] = defaultdict(list)
     for s in slips:
         by_village[s.village_id].append(s)
     grand: dict[str, Decimal] = defaultdict(Decimal)
     for code in sorted(by_village):
-        sub: dict[str, Decimal] = defaultdict(Decimal)
-        first = by_village[code][0]
-        for s in by_village[code]:
-            amounts: dict[str, Decimal] = defaultdict(Decimal)
-            for x in s.lines.all():
-                amounts[x.component] += x.amount
-            township = s.village.parent.name if s.village.parent else ""
-            sheet.write_row(row, 0, [township, s.village.name, s.person.name, s.person.id_masked])
-            for i, c in enumerate(components):
-                if amounts.get(c):
-                    sheet.write_number(row, 4 + i, float(amounts[c]), money)
-                sub[c] += amounts.get(c, Decimal(0))
-            sheet.write_number(row, 4 + len(components), float(s.total), money)
-            sub["total"] += s.total
-            row += 1
-        sheet.write(row, 1, first.village.name, label_bold)
-        sheet.write(row, 2, _("小计(%(n)s 人)") % {"n": len(by_village[code])}, label_bold)
-        sheet.write(row, 3, "", label_bold)
-        for i, c in enumerate([*components, "total"]):
-            sheet.write_number(row, 4 + i, float(sub[c]), money_bold)
-            grand[c] += sub[c]
-        village_totals[code] = sub["total"]
-        row += 2
-    sheet.write(row, 0, _("合计(%(n)s 人)") % {"n": len(slips)}, label_bold)
+        row, sub = _summary_village(sheet, row, by_village[code], components, formats)
+        for c, amount in sub.items():
+            grand[c] += amount
+    sheet.write(row, 0, _("合计(%(n)s 人)") % {"n": len(slips)}, formats.label_bold)
     for i, c in enumerate([*components, "total"]):
-        sheet.write_number(row, 4 + i, float(grand[c]), money_bold)
+        sheet.write_number(row, 4 + i, float(grand[c]), formats.money_bold)
     sheet.set_column(0, 1, 14)
     sheet.set_column(2, 2, 10)
     sheet.set_column(3, 3, 21)
@@ -372,7 +289,7 @@ def summary_file(*, actor: Any, run_id: int) -> tuple[str, bytes]:
         raise PayoutMismatch(_("工资条合计与批次合计不一致,请联系管理员"))
     audit_record(
         actor=actor,
-        action="payroll.summary.download",
+        action=PayrollAction.SUMMARY_DOWNLOAD,
         obj=run,
         region_code=run.region_id,
         changes={"rows": len(slips), "total": str(run.total)},
@@ -402,7 +319,7 @@ def payout_missing_accounts(run: PayRun) -> list[str]:
 
 
 @transaction.atomic
-def payout_file(*, actor: Any, run_id: int) -> PayoutFile:
+def payout_file(*, actor: User, run_id: int) -> PayoutFile:
     """The 一卡通 payout file of an approved run, for county finance only: 姓名, 身份证号 (masked),
     开户行, 账号 (full, decrypted — only here), 金额. Its rows sum to the run total (checked;
     otherwise nothing is handed out). The download is audited (payroll.payout.download)."""
@@ -436,7 +353,7 @@ def payout_file(*, actor: Any, run_id: int) -> PayoutFile:
         )
     audit_record(
         actor=actor,
-        action="payroll.payout.download",
+        action=PayrollAction.PAYOUT_DOWNLOAD,
         obj=run,
         region_code=run.region_id,
         changes={"rows": len(slips), "total": str(total)},

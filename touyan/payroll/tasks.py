@@ -96,8 +96,14 @@ def calculate_runs_task(month: str, prefix: str, user_id: int, job_id: int | Non
         _crashed(job)
         log.exception("payroll batch calculation failed for %s %s", prefix, month)
         raise
-    outcome = {"runs": out.runs, "payslips": out.payslips, "lines": out.lines, "total": str(out.total),
-               "skipped": len(out.skipped), "refused": out.refused}  # fmt: skip
+    outcome = {
+        "runs": out.runs,
+        "payslips": out.payslips,
+        "lines": out.lines,
+        "total": str(out.total),
+        "skipped": len(out.skipped),
+        "refused": out.refused,
+    }
     if job is not None:
         job_finish(
             job,

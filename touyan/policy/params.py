@@ -354,6 +354,30 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param("departure_age_men", int, 60, _("离任补贴起领年龄(男)"), "R-PAY-10", "pay", ge=40, le=80, unit="岁"),
     Param("departure_age_women", int, 55, _("离任补贴起领年龄(女)"), "R-PAY-10", "pay", ge=40, le=80, unit="岁"),
+    # R-PAY-10 (b) per_term: yuan a month per full term (3 years) for 书记 / 主任 / 文书, by the highest post held.
+    Param("departure_term_rate_ps", D, D("20"), _("离任补贴每届月额·书记"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param("departure_term_rate_vd", D, D("15"), _("离任补贴每届月额·主任"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param("departure_term_rate_clk", D, D("10"), _("离任补贴每届月额·文书"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    # R-PAY-10 (c) bracket_table: from departure_bracket_n_years years of service, yuan a month for
+    # 书记 / 主任 / 会计 (the SPEC's 句容 example: 10–14 / 15–19 / ≥ 20 years).
+    Param("departure_bracket_1_years", int, 10, _("离任补贴年限一档(年)"), "R-PAY-10", "pay", ge=0, le=60, unit="年"),
+    Param("departure_bracket_1_ps", D, D("485"), _("离任补贴年限一档·书记(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param("departure_bracket_1_vd", D, D("465"), _("离任补贴年限一档·主任(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param(
+        "departure_bracket_1_acc", D, D("445"), _("离任补贴年限一档·会计(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN
+    ),
+    Param("departure_bracket_2_years", int, 15, _("离任补贴年限二档(年)"), "R-PAY-10", "pay", ge=0, le=60, unit="年"),
+    Param("departure_bracket_2_ps", D, D("505"), _("离任补贴年限二档·书记(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param("departure_bracket_2_vd", D, D("485"), _("离任补贴年限二档·主任(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param(
+        "departure_bracket_2_acc", D, D("465"), _("离任补贴年限二档·会计(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN
+    ),
+    Param("departure_bracket_3_years", int, 20, _("离任补贴年限三档(年)"), "R-PAY-10", "pay", ge=0, le=60, unit="年"),
+    Param("departure_bracket_3_ps", D, D("525"), _("离任补贴年限三档·书记(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param("departure_bracket_3_vd", D, D("505"), _("离任补贴年限三档·主任(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN),
+    Param(
+        "departure_bracket_3_acc", D, D("485"), _("离任补贴年限三档·会计(月)"), "R-PAY-10", "pay", ge=D(0), unit=YUAN
+    ),
     # AFFAIRS
     Param("major_matter_threshold", D, D("50000"), _("重大事项金额标准"), "R-DEC-03", "affairs", ge=D(0), unit=YUAN),
     Param("merge_1_2_if_one_shoulder", bool, True, _("一肩挑村可合并提议与商议"), "R-DEC-02", "affairs"),

@@ -72,10 +72,11 @@ def check_consistency(v: Mapping[str, Any]) -> dict[str, str]:
         errors["leave_max_single"] = _("单次请假上限不能大于年度上限")
     if v["finance_band_1"] > v["finance_band_2"]:
         errors["finance_band_1"] = _("联签金额档次须从小到大")
-    levels = [(v[f"departure_pct_{n}"], v[f"departure_pct_{n}_continuous_years"],
-               v[f"departure_pct_{n}_total_years"]) for n in (1, 2, 3)]  # fmt: skip
-    if any(b[i] < a[i] for a, b in itertools.pairwise(levels) for i in range(3)):
+    if not _rising(v, "departure_pct_{n}", "departure_pct_{n}_continuous_years", "departure_pct_{n}_total_years"):
         errors["departure_pct_2"] = _("离任补贴各档的比例和任职年限须逐档不减(R-PAY-10)")
+    brackets = ("departure_bracket_{n}_years", "departure_bracket_{n}_ps", "departure_bracket_{n}_vd")
+    if not _rising(v, *brackets, "departure_bracket_{n}_acc"):
+        errors["departure_bracket_2_years"] = _("离任补贴年限各档的年限和金额须逐档不减(R-PAY-10)")
     if "id_mask_keep_first" in v and "id_mask_keep_last" in v:
         left = idnumber.mask_candidates(v["id_mask_keep_first"], v["id_mask_keep_last"])
         if left < idnumber.MIN_CANDIDATES:
@@ -97,7 +98,18 @@ def check_consistency(v: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+def _rising(v: Mapping[str, Any], *patterns: str) -> bool:
+    """Levels 1 → 3 of a table of parameters never decrease, column by column."""
+    levels = [[v[p.format(n=n)] for p in patterns] for n in (1, 2, 3)]
+    return all(b[i] >= a[i] for a, b in itertools.pairwise(levels) for i in range(len(patterns)))
+
+
+def perf_target_annual(base_annual: Decimal, perf_share: Decimal) -> Decimal:
+    """SPEC A6.5: the year's performance target, base × share / (1 − share): performance is `share` of
+    the year's pay (base + performance). The one formula the pay run and the floor check use."""
+    return base_annual * perf_share / (Decimal(1) - perf_share)
+
+
 def annual_pay_at_competent(base_annual: Decimal, perf_share: Decimal, grade_factor: Decimal) -> Decimal:
-    """base + perf_target × factor(称职), perf_target = base × share / (1 − share) (SPEC A6.5)."""
-    perf_target = base_annual * perf_share / (Decimal(1) - perf_share)
-    return base_annual + perf_target * grade_factor
+    """base + perf_target × factor(称职) (SPEC A6.5, R-PAY-02)."""
+    return base_annual + perf_target_annual(base_annual, perf_share) * grade_factor

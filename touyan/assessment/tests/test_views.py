@@ -27,6 +27,7 @@ from touyan.assessment.models import (
     QuarterlyEvaluation,
     StarRating,
 )
+from touyan.assessment.tests.factories import CadreFactory, scored_year, township_year
 from touyan.attendance.services import presence_record
 from touyan.cadres.models import Post
 
@@ -37,12 +38,6 @@ ANNUAL = f"/assessment/annual/{TOWNSHIP_A1}/2026/"
 
 def text(response: Any) -> str:
     return response.content.decode()
-
-
-def final_quarters(actor: Any, cadre_id: int, year: int, scores: list[int]) -> None:
-    for q, s in enumerate(scores, start=1):
-        ev = services.quarterly_score(actor=actor, cadre_id=cadre_id, year=year, quarter=q, score=D(s))
-        services.quarterly_finalize(actor=actor, evaluation_id=ev.pk)
 
 
 @pytest.fixture
@@ -133,7 +128,7 @@ def test_annual_worked_example_on_the_page(personas, officer, make_cadre, login)
     """Issue acceptance: quarters 92, 85, 78, 88; tallies 30/50/15/5 → 83.73 称职, with the arithmetic."""
     person = make_cadre(village=VILLAGE_A1, posts=("PS",), name="赵书记")
     other = make_cadre(village=VILLAGE_A1, posts=("VD",), name="钱主任")
-    final_quarters(personas["township_a1"], person.pk, 2026, [92, 85, 78, 88])
+    scored_year(person, 2026, [92, 85, 78, 88])
     page = text(officer.get(f"{ANNUAL}?cadre={person.pk}"))
     assert "92.00" in page and "88.00" in page and "录入票数" in page
 
@@ -144,15 +139,28 @@ def test_annual_worked_example_on_the_page(personas, officer, make_cadre, login)
     assert r.status_code == 200 and "请至少录入一个测评群体的票数" in text(r)
     assert not AnnualAssessment.objects.exists()
 
-    r = officer.post(ANNUAL, {
-        "action": "compute", "cadre": person.pk, "party_members-excellent": "30", "party_members-competent": "50",
-        "party_members-basic": "15", "party_members-incompetent": "5", "bonus": "", "penalty": "",
-        "target_adjustment": "",
-    })  # fmt: skip
+    r = officer.post(
+        ANNUAL,
+        {
+            "action": "compute",
+            "cadre": person.pk,
+            "party_members-excellent": "30",
+            "party_members-competent": "50",
+            "party_members-basic": "15",
+            "party_members-incompetent": "5",
+            "bonus": "",
+            "penalty": "",
+            "target_adjustment": "",
+        },
+    )
     assert r.status_code == 302
     annual = AnnualAssessment.objects.get(person=person, year=2026)
     assert (annual.work_score, annual.demo_score, annual.total, annual.grade) == (
-        D("85.75"), D("79.00"), D("83.73"), "competent")  # fmt: skip
+        D("85.75"),
+        D("79.00"),
+        D("83.73"),
+        "competent",
+    )
     page = text(officer.get(f"{ANNUAL}?cadre={person.pk}"))
     assert "83.73" in page and "称职" in page
     assert "(92 + 85 + 78 + 88) ÷ 4 = 85.75" in page
@@ -170,8 +178,13 @@ def test_annual_worked_example_on_the_page(personas, officer, make_cadre, login)
     assert "乡镇内排名" in page and "赵书记" in page  # the officer sees the ranking
 
     # A liaison scores but does not see the ranking (officers only, SPEC A4).
-    liaison = user_create(actor=personas["national"], username="liaison_a1", password="Persona#2026",
-                          role=Role.LIAISON, region_code=TOWNSHIP_A1)  # fmt: skip
+    liaison = user_create(
+        actor=personas["national"],
+        username="liaison_a1",
+        password="Persona#2026",
+        role=Role.LIAISON,
+        region_code=TOWNSHIP_A1,
+    )
     page = text(login(liaison).get(ANNUAL))
     assert "赵书记" in page and "乡镇内排名" not in page
 
@@ -181,9 +194,10 @@ def test_annual_consequences_are_listed_and_done(personas, officer, make_cadre) 
     """R-ASMT-05: an incompetent year leads to tasks; the township marks them 办结."""
     person = make_cadre(village=VILLAGE_A1, posts=("VD",), name="孙主任")
     officer_user = personas["township_a1"]
-    final_quarters(officer_user, person.pk, 2026, [50, 55, 52, 58])
-    annual = services.annual_compute(actor=officer_user, cadre_id=person.pk, year=2026,
-                                     tallies={"representatives": rules.Tally(0, 10, 10, 30)})  # fmt: skip
+    scored_year(person, 2026, [50, 55, 52, 58])
+    annual = services.annual_compute(
+        actor=officer_user, cadre_id=person.pk, year=2026, tallies={"representatives": rules.Tally(0, 10, 10, 30)}
+    )
     services.annual_finalize(actor=officer_user, annual_id=annual.pk)
     page = text(officer.get(ANNUAL))
     assert "公开检讨" in page and "通报批评" in page and "办结" in page
@@ -207,18 +221,23 @@ def test_annual_consequences_are_listed_and_done(personas, officer, make_cadre) 
 
 
 def _competency_post(competent: int, basic: int, incompetent: int, cadre: int, **extra: str) -> dict[str, Any]:
-    return {"action": "record", "cadre": cadre, "party_members-competent": str(competent),
-            "party_members-basic": str(basic), "party_members-incompetent": str(incompetent), **extra}  # fmt: skip
+    return {
+        "action": "record",
+        "cadre": cadre,
+        "party_members-competent": str(competent),
+        "party_members-basic": str(basic),
+        "party_members-incompetent": str(incompetent),
+        **extra,
+    }
 
 
 @pytest.mark.django_db
 def test_competency_85_admonishes_75_exits_after_confirmation(officer, make_cadre) -> None:
     """Issue acceptance (S2 第十二条): 85 % → 约谈 shown; 75 % → exit shown, recorded only when confirmed."""
     url = f"/assessment/competency/{TOWNSHIP_A1}/2026/2/"
-    a = make_cadre(village=VILLAGE_A1, posts=("PS",), name="周书记")
-    b = make_cadre(village="522301001002", posts=("PS",), name="吴书记")
+    a = CadreFactory.create(village=VILLAGE_A1, secretary=True, name="周书记", professionalized=2)
+    b = CadreFactory.create(village="522301001002", secretary=True, name="吴书记", professionalized=2)
     make_cadre(village=VILLAGE_A1, posts=("VD",), name="郑主任")  # not professionalized: not listed
-    Post.objects.filter(post="PS").update(professionalized=True, tier=2)
     page = text(officer.get(url))
     assert "周书记" in page and "吴书记" in page and "郑主任" not in page and "未测评" in page
 
@@ -255,14 +274,19 @@ def test_cadre_sees_own_final_results_only_and_no_ranking(personas, login, cadre
     me = cadre_user(posts=("PS",), name="陈书记")
     neighbour = make_cadre(village=VILLAGE_A1, posts=("VD",), name="林主任")
     officer = personas["township_a1"]
-    final_quarters(officer, me.cadre_id, 2026, [92, 85, 78, 88])
-    final_quarters(officer, neighbour.pk, 2026, [61, 62, 63, 64])
+    scored_year(me.cadre, 2026, [92, 85, 78, 88])
+    scored_year(neighbour, 2026, [61, 62, 63, 64])
     for pid in (me.cadre_id, neighbour.pk):
-        annual = services.annual_compute(actor=officer, cadre_id=pid, year=2026,
-                                         tallies={"party_members": rules.Tally(30, 50, 15, 5)})  # fmt: skip
+        annual = services.annual_compute(
+            actor=officer, cadre_id=pid, year=2026, tallies={"party_members": rules.Tally(30, 50, 15, 5)}
+        )
         services.annual_finalize(actor=officer, annual_id=annual.pk)
-    services.quarterly_correct(actor=officer, evaluation_id=QuarterlyEvaluation.objects.get(
-        person_id=me.cadre_id, quarter=4).pk, score=D("77.77"), reason="复核更正")  # fmt: skip
+    services.quarterly_correct(
+        actor=officer,
+        evaluation_id=QuarterlyEvaluation.objects.get(person_id=me.cadre_id, quarter=4).pk,
+        score=D("77.77"),
+        reason="复核更正",
+    )
     c = login(me)
     page = text(c.get("/assessment/me/?year=2026"))
     assert "92.00" in page and "88.00" in page and "83.73" in page and "称职" in page
@@ -288,8 +312,18 @@ def test_cadre_pledge_and_target_plan_flow(personas, login, cadre_user) -> None:
     assert r.status_code == 200 and "承诺事项须为 2–5 条" in text(r)
     assert c.post(url, {"action": "pledge_save", "item_1": "修通组组路", "item_2": "办好茶叶合作社"}).status_code == 302
     assert Pledge.objects.get(person_id=me.cadre_id).state == "drafting"
-    assert c.post(url, {"action": "pledge_submit", "item_1": "修通组组路", "item_2": "办好茶叶合作社",
-                        "item_3": "村集体经济增收 5 万元"}).status_code == 302  # fmt: skip
+    assert (
+        c.post(
+            url,
+            {
+                "action": "pledge_submit",
+                "item_1": "修通组组路",
+                "item_2": "办好茶叶合作社",
+                "item_3": "村集体经济增收 5 万元",
+            },
+        ).status_code
+        == 302
+    )
     pledge = Pledge.objects.get(person_id=me.cadre_id)
     assert pledge.state == "vetting" and len(pledge.items) == 3
 
@@ -307,11 +341,13 @@ def test_cadre_pledge_and_target_plan_flow(personas, login, cadre_user) -> None:
     assert r.status_code == 200 and "请填写报告内容" in text(r)
     assert c.post(url, {"action": "midyear", "report": "路基已完成"}).status_code == 302
     assert c.post(url, {"action": "yearend", "report": "全部完成"}).status_code == 302
-    r = officer.post(desk, {"action": "review", "cadre": me.cadre_id, "democratic_score": "188",
-                            "organisational_score": "90"})  # fmt: skip
+    r = officer.post(
+        desk, {"action": "review", "cadre": me.cadre_id, "democratic_score": "188", "organisational_score": "90"}
+    )
     assert r.status_code == 200 and "分数须在 0–100 之间" in text(r)
-    officer.post(desk, {"action": "review", "cadre": me.cadre_id, "democratic_score": "88",
-                        "organisational_score": "92"})  # fmt: skip
+    officer.post(
+        desk, {"action": "review", "cadre": me.cadre_id, "democratic_score": "88", "organisational_score": "92"}
+    )
     assert Pledge.objects.get(pk=pledge.pk).score == D("90.00")
     assert "90.00" in text(c.get(url))
 
@@ -383,14 +419,9 @@ def test_stars_rate_villages(officer) -> None:
 @pytest.mark.django_db
 def test_distribution_flags_a_township_over_the_excellent_quota(personas, login, make_cadre) -> None:
     """R-ASMT-03: 2 of 5 excellent (40 %) in A1 is over 20 %; 1 of 5 (20 %) in A2 is not."""
-    for i, grade in enumerate(["excellent", "excellent", "competent", "competent", "basically_competent"]):
-        p = make_cadre(village=VILLAGE_A1, posts=("VDD",))
-        AnnualAssessment.objects.create(person=p, village_id=VILLAGE_A1, year=2026, work_score=80, demo_score=80,
-                                        satisfaction=1, total=95 - i, grade=grade, status="final")  # fmt: skip
-    for grade in ["excellent", "competent", "competent", "competent", "incompetent"]:
-        p = make_cadre(village=VILLAGE_A2, posts=("VDD",))
-        AnnualAssessment.objects.create(person=p, village_id=VILLAGE_A2, year=2026, work_score=80, demo_score=80,
-                                        satisfaction=1, total=80, grade=grade)  # fmt: skip
+    grades_a1 = ["excellent", "excellent", "competent", "competent", "basically_competent"]
+    township_year(VILLAGE_A1, grades_a1, totals=[95, 94, 93, 92, 91], final=True)
+    township_year(VILLAGE_A2, ["excellent", "competent", "competent", "competent", "incompetent"])
     c = login(personas["county_a_admin"])
     r = c.get(f"/assessment/distribution/{COUNTY_A}/2026/")
     assert r.status_code == 200
@@ -457,8 +488,11 @@ PAGES = [
 @pytest.mark.django_db
 def test_pages_render_for_officers_and_refuse_outsiders(personas, login, make_cadre) -> None:
     make_cadre(village=VILLAGE_A1, posts=("PS",))
-    inside, outside, county = login(personas["township_a1"]), login(personas["township_b1"]), login(
-        personas["county_a_admin"])  # fmt: skip
+    inside, outside, county = (
+        login(personas["township_a1"]),
+        login(personas["township_b1"]),
+        login(personas["county_a_admin"]),
+    )
     for url in PAGES:
         assert inside.get(url).status_code == 200, url
         assert county.get(url).status_code == 200, url
@@ -517,8 +551,13 @@ def test_a_village_liaison_scores_their_village_only(personas, login, make_cadre
     township's board is outside their scope."""
     mine = make_cadre(village=VILLAGE_A1, posts=("PS",), name="本村书记")
     make_cadre(village="522301001002", posts=("PS",), name="邻村书记")
-    liaison = user_create(actor=personas["national"], username="liaison_v", password="Persona#2026",
-                          role=Role.LIAISON, region_code=VILLAGE_A1)  # fmt: skip
+    liaison = user_create(
+        actor=personas["national"],
+        username="liaison_v",
+        password="Persona#2026",
+        role=Role.LIAISON,
+        region_code=VILLAGE_A1,
+    )
     c = login(liaison)
     r = c.get("/assessment/quarterly/")
     assert r.status_code == 302 and r["Location"].startswith(f"/assessment/quarterly/{VILLAGE_A1}/")

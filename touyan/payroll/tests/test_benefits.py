@@ -10,16 +10,18 @@ from typing import Any
 import pytest
 
 from conftest import COUNTY_A, TOWNSHIP_A1, VILLAGE_A1, make_id
-from touyan.attendance.models import MonthLock
 from touyan.audit.models import AuditEvent
 from touyan.cadres.models import Post
 from touyan.cadres.rules import Span
 from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core import crypto
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from touyan.payroll import benefits, services
-from touyan.payroll.benefits import DepartureFacts, DeparturePolicy, departure_amount
+from touyan.payroll import services
 from touyan.payroll.models import Adjustment, BankAccount, PayLine, PayRun
+from touyan.payroll.rules import benefits as benefit_rules
+from touyan.payroll.rules.departure import DepartureFacts, DeparturePolicy, departure_amount
+from touyan.payroll.selectors import benefits as benefit_selectors
+from touyan.payroll.tests.factories import CadreFactory, CountyStatsFactory, MonthLockFactory
 from touyan.regions.models import RegionStat
 
 d = dt.date
@@ -41,32 +43,32 @@ d = dt.date
     ],
 )
 def test_reward_pool(income: D, previous: D, rate: D, cap: D, pool: D) -> None:
-    assert benefits.reward_pool(income, previous, rate, cap) == pool
+    assert benefit_rules.reward_pool(income, previous, rate, cap) == pool
 
 
 def test_split_evenly_sums_to_the_fen() -> None:
-    assert benefits.split_evenly(D("10000"), 3) == [D("3333.34"), D("3333.33"), D("3333.33")]
-    assert sum(benefits.split_evenly(D("234.57"), 4)) == D("234.57")
-    assert benefits.split_evenly(D(100), 0) == []
+    assert benefit_rules.split_evenly(D("10000"), 3) == [D("3333.34"), D("3333.33"), D("3333.33")]
+    assert sum(benefit_rules.split_evenly(D("234.57"), 4)) == D("234.57")
+    assert benefit_rules.split_evenly(D(100), 0) == []
 
 
 def test_months_and_service() -> None:
-    assert benefits.months_between(d(2011, 4, 1), d(2017, 3, 31)) == 72
-    assert benefits.months_between(d(2011, 4, 15), d(2011, 5, 13)) == 0
+    assert benefit_rules.months_between(d(2011, 4, 1), d(2017, 3, 31)) == 72
+    assert benefit_rules.months_between(d(2011, 4, 15), d(2011, 5, 13)) == 0
     spans = [
         Span("PS", d(2005, 4, 1), d(2010, 3, 31)),
         Span("PS", d(2010, 5, 1), d(2014, 3, 31)),
         Span("PS", d(2016, 1, 1), d(2019, 12, 31)),
     ]
     # The first two join (30 days apart); the third follows a gap of 21 months.
-    assert benefits.service_months(spans, 90) == (60 + 47, 60 + 47 + 48)
+    assert benefit_rules.service_months(spans, 90) == (60 + 47, 60 + 47 + 48)
 
 
 def test_mask_account() -> None:
-    assert benefits.mask_account("6217001234567891234") == "6217****1234"
-    assert benefits.normalize_account("6217 0012-3456 7891") == "6217001234567891"
+    assert benefit_rules.mask_account("6217001234567891234") == "6217****1234"
+    assert benefit_rules.normalize_account("6217 0012-3456 7891") == "6217001234567891"
     with pytest.raises(InvalidInput):
-        benefits.normalize_account("12ab")
+        benefit_rules.normalize_account("12ab")
 
 
 def _facts(*spans: Span, gender: str = "male", birth: dt.date = d(1958, 1, 1), **kw: Any) -> DepartureFacts:
@@ -115,18 +117,25 @@ def test_departure_pct_of_current_base(spans: list[Span], monthly: D, pct: str, 
 
 def test_departure_pct_table_is_a_policy_parameter() -> None:
     """R-PAY-10 (a): the SPEC default parameters give the built-in table; a region may set its own."""
-    from touyan.payroll.benefits import DIRECTOR_RATIO, PCT_LEVELS, pct_levels_of
+    from touyan.payroll.rules.departure import DIRECTOR_RATIO, PCT_LEVELS, pct_levels_of
     from touyan.policy.params import DEFAULTS, FullParams
     from touyan.policy.rules import check_consistency
 
     defaults = FullParams.model_validate(DEFAULTS).model_dump()
     assert pct_levels_of(defaults) == PCT_LEVELS and DEFAULTS["departure_director_ratio"] == DIRECTOR_RATIO
     # A region paying 15 % / 25 % / 35 % from 5 / 10 / 15 continuous years, 主任 at 85 %.
-    mine = FullParams.model_validate(DEFAULTS | {
-        "departure_pct_1": D("0.15"), "departure_pct_1_continuous_years": 5,
-        "departure_pct_2": D("0.25"), "departure_pct_2_continuous_years": 10,
-        "departure_pct_3": D("0.35"), "departure_pct_3_continuous_years": 15, "departure_director_ratio": D("0.85"),
-    }).model_dump()  # fmt: skip
+    mine = FullParams.model_validate(
+        DEFAULTS
+        | {
+            "departure_pct_1": D("0.15"),
+            "departure_pct_1_continuous_years": 5,
+            "departure_pct_2": D("0.25"),
+            "departure_pct_2_continuous_years": 10,
+            "departure_pct_3": D("0.35"),
+            "departure_pct_3_continuous_years": 15,
+            "departure_director_ratio": D("0.85"),
+        }
+    ).model_dump()
     policy = DeparturePolicy(secretary_base_annual=D(42000), pct_levels=pct_levels_of(mine), director_ratio=D("0.85"))
     five = Span("PS", d(2012, 4, 1), d(2017, 3, 31))
     assert departure_amount(_facts(five), POLICY).monthly == D(0)
@@ -189,22 +198,22 @@ def test_departure_other_strategies() -> None:
 @pytest.mark.django_db
 def test_bank_account_encrypted_masked_audited_and_scoped(personas, finance, make_cadre) -> None:
     person = make_cadre(village=VILLAGE_A1)
-    record = benefits.bank_account_set(
+    record = services.bank_account_set(
         actor=personas["township_a1"], cadre_id=person.pk, bank="兴义农商银行", account="6217001234567891234"
     )
     assert record.account_masked == "6217****1234"
     assert crypto.decrypt(record.account_enc, context="bank_account") == "6217001234567891234"
-    assert benefits.bank_account_number(record) == "6217001234567891234"
+    assert services.bank_account_number(record) == "6217001234567891234"
     event = AuditEvent.objects.get(action="payroll.bank_account.set")
     assert event.changes["account"] == [None, "6217****1234"] and "6217001234567891234" not in str(event.changes)
-    benefits.bank_account_set(actor=finance["a"], cadre_id=person.pk, bank="农信社", account="6228480000123456")
+    services.bank_account_set(actor=finance["a"], cadre_id=person.pk, bank="农信社", account="6228480000123456")
     assert BankAccount.objects.get().account_masked == "6228****3456"
     with pytest.raises(NotFound):
-        benefits.bank_account_set(actor=personas["township_b1"], cadre_id=person.pk, bank="x", account="62284800001")
+        services.bank_account_set(actor=personas["township_b1"], cadre_id=person.pk, bank="x", account="62284800001")
     with pytest.raises(NotFound):
-        benefits.bank_account_set(actor=finance["b"], cadre_id=person.pk, bank="x", account="62284800001")
+        services.bank_account_set(actor=finance["b"], cadre_id=person.pk, bank="x", account="62284800001")
     with pytest.raises(Forbidden):
-        benefits.bank_account_set(actor=personas["auditor"], cadre_id=person.pk, bank="x", account="62284800001")
+        services.bank_account_set(actor=personas["auditor"], cadre_id=person.pk, bank="x", account="62284800001")
 
 
 @pytest.mark.django_db
@@ -212,25 +221,25 @@ def test_insurance_set_per_year(personas, make_cadre) -> None:
     """R-PAY-07: enrolment in pension, health check and accident insurance, once per cadre and year."""
     person = make_cadre(village=VILLAGE_A1, posts=("PS",))
     officer = personas["township_a1"]
-    benefits.insurance_set(
+    services.insurance_set(
         actor=officer, cadre_id=person.pk, year=2026, pension=True, health_check=False, accident=True
     )
-    ins = benefits.insurance_set(
+    ins = services.insurance_set(
         actor=officer, cadre_id=person.pk, year=2026, pension=True, health_check=True, accident=True
     )
     assert (ins.pension, ins.health_check, ins.accident) == (True, True, True)
     assert person.insurances.count() == 1
     assert AuditEvent.objects.filter(action="payroll.insurance.set").count() == 2
-    _region, groups = benefits.insurance_coverage(actor=officer, region_code=TOWNSHIP_A1, year=2026)
+    _region, groups = benefit_selectors.insurance_coverage(actor=officer, region_code=TOWNSHIP_A1, year=2026)
     assert [g.count("health_check") for g in groups] == [1]
     with pytest.raises(NotFound):
-        benefits.insurance_set(
+        services.insurance_set(
             actor=personas["township_b1"], cadre_id=person.pk, year=2026, pension=True, health_check=True, accident=True
         )
 
 
 def _lock_and_run(officer, month: dt.date) -> PayRun:  # type: ignore[no-untyped-def]
-    MonthLock.objects.get_or_create(region_id=TOWNSHIP_A1, month=month)
+    MonthLockFactory.create(month=month)
     run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=month)
     return services.payrun_calculate(actor=officer, run_id=run.pk)
 
@@ -245,7 +254,7 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
     newcomer = make_cadre(village=VILLAGE_A1, posts=("VDD",), name="新委员")
     Post.objects.filter(person=newcomer).update(start_date=d(2025, 11, 1))
     with pytest.raises(InvalidInput) as exc:
-        benefits.reward_propose(
+        services.reward_propose(
             actor=officer,
             village_code=VILLAGE_A1,
             year=2025,
@@ -254,7 +263,7 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
             decision_ref="",
         )
     assert "decision_ref" in exc.value.errors
-    reward = benefits.reward_propose(
+    reward = services.reward_propose(
         actor=officer,
         village_code=VILLAGE_A1,
         year=2025,
@@ -266,7 +275,7 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
     assert reward.pool == D("10000.00")
     assert {s["cadre"]: s["amount"] for s in reward.shares} == {secretary.pk: "5000.00", member.pk: "5000.00"}
     with pytest.raises(Conflict):
-        benefits.reward_propose(
+        services.reward_propose(
             actor=officer,
             village_code=VILLAGE_A1,
             year=2025,
@@ -275,12 +284,12 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
             decision_ref="again",
         )
     with pytest.raises(NotFound):
-        benefits.reward_approve(actor=personas["township_b1"], reward_id=reward.pk)
-    benefits.reward_approve(actor=officer, reward_id=reward.pk)
+        services.reward_approve(actor=personas["township_b1"], reward_id=reward.pk)
+    services.reward_approve(actor=officer, reward_id=reward.pk)
     with pytest.raises(Conflict):
-        benefits.reward_approve(actor=officer, reward_id=reward.pk)
+        services.reward_approve(actor=officer, reward_id=reward.pk)
     assert sorted(Adjustment.objects.filter(kind="reward").values_list("amount", flat=True)) == [D(5000), D(5000)]
-    RegionStat.objects.create(region_id=COUNTY_A, year=2025, rural_income_per_capita=D(14000))
+    CountyStatsFactory.create()
     run = _lock_and_run(officer, d(2026, 4, 1))
     rewards = PayLine.objects.filter(payslip__run=run, component="reward")
     assert sorted(x.amount for x in rewards) == [D(5000), D(5000)]
@@ -291,7 +300,7 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
 def test_reward_rejected_needs_a_reason_and_pays_nothing(personas, make_cadre) -> None:
     make_cadre(village=VILLAGE_A1, posts=("PS",))
     officer = personas["township_a1"]
-    reward = benefits.reward_propose(
+    reward = services.reward_propose(
         actor=officer,
         village_code=VILLAGE_A1,
         year=2025,
@@ -301,11 +310,11 @@ def test_reward_rejected_needs_a_reason_and_pays_nothing(personas, make_cadre) -
     )
     assert reward.pool == D("5000.00")
     with pytest.raises(InvalidInput):
-        benefits.reward_approve(actor=officer, reward_id=reward.pk, approve=False)
-    benefits.reward_approve(actor=officer, reward_id=reward.pk, approve=False, note="未经村民代表会议")
+        services.reward_approve(actor=officer, reward_id=reward.pk, approve=False)
+    services.reward_approve(actor=officer, reward_id=reward.pk, approve=False, note="未经村民代表会议")
     assert not Adjustment.objects.exists()
     with pytest.raises(InvalidInput):
-        benefits.reward_propose(
+        services.reward_propose(
             actor=officer, village_code=TOWNSHIP_A1, year=2024, income=D(2), previous_income=D(1), decision_ref="x"
         )
 
@@ -317,7 +326,7 @@ def test_reward_rejected_needs_a_reason_and_pays_nothing(personas, make_cadre) -
 def test_honour_amounts(personas, make_cadre, level: str, amount: str) -> None:
     """R-PAY-09: county / prefecture / province commendations → 1000 / 1500 / 2000."""
     person = make_cadre(village=VILLAGE_A1)
-    adj = benefits.honour_award(actor=personas["township_a1"], cadre_id=person.pk, level=level, title="优秀书记")
+    adj = services.honour_award(actor=personas["township_a1"], cadre_id=person.pk, level=level, title="优秀书记")
     assert (adj.kind, adj.amount) == ("honour", D(amount)) and "优秀书记" in adj.reason
     assert AuditEvent.objects.get(action="payroll.honour.award").changes["level"] == level
 
@@ -327,7 +336,7 @@ def test_honour_amounts(personas, make_cadre, level: str, amount: str) -> None:
 def test_condolence_amounts(personas, make_cadre, kind: str, amount: str) -> None:
     """R-PAY-11: serious illness 2000, disabled on duty 5000, died on duty 20000."""
     person = make_cadre(village=VILLAGE_A1)
-    adj = benefits.condolence_grant(actor=personas["township_a1"], cadre_id=person.pk, kind=kind)
+    adj = services.condolence_grant(actor=personas["township_a1"], cadre_id=person.pk, kind=kind)
     assert (adj.kind, adj.amount) == ("condolence", D(amount))
 
 
@@ -335,55 +344,45 @@ def test_condolence_amounts(personas, make_cadre, kind: str, amount: str) -> Non
 def test_one_offs_are_scoped_and_validated(personas, make_cadre) -> None:
     person = make_cadre(village=VILLAGE_A1)
     with pytest.raises(NotFound):
-        benefits.honour_award(actor=personas["township_b1"], cadre_id=person.pk, level="county", title="x")
+        services.honour_award(actor=personas["township_b1"], cadre_id=person.pk, level="county", title="x")
     with pytest.raises(InvalidInput):
-        benefits.honour_award(actor=personas["township_a1"], cadre_id=person.pk, level="national", title="")
+        services.honour_award(actor=personas["township_a1"], cadre_id=person.pk, level="national", title="")
     with pytest.raises(InvalidInput):
-        benefits.condolence_grant(actor=personas["township_a1"], cadre_id=person.pk, kind="cold")
+        services.condolence_grant(actor=personas["township_a1"], cadre_id=person.pk, kind="cold")
     with pytest.raises(Forbidden):
-        benefits.condolence_grant(actor=personas["auditor"], cadre_id=person.pk, kind="illness")
+        services.condolence_grant(actor=personas["auditor"], cadre_id=person.pk, kind="illness")
     assert not Adjustment.objects.exists()
 
 
 def _former_secretary(personas, years: int = 12, birth: str = "19580101"):  # type: ignore[no-untyped-def]
-    return cadre_create(
-        actor=personas["national"],
-        data=PersonIn(
-            name="孙老书记",
-            id_number=make_id("522301", birth, 11),
-            village=VILLAGE_A1,
-            education="senior_high",
-            political_status="party_member",
-            posts=[PostIn("PS", d(2017 - years, 4, 1), d(2017, 3, 31), end_reason="term_end")],
-        ),
-    )
+    return CadreFactory.create(former=True, name="孙老书记", start=d(2017 - years, 4, 1), birth=birth)
 
 
 @pytest.mark.django_db
 def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
     """R-PAY-10: applied → village → township → notice → county approval; then a line in each
     run of the township until stopped."""
-    RegionStat.objects.create(region_id=COUNTY_A, year=2025, rural_income_per_capita=D(14000))
+    CountyStatsFactory.create()
     officer, county = personas["township_a1"], personas["county_a_admin"]
     person = _former_secretary(personas)
-    allowance = benefits.departure_apply(actor=officer, cadre_id=person.pk, today=d(2026, 3, 10))
+    allowance = services.departure_apply(actor=officer, cadre_id=person.pk, today=d(2026, 3, 10))
     assert allowance.monthly_amount == D("700.00") and allowance.start_month == d(2018, 2, 1)
     with pytest.raises(Conflict):
-        benefits.departure_apply(actor=officer, cadre_id=person.pk)
+        services.departure_apply(actor=officer, cadre_id=person.pk)
     with pytest.raises(Conflict):
-        benefits.departure_advance(actor=officer, departure_id=allowance.pk, to="township_checked")
+        services.departure_advance(actor=officer, departure_id=allowance.pk, to="township_checked")
     for to in ("village_checked", "township_checked", "public_notice"):
-        benefits.departure_advance(actor=officer, departure_id=allowance.pk, to=to)
+        services.departure_advance(actor=officer, departure_id=allowance.pk, to=to)
     with pytest.raises(Forbidden):
-        benefits.departure_advance(actor=officer, departure_id=allowance.pk, to="approved")
+        services.departure_advance(actor=officer, departure_id=allowance.pk, to="approved")
     with pytest.raises(NotFound):
-        benefits.departure_advance(actor=personas["county_b_admin"], departure_id=allowance.pk, to="approved")
-    benefits.departure_advance(actor=county, departure_id=allowance.pk, to="approved", today=d(2026, 3, 20))
+        services.departure_advance(actor=personas["county_b_admin"], departure_id=allowance.pk, to="approved")
+    services.departure_advance(actor=county, departure_id=allowance.pk, to="approved", today=d(2026, 3, 20))
     allowance.refresh_from_db()
     assert allowance.state == "approved" and allowance.monthly_amount == D("700.00")
     make_cadre(village=VILLAGE_A1, posts=("PS",))
     run = _lock_and_run(officer, d(2026, 4, 1))
-    lines = benefits.departure_lines_for_run(run)
+    lines = benefit_selectors.departure_lines_for_run(run)
     assert [(x.person_id, x.amount) for x in lines] == [(person.pk, D("700.00"))]
     assert lines[0].basis["departure"] == allowance.pk
     from touyan.payroll.models import Payslip
@@ -392,24 +391,30 @@ def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
     payrun_calculate(actor=officer, run_id=run.pk)  # the run pays the former cadre a payslip of their own
     slip = Payslip.objects.get(run=run, person=person)
     assert [(x.component, x.amount) for x in slip.lines.all()] == [("departure", D("700.00"))]
-    benefits.departure_advance(
+    services.departure_advance(
         actor=officer, departure_id=allowance.pk, to="stopped", stop_month=d(2026, 5, 1), note="去世"
     )
     may = PayRun(region_id=TOWNSHIP_A1, month=d(2026, 5, 1))
     may.region = run.region
-    assert benefits.departure_lines_for_run(may) == []
-    assert benefits.departure_lines_for_run(run) != []  # April is still paid
+    assert benefit_selectors.departure_lines_for_run(may) == []
+    assert benefit_selectors.departure_lines_for_run(run) != []  # April is still paid
     other = PayRun(region_id="522302001000", month=d(2026, 4, 1))
     other.region = type(run.region).objects.get(code="522302001000")
-    assert benefits.departure_lines_for_run(other) == []
+    assert benefit_selectors.departure_lines_for_run(other) == []
     actions = list(AuditEvent.objects.filter(action__startswith="payroll.departure").values_list("action", flat=True))
-    assert actions.count("payroll.departure.advance") == 5 and "payroll.departure.apply" in actions
+    # Five steps, each audited with its flow code (payroll.departure.<step>; before the declared
+    # flow all five were "payroll.departure.advance").
+    steps = ("village_check", "township_check", "publicise", "approve", "stop")
+    assert sorted(a for a in actions if a != "payroll.departure.apply") == sorted(
+        f"payroll.departure.{s}" for s in steps
+    )
+    assert len(actions) == 6 and "payroll.departure.apply" in actions
 
 
 @pytest.mark.django_db
 def test_departure_refused_when_not_eligible(personas) -> None:
     young = _former_secretary(personas, birth="19800101")  # 46 in 2026: eligible only from 2040
-    allowance = benefits.departure_apply(actor=personas["township_a1"], cadre_id=young.pk)
+    allowance = services.departure_apply(actor=personas["township_a1"], cadre_id=young.pk)
     assert allowance.start_month == d(2040, 2, 1)  # recorded now, paid from the month after 60
     short = cadre_create(
         actor=personas["national"],
@@ -423,10 +428,10 @@ def test_departure_refused_when_not_eligible(personas) -> None:
         ),
     )
     with pytest.raises(InvalidInput) as exc:
-        benefits.departure_apply(actor=personas["township_a1"], cadre_id=short.pk)
+        services.departure_apply(actor=personas["township_a1"], cadre_id=short.pk)
     assert "任职年限" in exc.value.errors["cadre"][0]
     with pytest.raises(InvalidInput) as exc:
-        benefits.departure_apply(
+        services.departure_apply(
             actor=personas["township_a1"], cadre_id=_former_secretary(personas, birth="19590101").pk, criminal=True
         )
     assert "刑事处罚" in exc.value.errors["cadre"][0]
@@ -442,7 +447,9 @@ def test_weak_villages(personas, make_cadre) -> None:
     RegionStat.objects.create(region_id=VILLAGE_A1, year=2024, collective_income=D(30000))
     RegionStat.objects.create(region_id="522301001002", year=2025, collective_income=D(10000))
     RegionStat.objects.create(region_id="522301002001", year=2025, collective_income=D(50000))
-    _region, townships = benefits.weak_villages(actor=personas["county_a_admin"], region_code=COUNTY_A, year=2025)
+    _region, townships = benefit_selectors.weak_villages(
+        actor=personas["county_a_admin"], region_code=COUNTY_A, year=2025
+    )
     by_code = {t.township.code: t for t in townships}
     a1, a2 = by_code[TOWNSHIP_A1], by_code["522301002000"]
     assert (a1.weak, a1.with_data, a1.share, a1.flagged, a1.bonus_cut) == (1, 2, D("0.5"), True, D("0.10"))
@@ -451,6 +458,6 @@ def test_weak_villages(personas, make_cadre) -> None:
     assert weak.village.code == VILLAGE_A1 and weak.secretaries == ["周书记"] and weak.sharp_fall
     assert not next(v for v in a1.villages if v.village.code == "522301001002").weak  # 10,000 is not below
     with pytest.raises(NotFound):
-        benefits.weak_villages(actor=personas["township_b1"], region_code=COUNTY_A, year=2025)
+        benefit_selectors.weak_villages(actor=personas["township_b1"], region_code=COUNTY_A, year=2025)
     with pytest.raises(InvalidInput):
-        benefits.weak_villages(actor=personas["county_a_admin"], region_code=VILLAGE_A1, year=2025)
+        benefit_selectors.weak_villages(actor=personas["county_a_admin"], region_code=VILLAGE_A1, year=2025)

@@ -22,8 +22,9 @@ from touyan.cadres.demo import demo_people
 from touyan.cadres.models import Post
 from touyan.core import crypto
 from touyan.payroll import outputs, services
-from touyan.payroll.benefits import BANK_CONTEXT, mask_account
 from touyan.payroll.models import Adjustment, BankAccount, PayLine, Payslip
+from touyan.payroll.rules.benefits import mask_account
+from touyan.payroll.services import BANK_CONTEXT
 from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
@@ -56,20 +57,30 @@ def test_whole_demo_county_sums_to_the_fen_and_the_payout_file_to_the_run(person
     for month in (1, 2, 3):  # presence, some days missed; then each township locks the month
         days = sorted(month_calendar(2026, month).workdays)
         Presence.objects.bulk_create(
-            [Presence(person_id=pid, village_id=v, date=d, channel="import")
-             for pid, v in full_time for d in days[: len(days) - pid % 4]],
+            [
+                Presence(person_id=pid, village_id=v, date=d, channel="import")
+                for pid, v in full_time
+                for d in days[: len(days) - pid % 4]
+            ],
             batch_size=5000,
-        )  # fmt: skip
+        )
         for township in {v[:9].ljust(12, "0") for _p, v in full_time}:
             attendance.month_lock(
                 actor=national, region_code=township, month=dt.date(2026, month, 1), today=dt.date(2026, 4, 10)
             )
     assert MonthResult.objects.filter(month=dt.date(2026, 3, 1)).count() >= len({p for p, _v in full_time})
     QuarterlyEvaluation.objects.bulk_create(
-        QuarterlyEvaluation(person_id=pid, village_id=v, year=2026, quarter=1, score=D(80),
-                            grade=GRADES[pid % len(GRADES)], status="final")
+        QuarterlyEvaluation(
+            person_id=pid,
+            village_id=v,
+            year=2026,
+            quarter=1,
+            score=D(80),
+            grade=GRADES[pid % len(GRADES)],
+            status="final",
+        )
         for pid, v in dict(full_time).items()
-    )  # fmt: skip
+    )
     for i, (pid, v) in enumerate(full_time[:3]):  # a correction and two one-off payments
         kind, amount = (("adjustment", D("-123.45")), ("honour", D("1000")), ("condolence", D("2000")))[i]
         Adjustment.objects.create(person_id=pid, village_id=v, kind=kind, amount=amount, reason="测试")
@@ -92,10 +103,14 @@ def test_whole_demo_county_sums_to_the_fen_and_the_payout_file_to_the_run(person
     services.payrun_advance(actor=finance["a"], run_id=run.pk, to="county_finance_approved")
     numbers = {s.person_id: f"62170000{s.person_id:011d}" for s in slips.values()}
     BankAccount.objects.bulk_create(
-        BankAccount(person_id=pid, bank="兴义农商银行", account_masked=mask_account(number),
-                    account_enc=crypto.encrypt(number, context=BANK_CONTEXT))
+        BankAccount(
+            person_id=pid,
+            bank="兴义农商银行",
+            account_masked=mask_account(number),
+            account_enc=crypto.encrypt(number, context=BANK_CONTEXT),
+        )
         for pid, number in numbers.items()
-    )  # fmt: skip
+    )
     payout = outputs.payout_file(actor=finance["a"], run_id=run.pk)
     rows = list(csv.reader(io.StringIO(payout.content.decode("utf-8-sig"))))[1:]
     assert payout.rows == len(rows) == run.payslip_count

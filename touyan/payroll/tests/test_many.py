@@ -22,8 +22,9 @@ from touyan.cadres.demo import demo_people
 from touyan.cadres.models import Post
 from touyan.core.errors import Forbidden
 from touyan.payroll import calculation, services
-from touyan.payroll.models import Adjustment, DepartureAllowance, PayLine, PayRun, PayrunStep, Payslip
+from touyan.payroll.models import Adjustment, PayLine, PayRun, PayrunStep, Payslip
 from touyan.payroll.tasks import calculate_runs_task
+from touyan.payroll.tests.factories import AdjustmentFactory, DepartureAllowanceFactory
 from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
@@ -46,8 +47,12 @@ def two_counties(personas) -> Any:
             .order_by("code")
             .values_list("code", "name")[:25]
         )
-        RegionStat.objects.create(region_id=county, year=2025, rural_income_per_capita=D(13000 + 1000 * i),
-                                  ref_new_staff_monthly=D("4437") if i == 0 else None)  # fmt: skip
+        RegionStat.objects.create(
+            region_id=county,
+            year=2025,
+            rural_income_per_capita=D(13000 + 1000 * i),
+            ref_new_staff_monthly=D("4437") if i == 0 else None,
+        )
     cadres_bulk_upsert(actor=national, people=demo_people(villages, seed=7), source="demo")
     q1 = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     full_time = sorted(
@@ -60,28 +65,36 @@ def two_counties(personas) -> Any:
     for month in (1, 2, 3):
         days = sorted(month_calendar(2026, month).workdays)
         Presence.objects.bulk_create(
-            [Presence(person_id=pid, village_id=v, date=d, channel="import")
-             for pid, v in full_time for d in days[: len(days) - pid % 3]],
+            [
+                Presence(person_id=pid, village_id=v, date=d, channel="import")
+                for pid, v in full_time
+                for d in days[: len(days) - pid % 3]
+            ],
             batch_size=5000,
-        )  # fmt: skip
+        )
         for township in sorted({v[:9].ljust(12, "0") for _p, v in full_time}):
             attendance.month_lock(
                 actor=national, region_code=township, month=dt.date(2026, month, 1), today=dt.date(2026, 4, 10)
             )
     QuarterlyEvaluation.objects.bulk_create(
-        QuarterlyEvaluation(person_id=pid, village_id=v, year=2026, quarter=1, score=D(80),
-                            grade=GRADES[pid % len(GRADES)], status="final")
+        QuarterlyEvaluation(
+            person_id=pid,
+            village_id=v,
+            year=2026,
+            quarter=1,
+            score=D(80),
+            grade=GRADES[pid % len(GRADES)],
+            status="final",
+        )
         for pid, v in dict(full_time).items()
-    )  # fmt: skip
+    )
     ends = {c: [pv for pv in full_time if pv[1].startswith(c[:6])] for c in COUNTIES}
     for county, people in ends.items():
         for i, (pid, v) in enumerate(people[:3]):
             kind, amount = (("adjustment", D("-123.45")), ("honour", D("1000")), ("condolence", D("2000")))[i]
-            Adjustment.objects.create(person_id=pid, village_id=v, kind=kind, amount=amount, reason="测试")
+            AdjustmentFactory.create(person_id=pid, village_id=v, kind=kind, amount=amount, reason="测试")
         pid, v = people[-1]
-        DepartureAllowance.objects.create(person_id=pid, village_id=v, strategy="pct_of_current_base",
-                                          monthly_amount=D("350"), start_month=dt.date(2025, 1, 1),
-                                          state="approved")  # fmt: skip
+        DepartureAllowanceFactory.create(person_id=pid, village_id=v)  # approved, 350 a month from 2025-01
     return full_time
 
 

@@ -16,9 +16,15 @@ def test_worked_example_march_payslip() -> None:
     base = max(42,000, 42,000) × 1.10 = 46,200 → 3,850.00; perf target 28,000 → pot 7,000 × 0.9661 = 6,762.70;
     allowance 600.00; pension subsidy 166.67 → 11,379.37."""
     facts = rules.PayFacts(
-        year=2026, month=3, pay_post="one_shoulder", income_ref=D(14000), consecutive_terms=2,
-        professionalized_secretary=True, tier=2, quarter=rules.QuarterFacts("competent", 21 + 16 + 20, 21 + 16 + 22),
-    )  # fmt: skip
+        year=2026,
+        month=3,
+        pay_post="one_shoulder",
+        income_ref=D(14000),
+        consecutive_terms=2,
+        professionalized_secretary=True,
+        tier=2,
+        quarter=rules.QuarterFacts("competent", 21 + 16 + 20, 21 + 16 + 22),
+    )
     lines = {line.component: line.amount for line in rules.compute_pay(facts, POLICY)}
     assert lines == {
         "base": D("3850.00"),

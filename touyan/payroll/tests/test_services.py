@@ -14,14 +14,14 @@ from django.test import Client
 
 from conftest import TOWNSHIP_A1, VILLAGE_A1
 from touyan.assessment import services as assessment
-from touyan.attendance.models import MonthLock, Presence
+from touyan.attendance.models import Presence
 from touyan.attendance.workcalendar import month_calendar
 from touyan.cadres.models import Post
 from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core.errors import InvalidInput
 from touyan.payroll import calculation, services
 from touyan.payroll.models import PayLine, Payslip
-from touyan.regions.models import RegionStat
+from touyan.payroll.tests.factories import CountyStatsFactory, MonthLockFactory
 
 D_ = dt.date
 
@@ -36,20 +36,32 @@ def worked_example(personas, make_cadre) -> Any:
     from conftest import make_id
 
     national = personas["national"]
-    RegionStat.objects.create(region_id="522301000000", year=2025, rural_income_per_capita=D(14000))
-    person = cadre_create(actor=national, data=PersonIn(
-        name="韦书记", id_number=make_id("522301", "19750303", 51), village=VILLAGE_A1, education="college",
-        political_status="party_member", posts=[
-            PostIn("PS", D_(2011, 4, 1), D_(2016, 3, 31), end_reason="term_end"),
-            PostIn("PS", D_(2016, 4, 1), D_(2021, 3, 31), end_reason="term_end"),
-            PostIn("PS", D_(2021, 4, 1), full_time=True, professionalized=True, tier=2),
-            PostIn("VD", D_(2021, 4, 1), full_time=True),
-        ]))  # fmt: skip
+    CountyStatsFactory.create()
+    person = cadre_create(
+        actor=national,
+        data=PersonIn(
+            name="韦书记",
+            id_number=make_id("522301", "19750303", 51),
+            village=VILLAGE_A1,
+            education="college",
+            political_status="party_member",
+            posts=[
+                PostIn("PS", D_(2011, 4, 1), D_(2016, 3, 31), end_reason="term_end"),
+                PostIn("PS", D_(2016, 4, 1), D_(2021, 3, 31), end_reason="term_end"),
+                PostIn("PS", D_(2021, 4, 1), full_time=True, professionalized=True, tier=2),
+                PostIn("VD", D_(2021, 4, 1), full_time=True),
+            ],
+        ),
+    )
     for month, absent in ((1, 0), (2, 0), (3, 2)):
         days = sorted(month_calendar(2026, month).workdays)
-        Presence.objects.bulk_create([Presence(person=person, village_id=VILLAGE_A1, date=d, channel="import")
-                                      for d in days[: len(days) - absent]])  # fmt: skip
-        MonthLock.objects.create(region_id=TOWNSHIP_A1, month=D_(2026, month, 1))
+        Presence.objects.bulk_create(
+            [
+                Presence(person=person, village_id=VILLAGE_A1, date=d, channel="import")
+                for d in days[: len(days) - absent]
+            ]
+        )
+        MonthLockFactory.create(month=D_(2026, month, 1))
     officer = personas["township_a1"]
     ev = assessment.quarterly_score(actor=officer, cadre_id=person.pk, year=2026, quarter=1, score=D(80))
     assessment.quarterly_finalize(actor=officer, evaluation_id=ev.pk)
@@ -83,8 +95,8 @@ def test_worked_example_through_the_api(api_client, personas, worked_example) ->
 @pytest.mark.django_db
 def test_quarter_end_refused_until_evaluations_are_final(personas, make_cadre) -> None:
     make_cadre(village=VILLAGE_A1, posts=("PS",))
-    RegionStat.objects.create(region_id="522301000000", year=2025, rural_income_per_capita=D(14000))
-    MonthLock.objects.create(region_id=TOWNSHIP_A1, month=D_(2026, 6, 1))
+    CountyStatsFactory.create()
+    MonthLockFactory.create(month=D_(2026, 6, 1))
     run = services.payrun_open(actor=personas["township_a1"], region_code=TOWNSHIP_A1, month=D_(2026, 6, 1))
     with pytest.raises(InvalidInput) as exc:
         services.payrun_calculate(actor=personas["township_a1"], run_id=run.pk)
@@ -143,10 +155,16 @@ def test_quarter_end_reads_the_month_results_stored_at_the_lock(personas, worked
 
     for month, (present, required) in {1: (21, 21), 2: (16, 16), 3: (18, 22)}.items():
         MonthResult.objects.create(
-            person=worked_example, village_id=VILLAGE_A1, month=D_(2026, month, 1), required_days=required,
-            present_days=present, excused_days=0, shortfall_days=required - present, unexcused_days=0,
+            person=worked_example,
+            village_id=VILLAGE_A1,
+            month=D_(2026, month, 1),
+            required_days=required,
+            present_days=present,
+            excused_days=0,
+            shortfall_days=required - present,
+            unexcused_days=0,
             workdays_in_post=required,
-        )  # fmt: skip
+        )
     Presence.objects.filter(person=worked_example).delete()  # the run must not need them
     officer = personas["township_a1"]
     run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=D_(2026, 3, 1))

@@ -20,12 +20,12 @@ from conftest import COUNTY_A, PASSWORD, TOWNSHIP_A1, VILLAGE_A1, make_id
 from touyan.accounts.models import Role
 from touyan.accounts.services import user_create
 from touyan.assessment.models import QuarterlyEvaluation
-from touyan.attendance.models import MonthLock
 from touyan.audit.models import AuditEvent
 from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core.models import Job
 from touyan.payroll.models import Adjustment, BankAccount, CollectiveReward, DepartureAllowance, Insurance, PayRun
 from touyan.payroll.tests import test_services
+from touyan.payroll.tests.factories import AdjustmentFactory, CadreFactory, CountyStatsFactory, MonthLockFactory
 from touyan.policy.models import PolicyDocument
 from touyan.regions.models import RegionStat
 
@@ -99,7 +99,7 @@ def test_payout_file_is_for_county_finance_and_sums_to_the_run_total(
 ) -> None:
     officer, cf = login(personas["township_a1"]), login(finance["a"])
     other = make_cadre(village=VILLAGE_A1, posts=("VM",), name="王委员")
-    Adjustment.objects.create(person=other, village_id=VILLAGE_A1, kind="honour", amount=D("1500.00"), reason="表彰")
+    AdjustmentFactory.create(person=other, kind="honour", amount=D("1500.00"), reason="表彰")
     run = _open_and_calculate(officer, "已计算 2 人,合计 ¥12,879.37")
     assert run.total == D("12879.37")
     for to in ("village_notice", "township_approved"):
@@ -236,7 +236,7 @@ def test_bad_input_gives_form_errors(login, personas, make_cadre) -> None:
 
 @pytest.mark.django_db
 def test_pay_standard_per_post_and_grade(login, personas) -> None:
-    RegionStat.objects.create(region_id=COUNTY_A, year=2025, rural_income_per_capita=D(14000))
+    CountyStatsFactory.create()
     c = login(personas["county_a_admin"])
     page = c.get(f"/payroll/policy/{COUNTY_A}/?year=2026").content.decode()
     # One-shoulder: base max(42,000, 3 × 14,000) = 42,000; performance at 称职 28,000; pension 2,000.
@@ -332,18 +332,8 @@ def test_reward_pages(login, personas, make_cadre) -> None:
 
 @pytest.mark.django_db
 def test_departure_pages(login, personas) -> None:
-    person = cadre_create(
-        actor=personas["national"],
-        data=PersonIn(
-            name="孙老书记",
-            id_number=make_id("522301", "19580101", 11),
-            village=VILLAGE_A1,
-            education="senior_high",
-            political_status="party_member",
-            posts=[PostIn("PS", dt.date(2005, 4, 1), dt.date(2017, 3, 31), end_reason="term_end")],
-        ),
-    )
-    RegionStat.objects.create(region_id=COUNTY_A, year=dt.date.today().year - 1, rural_income_per_capita=D(14000))
+    person = CadreFactory.create(former=True, name="孙老书记")
+    CountyStatsFactory.create(year=dt.date.today().year - 1)
     officer, county = login(personas["township_a1"]), login(personas["county_a_admin"])
     r = officer.post("/payroll/departures/new/", {"village": VILLAGE_A1, "cadre": person.pk})
     assert r.status_code == 302
@@ -416,7 +406,7 @@ def test_run_page_queries_do_not_grow_with_payslips(login, personas, worked_exam
         assert officer.get(f"/payroll/runs/{run.pk}/").status_code == 200
     for i in range(5):
         person = make_cadre(village=VILLAGE_A1, posts=("VM",))
-        Adjustment.objects.create(person=person, village_id=VILLAGE_A1, kind="honour", amount=D(100 + i), reason="x")
+        AdjustmentFactory.create(person=person, kind="honour", amount=D(100 + i), reason="x")
     officer.post(f"/payroll/runs/{run.pk}/calculate/")
     run.refresh_from_db()
     assert run.payslip_count == 6
@@ -429,10 +419,10 @@ def test_run_page_queries_do_not_grow_with_payslips(login, personas, worked_exam
 def test_payout_file_refuses_when_rows_do_not_add_up(personas, finance, worked_example) -> None:
     """The payout file's rows must sum to the run total; otherwise nothing is handed out."""
     from touyan.payroll import outputs, services
-    from touyan.payroll.benefits import bank_account_set
+    from touyan.payroll.services import bank_account_set
 
     officer = personas["township_a1"]
-    MonthLock.objects.get_or_create(region_id=TOWNSHIP_A1, month=dt.date(2026, 3, 1))
+    MonthLockFactory.create(month=dt.date(2026, 3, 1))
     run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=dt.date(2026, 3, 1))
     services.payrun_calculate(actor=officer, run_id=run.pk)
     bank_account_set(actor=officer, cadre_id=worked_example.pk, bank="农商银行", account="6217000011112222")
