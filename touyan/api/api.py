@@ -7,16 +7,35 @@ field; no access → 403/404; conflict → 409. Bearer tokens, or the web sessio
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
+from django.utils.translation import gettext as _
 
+from touyan.accounts.enforce import REFUSED_HEADER, check_api
 from touyan.accounts.services import token_user
-from touyan.core.errors import DomainError, InvalidInput
+from touyan.core.errors import DomainError, Forbidden, InvalidInput
+
+log = logging.getLogger("touyan.api")
+
+
+class AccessRefused(Forbidden):
+    """The access table's refusal of a caller the API's authentication has just identified."""
+
+
+def _may_call(request: HttpRequest, user: Any) -> Any:
+    """The access table (accounts.access) once the caller is known: a role the operation's row does
+    not name is refused with 403, whatever the selectors behind it would return."""
+    if user is not None and not check_api(request, user):
+        raise AccessRefused(_("您的角色无权访问此功能"))
+    return user
 
 
 class BearerAuth(HttpBearer):
@@ -24,14 +43,19 @@ class BearerAuth(HttpBearer):
         user = token_user(token)
         if user is not None:
             request.user = user
-        return user
+        return _may_call(request, user)
+
+
+class ScopedSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _may_call(request, super().authenticate(request, key))
 
 
 api = NinjaAPI(
     title="头雁 Touyan API",
     version="1",
     description="村(社区)干部职业化管理 — 公共接口 v1",
-    auth=[BearerAuth(), SessionAuth()],
+    auth=[BearerAuth(), ScopedSessionAuth()],
     urls_namespace="api",
 )
 
@@ -71,6 +95,36 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AccessRefused)
+def access_refused(request: HttpRequest, exc: AccessRefused) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message}, status=403)
+    response[REFUSED_HEADER] = "refused"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("您的角色无权访问此功能")}, status=403)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the database cannot hold (a number past 64 bits, a string past its column): bad input,
+    never a 500. The schemas bound each field; this is the net under them."""
+    log.warning("API value out of range on %s %s: %s", request.method, request.path, exc)
+    return api.create_response(
+        request, {"detail": [{"loc": ["body"], "msg": _("输入的值超出允许范围"), "type": "value_error"}]}, status=422
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other error under /api/: logged with its traceback, answered in JSON (never an HTML page)."""
+    log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, {"detail": _("服务器内部错误,请稍后重试")}, status=500)
 
 
 def _register() -> None:

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from touyan.accounts.models import Role
 from touyan.core.errors import InvalidInput
 from touyan.core.pagination import page_bounds
 from touyan.regions import rules as region_rules
@@ -17,6 +18,10 @@ from touyan.regions.selectors import access_region
 from .models import LeaveRequest, Presence
 from .selectors import monthly_summary
 from .services import leave_decide, leave_return, leave_submit, month_lock, presence_record
+
+def _is_cadre(user: object) -> bool:
+    return getattr(user, "role", None) == Role.CADRE and not getattr(user, "is_superuser", False)
+
 
 router = Router(tags=["attendance"])
 leave_router = Router(tags=["leave"])
@@ -141,6 +146,8 @@ def get_monthly(request: HttpRequest, region: str, month: str, page: int = 1, pa
     first = parse_month(month)
     start, end = page_bounds(page, page_size)
     rows = monthly_summary(prefix=region_rules.prefix_of(area.code), year=first.year, month=first.month)
+    if _is_cadre(request.user):  # a village cadre: their own row only (access OWN, SPEC A8)
+        rows = [r for r in rows if r.person_id == request.user.cadre_id]
     return MonthPage(
         items=[
             MonthRow(cadre=r.person_id, name=r.name, village=r.village_id, required_days=r.result.required_days,
