@@ -115,7 +115,7 @@ class AccessMiddleware:
         match = request.resolver_match
         if match is None:  # pragma: no cover - process_view always follows a resolve
             return None
-        key, rule, is_api = route_key(request, match)
+        _key, rule, is_api = route_key(request, match)
         if rule is None:
             return refused(request, is_api)
         if rule.public:

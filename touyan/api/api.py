@@ -13,11 +13,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
-from django.utils.translation import gettext as _
 
 from touyan.accounts.enforce import REFUSED_HEADER, check_api
 from touyan.accounts.services import token_user

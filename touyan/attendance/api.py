@@ -19,6 +19,7 @@ from .models import LeaveRequest, Presence
 from .selectors import monthly_summary
 from .services import leave_decide, leave_return, leave_submit, month_lock, presence_record
 
+
 def _is_cadre(user: object) -> bool:
     return getattr(user, "role", None) == Role.CADRE and not getattr(user, "is_superuser", False)
 

@@ -230,9 +230,7 @@ def test_a_route_without_a_row_is_refused(rf: Any) -> None:
 
 
 @pytest.fixture
-def world(
-    personas: dict[str, User], make_cadre: Callable[..., Any], cadre_user: Callable[..., User]
-) -> dict[str, Any]:
+def world(personas: dict[str, User], make_cadre: Callable[..., Any], cadre_user: Callable[..., User]) -> dict[str, Any]:
     """A cadre login in village A1 with a colleague in the same village, others in A1's second
     village, township A2 and county B; a quarterly evaluation and a publicised payslip each."""
     from touyan.assessment.models import QuarterlyEvaluation
