@@ -83,9 +83,12 @@ def allowed(user: Any, rule: Rule) -> bool:
 REFUSED_HEADER = "X-Touyan-Access"  # "refused" on the table's own refusals (tests tell them from a view's)
 
 
-def refused(request: HttpRequest, is_api: bool) -> HttpResponse:
+def refused(request: HttpRequest, is_api: bool, key: str = "") -> HttpResponse:
+    """403; 404 for an API operation that names an object (outsiders learn nothing of it)."""
     response: HttpResponse
-    if is_api:
+    if is_api and "{" in key:
+        response = JsonResponse({"detail": _("未找到,或不在您的权限范围内")}, status=404)
+    elif is_api:
         response = JsonResponse({"detail": _("您的角色无权访问此功能")}, status=403)
     else:
         response = permission_denied(request, PermissionDenied(_("您的角色无权访问此页面")))
@@ -98,7 +101,8 @@ def check_api(request: HttpRequest, user: Any) -> bool:
     match = request.resolver_match
     if match is None:
         return False
-    _key, rule, _api = route_key(request, match)
+    key, rule, _api = route_key(request, match)
+    request.access_key = key  # type: ignore[attr-defined]
     return rule is not None and allowed(user, rule)
 
 
@@ -115,9 +119,9 @@ class AccessMiddleware:
         match = request.resolver_match
         if match is None:  # pragma: no cover - process_view always follows a resolve
             return None
-        _key, rule, is_api = route_key(request, match)
+        key, rule, is_api = route_key(request, match)
         if rule is None:
-            return refused(request, is_api)
+            return refused(request, is_api, key)
         if rule.public:
             return None
         user = getattr(request, "user", None)
@@ -126,5 +130,5 @@ class AccessMiddleware:
                 return None  # a bearer token: the API's authentication asks check_api
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not allowed(user, rule):
-            return refused(request, is_api)
+            return refused(request, is_api, key)
         return None

@@ -13,15 +13,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from ninja.types import DictStrAny
 
 from touyan.accounts.enforce import REFUSED_HEADER, check_api
 from touyan.accounts.services import token_user
 from touyan.core.errors import DomainError, Forbidden, InvalidInput
+from touyan.core.text import TextRefused, scan
 
 log = logging.getLogger("touyan.api")
 
@@ -51,7 +55,23 @@ class ScopedSessionAuth(SessionAuth):
         return _may_call(request, super().authenticate(request, key))
 
 
+class CheckedParser(Parser):
+    """JSON bodies and query strings through the core text check (touyan.core.text): NUL, control,
+    lone-surrogate and bidi-override characters anywhere are refused with 422 naming the field."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        scan(data, ["body"])
+        return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> DictStrAny:
+        result = super().parse_querydict(data, list_fields, request)
+        scan(result, ["query"])
+        return result
+
+
 api = NinjaAPI(
+    parser=CheckedParser(),
     title="头雁 Touyan API",
     version="1",
     description="村(社区)干部职业化管理 — 公共接口 v1",
@@ -92,14 +112,29 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": "未登录或令牌无效 (not authenticated)"}, status=401)
 
 
+def _text_refused(request: HttpRequest, exc: TextRefused) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": [{"loc": exc.loc, "msg": exc.message, "type": "value_error.text"}]}, status=422
+    )
+
+
+@api.exception_handler(TextRefused)
+def text_refused(request: HttpRequest, exc: TextRefused) -> HttpResponse:
+    return _text_refused(request, exc)
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, TextRefused):  # the body parser's refusal (django-ninja wraps it)
+        return _text_refused(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(AccessRefused)
 def access_refused(request: HttpRequest, exc: AccessRefused) -> HttpResponse:
-    response = api.create_response(request, {"detail": exc.message}, status=403)
+    names_object = "{" in getattr(request, "access_key", "")  # 404: outsiders learn nothing of the object
+    status = 404 if names_object else 403
+    response = api.create_response(request, {"detail": exc.message}, status=status)
     response[REFUSED_HEADER] = "refused"
     return response
 

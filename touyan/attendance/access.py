@@ -13,6 +13,8 @@ OFFICIALS = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance
 WRITE = allow(admin=REGION, township_officer=REGION)
 VILLAGE_BOOK = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION, cadre=VILLAGE)
 LEAVE = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION, cadre=OWN)
+# a leave's route names its approvers: the village secretary (a cadre of the village), the township
+DECIDE = allow(admin=REGION, township_officer=REGION, liaison=REGION, cadre=VILLAGE)
 
 ROUTES: dict[str, Rule] = {
     "attendance:me": allow(cadre=OWN),
@@ -28,7 +30,7 @@ ROUTES: dict[str, Rule] = {
     "attendance:leave_list": LEAVE,
     "attendance:leave_new": LEAVE,
     "attendance:leave_detail": LEAVE,
-    "attendance:leave_decide": allow(admin=REGION, township_officer=REGION, liaison=REGION),
+    "attendance:leave_decide": DECIDE,
     "attendance:leave_return": LEAVE,
     "attendance:monthly_current": OFFICIALS,
     "attendance:monthly": OFFICIALS,
@@ -45,7 +47,7 @@ ROUTES: dict[str, Rule] = {
         admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION, cadre=OWN
     ),
     "POST /api/v1/leave-requests": LEAVE,
-    "POST /api/v1/leave-requests/{leave_id}/approve": allow(admin=REGION, township_officer=REGION, liaison=REGION),
-    "POST /api/v1/leave-requests/{leave_id}/reject": allow(admin=REGION, township_officer=REGION, liaison=REGION),
+    "POST /api/v1/leave-requests/{leave_id}/approve": DECIDE,
+    "POST /api/v1/leave-requests/{leave_id}/reject": DECIDE,
     "POST /api/v1/leave-requests/{leave_id}/return": LEAVE,
 }

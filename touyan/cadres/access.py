@@ -7,11 +7,14 @@ events, not files (SPEC A8): no row here names the auditor or the security admin
 
 from __future__ import annotations
 
-from touyan.accounts.access import OWN, REGION, Rule, allow
+from touyan.accounts.access import OWN, REGION, Rule, allow, everyone
 
 READ = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION, cadre=OWN)
 OFFICIALS = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION)
 WRITE = allow(admin=REGION, township_officer=REGION)
+# Every reveal attempt is audited, refused ones too (R-DATA-05): the route lets each role try and
+# the service refuses, and records, anyone without cadres.reveal_id or outside the scope.
+REVEAL = everyone(REGION)
 
 ROUTES: dict[str, Rule] = {
     "cadres:roster": READ,
@@ -21,7 +24,7 @@ ROUTES: dict[str, Rule] = {
     "cadres:edit": WRITE,
     "cadres:add_post": WRITE,
     "cadres:end_post": WRITE,
-    "cadres:reveal": WRITE,  # cadres.reveal_id
+    "cadres:reveal": REVEAL,
     "cadres_excel:template": WRITE,
     "cadres_excel:import": WRITE,
     "cadres_excel:export": OFFICIALS,
@@ -34,5 +37,5 @@ ROUTES: dict[str, Rule] = {
     "PATCH /api/v1/cadres/{cadre_id}": WRITE,
     "POST /api/v1/cadres/{cadre_id}/posts": WRITE,
     "POST /api/v1/cadres/{cadre_id}/posts/{post_id}/end": WRITE,
-    "POST /api/v1/cadres/{cadre_id}/reveal-id": WRITE,
+    "POST /api/v1/cadres/{cadre_id}/reveal-id": REVEAL,
 }

@@ -8,10 +8,11 @@ from typing import cast
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from touyan.accounts.models import User
 from touyan.attendance.api import parse_month
-from touyan.core.pagination import paginate
+from touyan.core.pagination import Page, PageSize, paginate
 
 from .models import PayLine, PayRun, Payslip
 from .selectors import access_own_payslip_in_run, access_run, is_village_cadre
@@ -21,8 +22,8 @@ router = Router(tags=["payroll"])
 
 
 class RunIn(Schema):
-    region: str
-    month: str  # YYYY-MM
+    region: str = Field(max_length=12)
+    month: str = Field(max_length=7)  # YYYY-MM
 
 
 class RunOut(Schema):
@@ -57,7 +58,7 @@ class PayslipPage(Schema):
 
 
 class AdvanceIn(Schema):
-    to: str
+    to: str = Field(max_length=24)
     note: str = ""
 
 
@@ -83,7 +84,7 @@ def advance_run(request: HttpRequest, run_id: int, body: AdvanceIn) -> RunOut:
 
 
 @router.get("/runs/{run_id}/payslips", response=PayslipPage, summary="工资条(逐项)")
-def get_payslips(request: HttpRequest, run_id: int, page: int = 1, page_size: int = 200) -> PayslipPage:
+def get_payslips(request: HttpRequest, run_id: int, page: Page = 1, page_size: PageSize = 200) -> PayslipPage:
     actor = cast(User, request.user)
     if is_village_cadre(actor):  # a village cadre: their own publicised payslip only (access OWN, SPEC A8)
         slip = access_own_payslip_in_run(actor=actor, run_id=run_id)
