@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -142,6 +143,15 @@ def access_refused(request: HttpRequest, exc: AccessRefused) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or _("您的角色无权访问此功能")}, status=403)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(UnicodeDecodeError)
+def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body that cannot be read (a broken multipart boundary, bytes that are not UTF-8): 400."""
+    return api.create_response(request, {"detail": _("请求格式无法解析")}, status=400)
 
 
 @api.exception_handler(DataError)
