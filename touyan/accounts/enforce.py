@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import ResolverMatch
 from django.utils.translation import gettext as _
 from django.views.defaults import permission_denied
@@ -83,10 +83,22 @@ def allowed(user: Any, rule: Rule) -> bool:
 REFUSED_HEADER = "X-Touyan-Access"  # "refused" on the table's own refusals (tests tell them from a view's)
 
 
+def hides_object(key: str, user: Any) -> bool:
+    """Whether a refusal of this API operation is a 404: it names an object by its id and the user
+    may not even read that object (`GET` of the path up to the id) — outsiders learn nothing of it.
+    A user who may read the object but not do this to it gets 403."""
+    if "_id}" not in key:
+        return False
+    path = key.split(" ", 1)[1]
+    head = path[: path.index("_id}") + len("_id}")]
+    read = table().get(f"GET {head}")
+    return read is None or not allowed(user, read)
+
+
 def refused(request: HttpRequest, is_api: bool, key: str = "") -> HttpResponse:
-    """403; 404 for an API operation that names an object (outsiders learn nothing of it)."""
+    """403; 404 for an API operation on an object the user may not read (hides_object)."""
     response: HttpResponse
-    if is_api and "{" in key:
+    if is_api and hides_object(key, getattr(request, "user", None)):
         response = JsonResponse({"detail": _("未找到,或不在您的权限范围内")}, status=404)
     elif is_api:
         response = JsonResponse({"detail": _("您的角色无权访问此功能")}, status=403)
@@ -104,6 +116,22 @@ def check_api(request: HttpRequest, user: Any) -> bool:
     key, rule, _api = route_key(request, match)
     request.access_key = key  # type: ignore[attr-defined]
     return rule is not None and allowed(user, rule)
+
+
+MAX_ADDRESS_INT = 2**31 - 1
+
+
+def _address_in_bounds(kwargs: dict[str, Any]) -> bool:
+    """Numbers in a page's address: an id the database can hold, a year of this era (a page for year
+    10^20 is a 404, not date arithmetic that overflows)."""
+    for name, value in kwargs.items():
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue
+        if not 0 <= value <= MAX_ADDRESS_INT:
+            return False
+        if name == "year" and not 1900 <= value <= 2100:
+            return False
+    return True
 
 
 class AccessMiddleware:
@@ -135,6 +163,8 @@ class AccessMiddleware:
         key, rule, is_api = route_key(request, match)
         if rule is None:
             return refused(request, is_api, key)
+        if not is_api and not _address_in_bounds(kwargs):
+            raise Http404(_("未找到该页面"))
         if rule.public:
             return None
         user = getattr(request, "user", None)

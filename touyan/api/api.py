@@ -23,7 +23,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 from ninja.types import DictStrAny
 
-from touyan.accounts.enforce import REFUSED_HEADER, check_api
+from touyan.accounts.enforce import REFUSED_HEADER, check_api, hides_object
 from touyan.accounts.services import token_user
 from touyan.core.errors import DomainError, Forbidden, InvalidInput
 from touyan.core.text import TextRefused, scan
@@ -133,8 +133,7 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(AccessRefused)
 def access_refused(request: HttpRequest, exc: AccessRefused) -> HttpResponse:
-    names_object = "{" in getattr(request, "access_key", "")  # 404: outsiders learn nothing of the object
-    status = 404 if names_object else 403
+    status = 404 if hides_object(getattr(request, "access_key", ""), request.user) else 403
     response = api.create_response(request, {"detail": exc.message}, status=status)
     response[REFUSED_HEADER] = "refused"
     return response

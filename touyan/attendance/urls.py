@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
+from touyan.core.bounds import month_bounds, record_window
+
 from . import views, views_fence, views_leave, views_month, views_roster
 
 
@@ -15,7 +17,11 @@ class MonthConverter:
     regex = r"\d{4}-\d{2}"
 
     def to_python(self, value: str) -> dt.date:
-        return dt.date(int(value[:4]), int(value[5:7]), 1)
+        first = dt.date(int(value[:4]), int(value[5:7]), 1)
+        low, high = month_bounds()
+        if not low <= first.year <= high:  # 0001-01, 9999-12: outside the calendar's years
+            raise ValueError(value)
+        return first
 
     def to_url(self, value: dt.date | str) -> str:
         return value.strftime("%Y-%m") if isinstance(value, dt.date) else str(value)
@@ -27,7 +33,11 @@ class DayConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> dt.date:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
+        low, high = record_window()
+        if not low <= day <= high:  # 0001-01-01: no record is kept that far from today
+            raise ValueError(value)
+        return day
 
     def to_url(self, value: dt.date | str) -> str:
         return value.isoformat() if isinstance(value, dt.date) else str(value)

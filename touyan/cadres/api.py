@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator
 
 from touyan.core.bounds import PartyDate, PostDate
 from touyan.core.errors import NotFound
@@ -64,14 +64,12 @@ class CadrePatch(Schema):
     origin: str | None = Field(None, max_length=20)
     phone: str | None = Field(None, max_length=20)
 
-    @model_validator(mode="before")
+    @field_validator(*NOT_NULL, mode="before")
     @classmethod
-    def _no_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            nulls = [k for k in NOT_NULL if k in data and data[k] is None]
-            if nulls:
-                raise ValueError(_("不能为空: %(f)s") % {"f": ", ".join(nulls)})
-        return data
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError(_("不能为空"))
+        return value
 
 
 class PostOut(Schema):

@@ -48,8 +48,10 @@ def record_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 def _record_date(value: dt.date) -> dt.date:
     low, high = record_window()
-    if not low <= value <= high:
-        raise ValueError(_("日期须在 %(a)s 至 %(b)s 之间") % {"a": low.isoformat(), "b": high.isoformat()})
+    if value < low:
+        raise ValueError(_("日期不能早于 %(a)s(太久以前)") % {"a": low.isoformat()})
+    if value > high:
+        raise ValueError(_("日期不能晚于 %(b)s(太远的将来)") % {"b": high.isoformat()})
     return value
 
 
