@@ -29,6 +29,8 @@ from django.urls import ResolverMatch
 from django.utils.translation import gettext as _
 from django.views.defaults import permission_denied
 
+from touyan.core.scoped import serving_request
+
 from .access import Rule, table
 from .models import Role
 
@@ -139,7 +141,8 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+        with serving_request():  # personal-data queries without a scope raise (core.scoped)
+            response = self.get_response(request)
         if (
             response.status_code >= 400
             and request.path_info.startswith(API_PREFIX)

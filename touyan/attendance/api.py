@@ -152,7 +152,8 @@ def get_monthly(request: HttpRequest, region: str, month: str, page: Page = 1, p
     start, end = page_bounds(page, page_size)
     rows = monthly_summary(prefix=region_rules.prefix_of(area.code), year=first.year, month=first.month)
     if _is_cadre(request.user):  # a village cadre: their own row only (access OWN, SPEC A8)
-        rows = [r for r in rows if r.person_id == request.user.cadre_id]
+        own = getattr(request.user, "cadre_id", None)
+        rows = [r for r in rows if r.person_id == own]
     return MonthPage(
         items=[
             MonthRow(cadre=r.person_id, name=r.name, village=r.village_id, required_days=r.result.required_days,

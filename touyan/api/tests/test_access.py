@@ -240,7 +240,7 @@ def world(personas: dict[str, User], make_cadre: Callable[..., Any], cadre_user:
 
     me = cadre_user(village=VILLAGE_A1, posts=("PS",), username="me_cadre")
     people = {
-        "own": Person.objects.get(pk=me.cadre_id),
+        "own": Person.objects.get(pk=me.cadre_id or 0),
         "same_village": make_cadre(village=VILLAGE_A1, posts=("VD",)),
         "same_township": make_cadre(village=VILLAGE_A1_2),
         "other_township": make_cadre(village=VILLAGE_A2),
@@ -399,3 +399,39 @@ def test_other_county_and_township_reach(world: dict[str, Any], personas: dict[s
             assert c.get(f"/api/v1/cadres/{world['people'][relation].pk}").status_code == 404
         assert c.get(f"/api/v1/cadres/{world['people']['other_county'].pk}").status_code == 200
     assert COUNTY_B and TOWNSHIP_A2
+
+
+# --- personal data fails closed ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_unscoped_query_over_files_raises_during_a_request(make_cadre: Callable[..., Any]) -> None:
+    """issue 21 item 1: a query over every cadre file, run while a request is served, raises; a
+    scoped one, an explicit .unscoped() and anything outside a request (batches, tasks) do not."""
+    from touyan.cadres.models import Person
+    from touyan.core.scoped import UnscopedQuery, serving_request
+
+    make_cadre()
+    assert Person.objects.count() == 1  # outside a request: a batch, a command
+    with serving_request():
+        with pytest.raises(UnscopedQuery):
+            Person.objects.count()
+        with pytest.raises(UnscopedQuery):
+            list(Person.objects.all())
+        with pytest.raises(UnscopedQuery):
+            Person.objects.exists()
+        assert Person.objects.filter(village_id=VILLAGE_A1).count() == 1
+        assert Person.objects.unscoped().count() == 1
+        assert Person.objects.none().count() == 0
+
+
+@pytest.mark.django_db
+def test_the_national_scope_says_unscoped(personas: dict[str, User], make_cadre: Callable[..., Any]) -> None:
+    """The national administrator reaches every file through scope_filter's explicit .unscoped()."""
+    make_cadre()
+    make_cadre(village=VILLAGE_B1)
+    c = _session(personas["national"])
+    r = c.get("/api/v1/cadres")
+    assert r.status_code == 200 and r.json()["total"] == 2
+    assert c.get("/cadres/").status_code == 200
+    assert c.get("/").status_code == 200
