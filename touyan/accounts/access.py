@@ -56,6 +56,7 @@ REGION = Reach.REGION
 class Rule:
     reach: Mapping[str, Reach] = field(default_factory=dict)
     public: bool = False
+    hidden: bool = False  # a refused role gets 404, as if the page did not exist (hide())
 
     def reach_of(self, role: str) -> Reach | None:
         if self.public:
@@ -76,6 +77,11 @@ def allow(**roles: Reach) -> Rule:
 def everyone(reach: Reach = Reach.USER) -> Rule:
     """Every signed-in role, with the same reach (home, logout, the region tree)."""
     return Rule(reach=dict.fromkeys(Role.values, reach))
+
+
+def hide(rule: Rule) -> Rule:
+    """The same row, refusing with 404 instead of 403 (pages a role should not learn exist)."""
+    return Rule(reach=rule.reach, public=rule.public, hidden=True)
 
 
 PUBLIC = Rule(public=True)

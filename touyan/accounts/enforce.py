@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import ResolverMatch
 from django.utils.translation import gettext as _
-from django.views.defaults import permission_denied
+from django.views.defaults import page_not_found, permission_denied
 
 from touyan.core.scoped import serving_request
 
@@ -95,6 +95,12 @@ def hides_object(key: str, user: Any) -> bool:
     head = path[: path.index("_id}") + len("_id}")]
     read = table().get(f"GET {head}")
     return read is None or not allowed(user, read)
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    response = page_not_found(request, Http404(_("未找到该页面")))
+    response[REFUSED_HEADER] = "refused"
+    return response
 
 
 def refused(request: HttpRequest, is_api: bool, key: str = "") -> HttpResponse:
@@ -176,5 +182,7 @@ class AccessMiddleware:
                 return None  # a bearer token: the API's authentication asks check_api
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not allowed(user, rule):
+            if not is_api and (rule.hidden or any(name.endswith("_id") for name in kwargs)):
+                return not_found(request)  # a page about one object: outsiders learn nothing of it
             return refused(request, is_api, key)
         return None

@@ -7,7 +7,7 @@ reads their own evaluations (OWN), never a colleague's. The auditor has no row h
 
 from __future__ import annotations
 
-from touyan.accounts.access import OWN, REGION, Rule, allow
+from touyan.accounts.access import OWN, REGION, Rule, allow, everyone
 
 ASSESS = allow(admin=REGION, township_officer=REGION, liaison=REGION)
 ADMIN = allow(admin=REGION)
@@ -40,7 +40,7 @@ ROUTES: dict[str, Rule] = {
     "assessment:pledge_review": ASSESS,
     "assessment:target_advance": ASSESS,
     "assessment:target_assess": ASSESS,
-    "assessment:me": ME,
+    "assessment:me": everyone(OWN),  # an official without a file is told so
     "assessment:me_pledge_save": ME,
     "assessment:me_pledge_submit": ME,
     "assessment:me_midyear": ME,

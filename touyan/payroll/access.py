@@ -8,17 +8,18 @@ here (SPEC A8).
 
 from __future__ import annotations
 
-from touyan.accounts.access import OWN, REGION, Rule, allow
+from touyan.accounts.access import OWN, REGION, Rule, allow, hide
 
-OFFICIALS = allow(admin=REGION, township_officer=REGION, finance=REGION)
-WRITE = allow(admin=REGION, township_officer=REGION)
-STEP = allow(admin=REGION, township_officer=REGION, finance=REGION)  # the flow says whose step
+# Every payroll page but 我的工资条 is for officials; a village cadre (and any other role) gets 404.
+OFFICIALS = hide(allow(admin=REGION, township_officer=REGION, finance=REGION))
+WRITE = hide(allow(admin=REGION, township_officer=REGION))
+STEP = hide(allow(admin=REGION, township_officer=REGION, finance=REGION))  # the flow says whose step
 SLIP = allow(admin=REGION, township_officer=REGION, finance=REGION, cadre=OWN)
 
 ROUTES: dict[str, Rule] = {
     "payroll:policy_current": OFFICIALS,
     "payroll:policy": OFFICIALS,  # the page refuses a change without policy.write
-    "payroll:runs": OFFICIALS,
+    "payroll:runs": allow(admin=REGION, township_officer=REGION, finance=REGION, cadre=OWN),  # a cadre: to 我的工资条
     "payroll:run_open": WRITE,
     "payroll:run": OFFICIALS,
     "payroll:run_calculate": WRITE,
