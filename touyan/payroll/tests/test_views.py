@@ -25,7 +25,13 @@ from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core.models import Job
 from touyan.payroll.models import Adjustment, BankAccount, CollectiveReward, DepartureAllowance, Insurance, PayRun
 from touyan.payroll.tests import test_services
-from touyan.payroll.tests.factories import AdjustmentFactory, CadreFactory, CountyStatsFactory, MonthLockFactory
+from touyan.payroll.tests.factories import (
+    AdjustmentFactory,
+    CadreFactory,
+    CountyStatsFactory,
+    MonthLockFactory,
+    closed_reward_decision,
+)
 from touyan.policy.models import PolicyDocument
 from touyan.regions.models import RegionStat
 
@@ -320,6 +326,9 @@ def test_reward_pages(login, personas, make_cadre) -> None:
     assert reward.pool == D("10000.00")
     page = officer.get(f"/payroll/rewards/{reward.pk}/").content.decode()
     assert "¥10,000.00" in page and "钱书记" in page
+    r = officer.post(f"/payroll/rewards/{reward.pk}/decide/", {"decision": "approve"})
+    assert not Adjustment.objects.filter(kind="reward").exists()  # R-PAY-08: no closed decision yet
+    closed_reward_decision(VILLAGE_A1, "坪东〔2026〕1号")
     r = officer.post(f"/payroll/rewards/{reward.pk}/decide/", {"decision": "approve"})
     assert r.status_code == 302
     assert Adjustment.objects.get(kind="reward").amount == D("10000.00")
