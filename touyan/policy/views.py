@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.core.errors import Forbidden, InvalidInput
+from touyan.core.urlparams import query_date
 from touyan.core.views import AuthedRequest, web_errors
 from touyan.dashboards.navigation import current_region
 from touyan.regions.models import Region
@@ -64,14 +64,14 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
         request.user.role, account_rules.POLICY_WRITE, is_superuser=request.user.is_superuser
     )
     today = timezone.localdate()
-    on = parse_date(request.GET.get("on", "")) or today
+    on = query_date(request.GET.get("on"), default=today) or today
     errors: dict[str, list[str]] = {}
     submitted: dict[str, str] = {}
     effective_from = today
     if request.method == "POST":
         if not can_edit:
             raise Forbidden(_("您的角色无权修改政策参数"))
-        effective_from = parse_date(request.POST.get("effective_from", "")) or today
+        effective_from = query_date(request.POST.get("effective_from"), default=today, field="effective_from") or today
         params = {}
         for p in PARAMS:
             raw = request.POST.get(p.key, "").strip()
