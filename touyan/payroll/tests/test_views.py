@@ -151,7 +151,11 @@ def test_payslip_page_explains_each_line(login, personas, worked_example) -> Non
     run = _open_and_calculate(officer)
     slip = run.payslips.get()
     page = officer.get(f"/payroll/payslips/{slip.pk}/").content.decode()
-    assert "基本报酬 = max(42,000, 3 × 14,000) × (1 + 5% × 2) ÷ 12 = 3,850.00" in page
+    # The formula in words and numbers (issue 16): each figure named, with its unit.
+    assert (
+        "基本报酬 = max(标准 42,000 元, 3 × 上年农村居民人均可支配收入 14,000 元)"
+        " × (1 + 5% × 连任 2 届) ÷ 12 = 3,850.00" in page
+    )
     assert "绩效报酬 = 28,000 ÷ 4 × 1.0 × 0.9661 = 6,762.70" in page
     assert "本季度在岗 57 天、应在岗 59 天" in page
     assert "养老保险补贴 = 2,000 ÷ 12 = 166.67" in page
