@@ -183,6 +183,7 @@ CALLS: list[Call] = [
         "/api/v1/assessments/quarterly/{evaluation}/finalize",
         {},
         writes=True,
+        inside=frozenset({200, 409}),  # 409 while the appeal window runs (WF-5): past the scope all the same
     ),
     Call(
         "/api/v1/assessments/quarterly/{evaluation_id}/corrections",
