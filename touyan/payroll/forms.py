@@ -90,7 +90,7 @@ class BankAccountForm(StyledForm):
             raise forms.ValidationError(exc.errors["account"][0]) from exc
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         data["kind"] = data.get("kind") or CARD
         if data.get("account"):
             try:

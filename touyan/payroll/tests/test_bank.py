@@ -62,7 +62,7 @@ def test_single_page_refuses_the_eight_digit_account(login, personas, make_cadre
 
 def _xlsx(rows: list[list[str]]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]
     sheet.append(["身份证号", "姓名", "开户行", "账号", "账户类型"])
     for row in rows:
         sheet.append(row)
