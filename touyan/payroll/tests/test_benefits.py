@@ -70,7 +70,7 @@ def test_months_and_service() -> None:
 
 
 def test_mask_account() -> None:
-    assert benefit_rules.mask_account("6217001234567891234") == "6217****1234"
+    assert benefit_rules.mask_account("6217001234567891237") == "6217****1237"
     assert benefit_rules.normalize_account("6217 0012-3456 7891") == "6217001234567891"
     with pytest.raises(InvalidInput):
         benefit_rules.normalize_account("12ab")
@@ -204,15 +204,15 @@ def test_departure_other_strategies() -> None:
 def test_bank_account_encrypted_masked_audited_and_scoped(personas, finance, make_cadre) -> None:
     person = make_cadre(village=VILLAGE_A1)
     record = services.bank_account_set(
-        actor=personas["township_a1"], cadre_id=person.pk, bank="兴义农商银行", account="6217001234567891234"
+        actor=personas["township_a1"], cadre_id=person.pk, bank="兴义农商银行", account="6217001234567891237"
     )
-    assert record.account_masked == "6217****1234"
-    assert crypto.decrypt(record.account_enc, context="bank_account") == "6217001234567891234"
-    assert services.bank_account_number(record) == "6217001234567891234"
+    assert record.account_masked == "6217****1237"
+    assert crypto.decrypt(record.account_enc, context="bank_account") == "6217001234567891237"
+    assert services.bank_account_number(record) == "6217001234567891237"
     event = AuditEvent.objects.get(action="payroll.bank_account.set")
-    assert event.changes["account"] == [None, "6217****1234"] and "6217001234567891234" not in str(event.changes)
-    services.bank_account_set(actor=finance["a"], cadre_id=person.pk, bank="农信社", account="6228480000123456")
-    assert BankAccount.objects.get().account_masked == "6228****3456"
+    assert event.changes["account"] == [None, "6217****1237"] and "6217001234567891237" not in str(event.changes)
+    services.bank_account_set(actor=finance["a"], cadre_id=person.pk, bank="农信社", account="6228480000123452")
+    assert BankAccount.objects.get().account_masked == "6228****3452"
     with pytest.raises(NotFound):
         services.bank_account_set(actor=personas["township_b1"], cadre_id=person.pk, bank="x", account="62284800001")
     with pytest.raises(NotFound):
