@@ -25,6 +25,7 @@ from ninja.types import DictStrAny
 
 from touyan.accounts.enforce import REFUSED_HEADER, check_api, hides_object
 from touyan.accounts.services import token_user
+from touyan.core import validation
 from touyan.core.errors import DomainError, Forbidden, InvalidInput
 from touyan.core.text import TextRefused, scan
 
@@ -101,11 +102,8 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    detail = [
-        {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "value_error")}
-        for e in exc.errors
-    ]
-    return api.create_response(request, {"detail": detail}, status=422)
+    """Each error where it was (`loc`), its message in Chinese (core.validation)."""
+    return api.create_response(request, {"detail": validation.errors(list(exc.errors))}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

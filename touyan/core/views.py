@@ -13,7 +13,8 @@ from .errors import DomainError, Forbidden, NotFound
 
 
 def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn NotFound into a 404 page and Forbidden into a 403 page."""
+    """Turn NotFound into a 404 page, Forbidden into a 403 page, and any other domain error that
+    reaches the page (bad input in the address: a region code "x") into a 400 page, never a 500."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -23,7 +24,7 @@ def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             raise Http404(exc.message) from exc
         except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:  # bad input in the address (a malformed code): 400, never a 500
+        except DomainError as exc:
             raise BadRequest(exc.text()) from exc
 
     return wrapper

@@ -32,6 +32,8 @@ ROUTES: dict[str, Rule] = {
     "payroll:payslip_pdf": SLIP,
     "payroll:me": allow(cadre=OWN),
     "payroll:bank": OFFICIALS,
+    "payroll:bank_import": OFFICIALS,  # cadres.write or finance (the page checks)
+    "payroll:bank_import_template": OFFICIALS,
     "payroll:insurance_current": OFFICIALS,
     "payroll:insurance": OFFICIALS,
     "payroll:insurance_save": WRITE,

@@ -183,6 +183,7 @@ CALLS: list[Call] = [
         "/api/v1/assessments/quarterly/{evaluation}/finalize",
         {},
         writes=True,
+        inside=frozenset({200, 409}),  # 409 while the appeal window runs (WF-5): past the scope all the same
     ),
     Call(
         "/api/v1/assessments/quarterly/{evaluation_id}/corrections",
@@ -659,13 +660,13 @@ CALLS: list[Call] = [
         "payroll/cadres/<int:cadre_id>/bank/",
         "post",
         "/payroll/cadres/{cadre}/bank/",
-        {"bank": "农商银行", "account": "6217000011112222"},
+        {"bank": "农商银行", "account": "6217000011112220"},
         api=False,
         writes=True,
     ),
-    Call("payroll/insurance/<str:code>/<int:year>/", "get", "/payroll/insurance/{code}/2026/", api=False),
+    Call("payroll/insurance/<str:code>/<year:year>/", "get", "/payroll/insurance/{code}/2026/", api=False),
     Call(
-        "payroll/insurance/<str:code>/<int:year>/",
+        "payroll/insurance/<str:code>/<year:year>/",
         "post",
         "/payroll/insurance/{township}/2026/",
         {"cadre": "{cadre}", "pension": "on"},
@@ -730,7 +731,7 @@ CALLS: list[Call] = [
         api=False,
         writes=True,
     ),
-    Call("payroll/weak/<str:code>/<int:year>/", "get", "/payroll/weak/{code}/2025/", api=False),
+    Call("payroll/weak/<str:code>/<year:year>/", "get", "/payroll/weak/{code}/2025/", api=False),
     # Payroll's actions with one POST URL each (the earlier combined URLs above still work).
     Call(
         "payroll/runs/open/",
@@ -742,7 +743,7 @@ CALLS: list[Call] = [
     ),
     Call("payroll/runs/<int:run_id>/steps/<str:step>/", "post", "/payroll/runs/{run}/steps/publicise/", api=False),
     Call(
-        "payroll/insurance/<str:code>/<int:year>/save/",
+        "payroll/insurance/<str:code>/<year:year>/save/",
         "post",
         "/payroll/insurance/{township}/2026/save/",
         {"cadre": "{cadre}"},
@@ -792,6 +793,10 @@ UNSCOPED = {
     "i18n/",
     "sysadmin/",
     "api/v1/",
+    # The 一卡通 import: every row is matched within the user's scope (another region's cadre is a
+    # row error, nothing written); tested in touyan/payroll/tests/test_bank.py.
+    "payroll/bank/import/",
+    "payroll/bank/import/template.xlsx",
     "cadres/filings/",  # the county filing desk: scoped by county, tested in touyan/cadres/tests
     # Roster import/export: rows are checked against the user's scope, jobs belong to their creator
     # (another user gets 404); tested in touyan/cadres/tests/test_excel.py.
