@@ -56,7 +56,7 @@ REGION = Reach.REGION
 class Rule:
     reach: Mapping[str, Reach] = field(default_factory=dict)
     public: bool = False
-    hidden: bool = False  # a refused role gets 404, as if the page did not exist (hide())
+    hidden: bool = False  # a refused village cadre gets 404, as if the page did not exist (hide())
 
     def reach_of(self, role: str) -> Reach | None:
         if self.public:
@@ -80,7 +80,8 @@ def everyone(reach: Reach = Reach.USER) -> Rule:
 
 
 def hide(rule: Rule) -> Rule:
-    """The same row, refusing with 404 instead of 403 (pages a role should not learn exist)."""
+    """The same row, refusing a village cadre with 404 instead of 403 (officials' pages a cadre
+    should not learn exist); other roles still get 403."""
     return Rule(reach=rule.reach, public=rule.public, hidden=True)
 
 

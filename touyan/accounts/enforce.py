@@ -182,7 +182,8 @@ class AccessMiddleware:
                 return None  # a bearer token: the API's authentication asks check_api
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         if not allowed(user, rule):
-            if not is_api and (rule.hidden or any(name.endswith("_id") for name in kwargs)):
+            hidden = rule.hidden and getattr(user, "role", None) == Role.CADRE
+            if not is_api and (hidden or any(name.endswith("_id") for name in kwargs)):
                 return not_found(request)  # a page about one object: outsiders learn nothing of it
             return refused(request, is_api, key)
         return None
