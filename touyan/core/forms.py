@@ -42,7 +42,6 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-NAME_FIELDS = frozenset({"name", "display_name", "title", "username"})
 ISO_DATE = "%Y-%m-%d"
 
 
@@ -64,6 +63,9 @@ def iso_dates(form: forms.BaseForm) -> None:
             widget.format = ISO_DATE
             widget.input_type = "date"
             widget.attrs["type"] = "date"
+
+
+NAME_FIELDS = frozenset({"name", "display_name", "title", "username"})
 
 
 class StyledForm(forms.Form):

@@ -24,7 +24,7 @@ def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             raise Http404(exc.message) from exc
         except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
+        except DomainError as exc:  # bad input in the address (a malformed code): 400, never a 500
             raise BadRequest(exc.text()) from exc
 
     return wrapper
