@@ -36,6 +36,8 @@ class NavItem:
     hidden_for: tuple[str, ...] = ()
 
     def visible_to(self, user: Any) -> bool:
+        if not _route_allows(self.url_name, user):
+            return False  # the access table refuses the page: the menu does not offer it
         if user.role in self.hidden_for and not user.is_superuser:
             return False
         if user.role in self.roles:
@@ -43,6 +45,18 @@ class NavItem:
         if self.capability is None:
             return not self.roles
         return account_rules.has_capability(user.role, self.capability, is_superuser=user.is_superuser)
+
+
+def _route_allows(url_name: str, user: Any) -> bool:
+    """The access table's answer for the page (accounts.enforce), so the menu offers only what opens."""
+    from touyan.accounts.access import table
+    from touyan.accounts.enforce import allowed
+
+    rows = table()
+    rule = rows.get(url_name)
+    if rule is None and ":" in url_name:
+        rule = rows.get(url_name.split(":", 1)[0] + ":*")
+    return rule is not None and allowed(user, rule)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.core.errors import InvalidInput
-from touyan.core.urlparams import path_year
 from touyan.core.views import web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -66,7 +65,6 @@ def _row(post: QueryDict, pk: int) -> Enrolment:
 @web_errors
 def insurance(request: AuthedRequest, code: str, year: int) -> HttpResponse:
     """The coverage page; a POST records one cadre's enrolment (as insurance_save, one row)."""
-    year = path_year(year)
     region = _page(request, code)
     title = _(TITLE)
     if region.level in WIDE:
@@ -108,7 +106,6 @@ def insurance(request: AuthedRequest, code: str, year: int) -> HttpResponse:
 def insurance_save(request: AuthedRequest, code: str, year: int) -> HttpResponse:
     """R-PAY-07: a township's table of enrolments (`cadre` for each row, `pension_<id>`,
     `health_check_<id>`, `accident_<id>` ticked) in one transaction: all rows or none."""
-    year = path_year(year)
     region = _page(request, code)
     ids = [int(raw) for raw in request.POST.getlist("cadre") if raw.isdigit()]
     if not ids:

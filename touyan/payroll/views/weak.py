@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from touyan.core.urlparams import path_year
 from touyan.core.views import web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
@@ -35,7 +34,6 @@ def weak_current(request: AuthedRequest) -> HttpResponse:
 @login_required
 @web_errors
 def weak(request: AuthedRequest, code: str, year: int) -> HttpResponse:
-    year = path_year(year)
     officials_only(request.user)
     region = region_of(request, code)
     title = _("集体经济薄弱村")
