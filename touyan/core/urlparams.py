@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import BadRequest
+from django.http import Http404
 from django.urls import register_converter
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,13 @@ class YearConverter:
 register_converter(MonthConverter, "yyyymm")
 register_converter(DayConverter, "isodate")
 register_converter(YearConverter, "year")
+
+
+def path_year(year: int) -> int:
+    """A year taken from an `<int:year>` of the address: outside YEARS → 404."""
+    if year not in YEARS:
+        raise Http404(_("年份无效"))
+    return year
 
 
 def query_date(raw: str | None, *, default: dt.date | None = None, field: str = "on") -> dt.date | None:

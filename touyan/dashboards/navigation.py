@@ -31,13 +31,32 @@ class NavItem:
     # Roles that see the item without the capability (a village cadre holds none); with no
     # capability, only these roles see it (签到 is for cadres alone).
     roles: tuple[str, ...] = ()
+    # Roles that hold the capability but whose reach the page does not serve (a liaison's village
+    # has no township-wide insurance or weak-village list): the menu offers only what they can do.
+    hidden_for: tuple[str, ...] = ()
 
     def visible_to(self, user: Any) -> bool:
+        if not _route_allows(self.url_name, user):
+            return False  # the access table refuses the page: the menu does not offer it
+        if user.role in self.hidden_for and not user.is_superuser:
+            return False
         if user.role in self.roles:
             return True
         if self.capability is None:
             return not self.roles
         return account_rules.has_capability(user.role, self.capability, is_superuser=user.is_superuser)
+
+
+def _route_allows(url_name: str, user: Any) -> bool:
+    """The access table's answer for the page (accounts.enforce), so the menu offers only what opens."""
+    from touyan.accounts.access import table
+    from touyan.accounts.enforce import allowed
+
+    rows = table()
+    rule = rows.get(url_name)
+    if rule is None and ":" in url_name:
+        rule = rows.get(url_name.split(":", 1)[0] + ":*")
+    return rule is not None and allowed(user, rule)
 
 
 @dataclass(frozen=True)
@@ -96,7 +115,9 @@ MODULES: tuple[NavModule, ...] = (
             NavItem(_("胜任度测评"), "assessment:competency_current", "person-check", account_rules.ASSESS),
             NavItem(_("承诺与目标"), "assessment:pledges_current", "flag", account_rules.ASSESS),
             NavItem(_("先锋指数"), "assessment:pioneer_current", "star-half", account_rules.ASSESS),
-            NavItem(_("星级评定"), "assessment:stars_current", "stars", account_rules.ASSESS),
+            NavItem(
+                _("星级评定"), "assessment:stars_current", "stars", account_rules.ASSESS, hidden_for=(Role.LIAISON,)
+            ),
             NavItem(_("等次分布"), "assessment:distribution_current", "bar-chart-steps", account_rules.POLICY_WRITE),
         ),
     ),
@@ -107,12 +128,24 @@ MODULES: tuple[NavModule, ...] = (
             NavItem(_("我的工资条"), "payroll:me", "receipt", None, (Role.CADRE,)),
             NavItem(_("工资发放"), "payroll:runs", "cash-stack", account_rules.CADRES_READ),
             NavItem(_("报酬标准"), "payroll:policy_current", "table", account_rules.CADRES_READ),
-            NavItem(_("保险参保"), "payroll:insurance_current", "shield-check", account_rules.CADRES_READ),
+            NavItem(
+                _("保险参保"),
+                "payroll:insurance_current",
+                "shield-check",
+                account_rules.CADRES_READ,
+                hidden_for=(Role.LIAISON,),
+            ),
             NavItem(_("集体经济奖励"), "payroll:rewards", "graph-up-arrow", account_rules.CADRES_READ),
             NavItem(_("表彰奖励"), "payroll:honours", "award", account_rules.CADRES_READ),
             NavItem(_("慰问金"), "payroll:condolences", "heart", account_rules.CADRES_READ),
             NavItem(_("离任生活补贴"), "payroll:departures", "person-walking", account_rules.CADRES_READ),
-            NavItem(_("薄弱村"), "payroll:weak_current", "exclamation-diamond", account_rules.CADRES_READ),
+            NavItem(
+                _("薄弱村"),
+                "payroll:weak_current",
+                "exclamation-diamond",
+                account_rules.CADRES_READ,
+                hidden_for=(Role.LIAISON,),
+            ),
         ),
     ),
     NavModule(

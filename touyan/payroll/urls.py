@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from touyan.core import urlparams  # noqa: F401 - registers the year converter
+from touyan.core import urlparams  # noqa: F401 - registers the year converter (2000–2100)
 
 from . import views
 

@@ -73,3 +73,35 @@ def test_registry_takes_providers_with_or_without_context() -> None:
         todos.unregister("test.two")
     labels = [t.label for t in found if t.label in ("甲", "乙")]
     assert labels == ["乙", "甲"]  # something waiting first
+
+
+@pytest.mark.django_db
+def test_every_menu_item_answers_for_every_role(login, personas, cadre_user, finance) -> None:
+    """Menus show only what the role can do: each item a user sees opens a page (no 4xx) and none
+    bounces to 切换区域 (the national administrator's pages open on the region with data)."""
+    from django.urls import reverse
+
+    from conftest import PASSWORD
+    from touyan.accounts.models import Role, User
+    from touyan.dashboards.navigation import MODULES
+
+    liaison = User.objects.create_user(
+        username="liaison_a1", password=PASSWORD, role=Role.LIAISON, region_id=VILLAGE_A1
+    )
+    users = [*personas.values(), cadre_user(posts=("PS",)), finance["a"], liaison]
+    bad = []
+    for user in users:
+        c = login(user)
+        for module in MODULES:
+            for item in module.items:
+                if not item.visible_to(user):
+                    continue
+                r = c.get(reverse(item.url_name), follow=True)
+                final = r.redirect_chain[-1][0] if r.redirect_chain else ""
+                # The duty book of a day the cadre is not on duty says who is: a 403 with that notice.
+                notice = (
+                    item.url_name == "attendance:duty_book_current" and "值班簿由当天值班的干部" in r.content.decode()
+                )
+                if (r.status_code >= 400 and not notice) or "/regions/switch/" in final:
+                    bad.append(f"{user.username} {item.url_name} {r.status_code} {final}")
+    assert bad == []

@@ -49,3 +49,10 @@ def test_policy_page_folds_keys_and_rule_ids_for_an_administrator(login, persona
     # Outside the folded details no rule id is shown.
     unfolded = re.sub(r"<details.*?</details>", "", page, flags=re.S)
     assert RULE_ID.search(unfolded) is None
+
+
+def test_every_parameter_has_its_own_sentence() -> None:
+    """A parameter added later gets a sentence too (not just its name repeated)."""
+    from touyan.policy.explain import sentence
+
+    assert [p.key for p in PARAMS if sentence(p) == str(p.label)] == []
