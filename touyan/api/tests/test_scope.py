@@ -790,6 +790,7 @@ UNSCOPED = {
     "accounts/users/<int:user_id>/reset-password/",
     "healthz",  # no login, no data (A8)
     "audit/",
+    "audit/export.xlsx",  # the audit log's export: the same scope as the page (audit_events)
     "i18n/",
     "sysadmin/",
     "api/v1/",
