@@ -21,7 +21,12 @@ from touyan.payroll.models import Adjustment, BankAccount, PayLine, PayRun
 from touyan.payroll.rules import benefits as benefit_rules
 from touyan.payroll.rules.departure import DepartureFacts, DeparturePolicy, departure_amount
 from touyan.payroll.selectors import benefits as benefit_selectors
-from touyan.payroll.tests.factories import CadreFactory, CountyStatsFactory, MonthLockFactory
+from touyan.payroll.tests.factories import (
+    CadreFactory,
+    CountyStatsFactory,
+    MonthLockFactory,
+    closed_reward_decision,
+)
 from touyan.regions.models import RegionStat
 
 d = dt.date
@@ -285,6 +290,9 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
         )
     with pytest.raises(NotFound):
         services.reward_approve(actor=personas["township_b1"], reward_id=reward.pk)
+    with pytest.raises((Conflict, InvalidInput)):  # no closed 四议两公开 decision with that number yet
+        services.reward_approve(actor=officer, reward_id=reward.pk)
+    closed_reward_decision(VILLAGE_A1, "坪东〔2026〕1号")
     services.reward_approve(actor=officer, reward_id=reward.pk)
     with pytest.raises(Conflict):
         services.reward_approve(actor=officer, reward_id=reward.pk)

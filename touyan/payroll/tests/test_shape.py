@@ -167,8 +167,9 @@ def test_departure_rejection_needs_a_reason_and_after_the_notice_the_county(pers
 
 
 @pytest.mark.django_db
-def test_another_app_adds_a_check_to_the_reward_decision(personas) -> None:
+def test_another_app_adds_a_check_to_the_reward_decision(personas, monkeypatch) -> None:
     """The hook `register_reward_check` (for the village-affairs app's 四议两公开 decision)."""
+    monkeypatch.setattr(flows, "REWARD_CHECKS", [])  # this check alone, not the one affairs registers
     CadreFactory.create(secretary=True)
     officer = personas["township_a1"]
     reward = services.reward_propose(

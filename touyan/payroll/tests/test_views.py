@@ -25,7 +25,13 @@ from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core.models import Job
 from touyan.payroll.models import Adjustment, BankAccount, CollectiveReward, DepartureAllowance, Insurance, PayRun
 from touyan.payroll.tests import test_services
-from touyan.payroll.tests.factories import AdjustmentFactory, CadreFactory, CountyStatsFactory, MonthLockFactory
+from touyan.payroll.tests.factories import (
+    AdjustmentFactory,
+    CadreFactory,
+    CountyStatsFactory,
+    MonthLockFactory,
+    closed_reward_decision,
+)
 from touyan.policy.models import PolicyDocument
 from touyan.regions.models import RegionStat
 
@@ -145,7 +151,11 @@ def test_payslip_page_explains_each_line(login, personas, worked_example) -> Non
     run = _open_and_calculate(officer)
     slip = run.payslips.get()
     page = officer.get(f"/payroll/payslips/{slip.pk}/").content.decode()
-    assert "基本报酬 = max(42,000, 3 × 14,000) × (1 + 5% × 2) ÷ 12 = 3,850.00" in page
+    # The formula in words and numbers (issue 16): each figure named, with its unit.
+    assert (
+        "基本报酬 = max(标准 42,000 元, 3 × 上年农村居民人均可支配收入 14,000 元)"
+        " × (1 + 5% × 连任 2 届) ÷ 12 = 3,850.00" in page
+    )
     assert "绩效报酬 = 28,000 ÷ 4 × 1.0 × 0.9661 = 6,762.70" in page
     assert "本季度在岗 57 天、应在岗 59 天" in page
     assert "养老保险补贴 = 2,000 ÷ 12 = 166.67" in page
@@ -332,6 +342,9 @@ def test_reward_pages(login, personas, make_cadre) -> None:
     assert reward.pool == D("10000.00")
     page = officer.get(f"/payroll/rewards/{reward.pk}/").content.decode()
     assert "¥10,000.00" in page and "钱书记" in page
+    r = officer.post(f"/payroll/rewards/{reward.pk}/decide/", {"decision": "approve"})
+    assert not Adjustment.objects.filter(kind="reward").exists()  # R-PAY-08: no closed decision yet
+    closed_reward_decision(VILLAGE_A1, "坪东〔2026〕1号")
     r = officer.post(f"/payroll/rewards/{reward.pk}/decide/", {"decision": "approve"})
     assert r.status_code == 302
     assert Adjustment.objects.get(kind="reward").amount == D("10000.00")
