@@ -516,6 +516,14 @@ CALLS: list[Call] = [
         admin_only=True,
     ),
     Call(
+        "assessment/periods/<str:code>/exempt/",
+        "post",
+        "/assessment/periods/{code}/exempt/",
+        {"period": "1", "cadre": "{cadre}", "reason": "整季度病休"},
+        api=False,
+        admin_only=True,
+    ),
+    Call(
         "assessment/periods/<str:code>/advance/",
         "post",
         "/assessment/periods/{code}/advance/",
