@@ -5,9 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install demo test lint typecheck pytest messages serve clean
+.PHONY: install system-packages demo test lint typecheck pytest messages serve clean
 
-install: $(STAMP) node_modules/.installed
+install: $(STAMP) node_modules/.installed system-packages
+
+# Debian packages of requirements/apt.txt (the PDFs' CJK font), when root and one is missing.
+system-packages:
+	@pkgs="$$(grep -v '^#' requirements/apt.txt | grep -v '^$$' | tr '\n' ' ')"; \
+	missing=""; for p in $$pkgs; do dpkg -s "$${p%%=*}" >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "could not install$$missing: PDFs fall back to a font they do not embed"; \
+	  else echo "please install (as root):$$missing"; fi; \
+	fi
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/constraints.txt
 	$(PY) -m venv $(VENV)

@@ -121,6 +121,8 @@ ROUTES: dict[str, Rule] = {
     "logout": everyone(),
     "set_language": PUBLIC,
     "accounts:users": allow(admin=REGION),
+    "accounts:user_edit": allow(admin=REGION),
+    "accounts:user_active": allow(admin=REGION),
     "accounts:user_password_reset": allow(admin=REGION, security_admin=REGION),
     "accounts:security": allow(security_admin=REGION),
     "accounts:user_unlock": allow(security_admin=REGION),

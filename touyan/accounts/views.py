@@ -17,6 +17,7 @@ from touyan.core.views import AuthedRequest, crumbs, web_errors
 
 from . import rules
 from .forms import LoginForm, UserCreateForm
+from .regionpick import RegionPickField
 from .scope import require
 from .selectors import users_in_scope
 from .services import user_create
@@ -44,6 +45,7 @@ class LoginView(auth_views.LoginView):
 def users(request: AuthedRequest) -> HttpResponse:
     require(request.user, rules.USERS_MANAGE)
     form = UserCreateForm(request.POST or None, initial={"region": request.user.region_id or ""})
+    form.fields["region"] = RegionPickField(actor=request.user)  # picked from the tree, not typed
     if request.method == "POST" and form.is_valid():
         try:
             created = user_create(

@@ -18,6 +18,7 @@ ROUTES: dict[str, Rule] = {
     "assessment:periods": ADMIN,
     "assessment:period_open": ADMIN,
     "assessment:period_advance": ADMIN,
+    "assessment:period_exempt": ADMIN,
     "assessment:quarterly_current": ASSESS,
     "assessment:quarterly": ASSESS,
     "assessment:quarterly_save": ASSESS,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("periods/<str:code>/", views.periods, name="periods"),
     path("periods/<str:code>/open/", views.period_open, name="period_open"),
     path("periods/<str:code>/advance/", views.period_advance, name="period_advance"),
+    path("periods/<str:code>/exempt/", views.period_exempt, name="period_exempt"),
     path("quarterly/", views.entry, {"page": "quarterly"}, name="quarterly_current"),
     path(QUARTER, views.quarterly, name="quarterly"),
     path(QUARTER + "save/", views.quarterly_save, name="quarterly_save"),

@@ -7,4 +7,5 @@ from touyan.accounts.access import REGION, Rule, allow
 
 ROUTES: dict[str, Rule] = {
     "audit:events": allow(auditor=REGION, admin=REGION, security_admin=REGION),
+    "audit:export": allow(auditor=REGION, admin=REGION, security_admin=REGION),  # the page's rows as XLSX
 }

@@ -8,7 +8,7 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from touyan.core import workflow
 
-        from . import signals  # noqa: F401
+        from . import labels, signals  # noqa: F401
         from .workflow_hook import WorkflowAuditor
 
         workflow.set_auditor(WorkflowAuditor())

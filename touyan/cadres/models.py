@@ -210,6 +210,7 @@ class Filing(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("待备案")
         FILED = "filed", _("已备案")
+        RETURNED = "returned", _("已退回")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="filings")
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
@@ -221,6 +222,7 @@ class Filing(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    return_reason = models.CharField(_("退回理由"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["status", "-reported_at"]

@@ -23,6 +23,7 @@ from touyan.audit.models import Result
 from touyan.audit.services import audit_record, diff
 from touyan.core import crypto, idnumber
 from touyan.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -390,15 +391,67 @@ def cadre_reveal_id(*, actor: Any, cadre_id: int, password: str, reason: str, re
     return crypto.decrypt(person.id_enc, context=ID_CONTEXT)
 
 
-@transaction.atomic
-def filing_file(*, actor: Any, filing_id: int) -> Filing:
-    """The county organization department files a reported change (备案, R-ORG-09)."""
-    require(actor, account_rules.POLICY_WRITE)  # county-level and higher admins
-    filing = scope_filter(Filing.objects.select_for_update(), actor, "county__code").filter(pk=filing_id).first()
+def _filing(actor: Any, filing_id: int) -> Filing:
+    filing = scope_filter(Filing.objects.all(), actor, "county__code").filter(pk=filing_id).first()
     if filing is None:
         raise NotFound(_("未找到该备案"))
+    return filing
+
+
+@transaction.atomic
+def filing_file(*, actor: Any, filing_id: int) -> Filing:
+    """The county organization department files a reported change (备案, R-ORG-09;
+    flows.FILING_FLOW.file); filing a filed one changes nothing."""
+    from .flows import FILING_FLOW
+
+    require(actor, account_rules.POLICY_WRITE)  # county-level and higher admins
+    filing = _filing(actor, filing_id)
     if filing.status == Filing.Status.FILED:
         return filing
+    done: Filing = transition(
+        FILING_FLOW,
+        actor=actor,
+        obj=filing,
+        name="file",
+        set_fields={"filed_at": timezone.now(), "filed_by": actor},
+        region_code=filing.county_id,
+    )
+    return done
+
+
+@transaction.atomic
+def filings_file(*, actor: Any, filing_ids: list[int]) -> int:
+    """Batch 备案 (R-ORG-09): every chosen filing is filed, or none (one of them refused or
+    outside the actor's county → the error, nothing written). Returns how many were filed."""
+    require(actor, account_rules.POLICY_WRITE)
+    if not filing_ids:
+        raise InvalidInput(errors={"filings": _("请勾选要备案的变动")})
+    done = 0
+    for filing_id in sorted(set(filing_ids)):
+        if _filing(actor, filing_id).status != Filing.Status.FILED:
+            filing_file(actor=actor, filing_id=filing_id)
+            done += 1
+    return done
+
+
+@transaction.atomic
+def filing_return(*, actor: Any, filing_id: int, reason: str) -> Filing:
+    """Return a reported change to the township with a reason (R-ORG-09; FILING_FLOW.return):
+    the reason is kept on the filing and in the audit event."""
+    from .flows import FILING_FLOW
+
+    require(actor, account_rules.POLICY_WRITE)
+    filing = _filing(actor, filing_id)
+    done: Filing = transition(
+        FILING_FLOW,
+        actor=actor,
+        obj=filing,
+        name="return",
+        reason=reason.strip()[:300],
+        set_fields={"return_reason": reason.strip()[:300]},
+        region_code=filing.county_id,
+    )
+    return done
     filing.status, filing.filed_at, filing.filed_by = Filing.Status.FILED, timezone.now(), actor
     filing.save(update_fields=["status", "filed_at", "filed_by"])
     audit_record(

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +38,8 @@ from .services import (
     cadre_reveal_id,
     cadre_update,
     filing_file,
+    filing_return,
+    filings_file,
     post_add,
     post_end,
 )
@@ -330,17 +333,46 @@ def reveal(request: AuthedRequest, cadre_id: int) -> HttpResponse:
 @login_required
 @web_errors
 def filings(request: AuthedRequest) -> HttpResponse:
+    """The county filing desk (凡动必报, R-ORG-09): the reported changes with their township, a
+    batch 备案 of the ticked ones, and a return to the township with a reason."""
     from touyan.accounts.scope import require
 
     require(request.user, account_rules.POLICY_WRITE)
     if request.method == "POST":
-        filing_file(actor=request.user, filing_id=int(request.POST.get("filing", "0") or 0))
-        messages.success(request, _("已备案"))
-        return redirect("cadres:filings")
+        action = request.POST.get("action", "file")
+        try:
+            if action == "return":
+                filing_return(
+                    actor=request.user,
+                    filing_id=_int(request.POST.get("filing")),
+                    reason=request.POST.get("reason", ""),
+                )
+                messages.success(request, _("已退回乡镇"))
+            elif request.POST.getlist("filings") or "filing" not in request.POST:
+                ids = [_int(v) for v in request.POST.getlist("filings")]
+                n = filings_file(actor=request.user, filing_ids=ids)
+                messages.success(request, _("已备案 %(n)s 项") % {"n": n})
+            else:
+                filing_file(actor=request.user, filing_id=_int(request.POST.get("filing")))
+                messages.success(request, _("已备案"))
+        except (InvalidInput, Conflict) as exc:
+            messages.error(request, " ".join(m for msgs in exc.field_errors().values() for m in msgs) or exc.text())
+        return redirect(f"{reverse('cadres:filings')}?status={request.POST.get('status', '')}")
+    status = request.GET.get("status", "")
     qs = scope_filter(
-        Filing.objects.select_related("post", "post__person", "post__village"), request.user, "county__code"
+        Filing.objects.select_related("post", "post__person", "post__village", "post__village__parent"),
+        request.user,
+        "county__code",
     ).order_by("status", "-reported_at")
+    if status in Filing.Status.values:
+        qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "cadres/filings.html", {
-        "page": page, "breadcrumbs": crumbs((_("干部档案"), None), (_("备案管理"), None)),
+        "page": page, "status": status, "statuses": Filing.Status.choices,
+        "breadcrumbs": crumbs((_("干部档案"), None), (_("备案管理"), None)),
     })  # fmt: skip
+
+
+def _int(value: Any) -> int:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else 0

@@ -70,19 +70,63 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------
-# PDF payslip (ReportLab, built-in CJK CID font: no system fonts needed)
+# PDF payslip (ReportLab) with a CJK TrueType font embedded as a subset, so that a reader without
+# the Asian font pack shows the same page (and "×", "÷", "·" have their glyphs): WenQuanYi Zen Hei
+# from Debian's `fonts-wqy-zenhei` (requirements/apt.txt, installed by `make install` and CI).
+# Only where no such font is installed does the payslip fall back to ReportLab's built-in
+# STSong-Light, a CID font that is named, not embedded.
 # ---------------------------------------------------------------------------
 
-CJK_FONT = "STSong-Light"
+CJK_FONT = "TouyanCJK"
+CJK_FALLBACK = "STSong-Light"
+CJK_FONT_FILES: tuple[tuple[str, int], ...] = (
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # fonts-wqy-zenhei: WenQuanYi Zen Hei
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),  # fonts-droid-fallback
+)
+
+
+def cjk_font_file() -> tuple[str, int] | None:
+    """The CJK TrueType font the PDFs embed: `settings.TOUYAN_CJK_FONT` ("path" or "path#index"),
+    else the first of CJK_FONT_FILES that is installed."""
+    import os
+
+    from django.conf import settings
+
+    configured = getattr(settings, "TOUYAN_CJK_FONT", "") or os.environ.get("TOUYAN_CJK_FONT", "")
+    candidates = list(CJK_FONT_FILES)
+    if configured:
+        path, _sep, index = configured.partition("#")
+        candidates.insert(0, (path, int(index or 0)))
+    return next(((path, index) for path, index in candidates if os.path.isfile(path)), None)
 
 
 def _register_font() -> str:
+    """Register the embedded CJK font once per process (its bold is itself: `<b>` keeps the face)."""
     from reportlab.pdfbase import pdfmetrics
+
+    registered = pdfmetrics.getRegisteredFontNames()
+    if CJK_FONT in registered:
+        return CJK_FONT
+    if CJK_FALLBACK in registered:
+        return CJK_FALLBACK
+    found = cjk_font_file()
+    if found is not None:
+        from reportlab.lib.fonts import addMapping
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        path, index = found
+        pdfmetrics.registerFont(TTFont(CJK_FONT, path, subfontIndex=index))
+        for bold in (0, 1):
+            for italic in (0, 1):
+                addMapping(CJK_FONT, bold, italic, CJK_FONT)
+        return CJK_FONT
+    import logging
+
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    return CJK_FONT
+    logging.getLogger(__name__).warning("no CJK TrueType font installed (fonts-wqy-zenhei): PDFs name STSong-Light")
+    pdfmetrics.registerFont(UnicodeCIDFont(CJK_FALLBACK))
+    return CJK_FALLBACK
 
 
 def payslip_pdf(slip: Payslip) -> bytes:
@@ -132,7 +176,6 @@ def _pdf_header(slip: Payslip, base: Any) -> Any:
 
     village = slip.village
     township = village.parent.name if village.parent else ""
-    # STSong-Light has no glyph for "·" (U+00B7): the title uses a space.
     name = Paragraph(_("姓名:%(n)s") % {"n": _esc(slip.person.name)}, base)
     id_number = Paragraph(_("身份证号:%(id)s") % {"id": slip.person.id_masked}, base)
     unit = Paragraph(_("单位:%(t)s %(v)s") % {"t": _esc(township), "v": _esc(village.name)}, base)

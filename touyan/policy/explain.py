@@ -65,6 +65,7 @@ SENTENCES: dict[str, Any] = {
     "reelection_uplift": _("每连任一届,基本报酬上浮的比例。"),
     "uplift_compound": _("连任上浮是否逐届累乘(复利);否则按届数相加。"),
     "term_gap_days": _("两段任职间隔不超过这些天的,视为连任。"),
+    "pay_notice_days": _("村干部报酬在村内公示的天数,公示期满、无异议后乡镇才能审批;设为 0 则公示后即可审批。"),
     "perf_share": _("绩效报酬占年度报酬的比例,按季度考核结果发放。"),
     "grade_factor_excellent": _("季度考核优秀时,绩效报酬乘以的系数。"),
     "grade_factor_competent": _("季度考核称职时,绩效报酬乘以的系数。"),

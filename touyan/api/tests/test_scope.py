@@ -516,6 +516,14 @@ CALLS: list[Call] = [
         admin_only=True,
     ),
     Call(
+        "assessment/periods/<str:code>/exempt/",
+        "post",
+        "/assessment/periods/{code}/exempt/",
+        {"period": "1", "cadre": "{cadre}", "reason": "整季度病休"},
+        api=False,
+        admin_only=True,
+    ),
+    Call(
         "assessment/periods/<str:code>/advance/",
         "post",
         "/assessment/periods/{code}/advance/",
@@ -788,8 +796,13 @@ UNSCOPED = {
     "accounts/security/users/<int:user_id>/2fa-reset/",
     "accounts/security/users/<int:user_id>/unlock/",
     "accounts/users/<int:user_id>/reset-password/",
+    # Editing and disabling a user act on users_in_scope (another region's user is a 404);
+    # tested in touyan/accounts/tests/test_users_admin.py.
+    "accounts/users/<int:user_id>/edit/",
+    "accounts/users/<int:user_id>/active/",
     "healthz",  # no login, no data (A8)
     "audit/",
+    "audit/export.xlsx",  # the audit log's export: the same scope as the page (audit_events)
     "i18n/",
     "sysadmin/",
     "api/v1/",

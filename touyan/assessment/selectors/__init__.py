@@ -45,7 +45,7 @@ from .desks import (
     return_note,
     star_rows,
 )
-from .facts import annual_facts, period_facts, quarterly_facts
+from .facts import annual_facts, period_facts, quarterly_facts, unscored_members
 from .people import (
     PARTY,
     Member,
@@ -152,4 +152,5 @@ __all__ = [
     "sees_ranking",
     "star_rows",
     "township_ranking",
+    "unscored_members",
 ]

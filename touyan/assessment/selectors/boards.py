@@ -19,7 +19,7 @@ from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
 from .. import rules
-from ..flows import ANNUAL_FLOW, QUARTERLY_FLOW
+from ..flows import ANNUAL_FLOW, QUARTERLY_FLOW, within_excellent_quota
 from ..models import AnnualAssessment, CompetencyEvaluation, Consequence, Period, QuarterlyEvaluation
 from .people import Member, MonthPresence, QuarterState, assessed_in, members, quarter_attendance, quarter_states
 from .records import assessment_policy, period_for, township_ranking
@@ -156,6 +156,8 @@ class AnnualDetail:
     explain: list[str]
     can_finalize: bool
     initial: dict[str, Any]  # the tally form's values
+    quota_refusal: str = ""  # R-ASMT-03: why the ordinary 定稿 is refused (over the 优秀 quota)
+    can_exception: bool = False  # the county may finalize it as an exception, with a reason
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,9 @@ def _explain(a: AnnualAssessment, scores: list[Decimal]) -> list[str]:
 def _annual_detail(actor: User, m: Member, quarters: list[QuarterState], a: AnnualAssessment | None) -> AnnualDetail:
     missing = [q for q, s in zip(QUARTERS, quarters, strict=True) if not s.is_final]
     scores = [s.current.score for s in quarters if s.current is not None]
+    from .facts import annual_facts
+
+    facts = annual_facts(a) if a is not None and a.status == AnnualAssessment.Status.COMPUTED else {}
     return AnnualDetail(
         m=m,
         posts=posts_label(m.posts),
@@ -218,8 +223,10 @@ def _annual_detail(actor: User, m: Member, quarters: list[QuarterState], a: Annu
         first_missing=missing[0] if missing else 1,
         a=a,
         explain=_explain(a, scores) if a is not None and not missing else [],
-        can_finalize=a is not None and ANNUAL_FLOW.can(actor, a, "finalize"),
+        can_finalize=a is not None and ANNUAL_FLOW.can(actor, a, "finalize", facts),
         initial={"cadre": m.person_id} | (_tally_initial(a) if a is not None else {}),
+        quota_refusal=str(within_excellent_quota(a, facts) or "") if a is not None else "",
+        can_exception=a is not None and ANNUAL_FLOW.can(actor, a, "finalize_exception", facts),
     )
 
 

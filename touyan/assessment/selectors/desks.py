@@ -23,6 +23,7 @@ from .. import rules
 from ..flows import PERIOD_FLOW, PLEDGE_FLOW, TARGET_FLOW
 from ..models import AnnualAssessment, Period, PioneerEntry, Pledge, StarRating, TargetPlan
 from .boards import HALF_LABEL, QUARTER_LABEL, posts_label
+from .facts import unscored_members
 from .people import Member, QuarterState, assessed_in, is_secretary, members, quarter_states
 from .records import assessment_policy
 from .stats import GradeCounts, grade_distribution, periods_progress, pioneer_board
@@ -37,6 +38,7 @@ class PeriodRow:
     progress: tuple[int, int] | None  # (scored, final) of a quarter's cadres
     steps: tuple[str, ...]  # PERIOD_FLOW's steps the actor may take now
     today: dt.date
+    unscored: tuple[Any, ...] = ()  # an open quarter's in-post cadres without a score (WF-5)
 
     @property
     def appeal_open(self) -> bool:
@@ -66,6 +68,7 @@ def period_rows(*, actor: User, region: Region, today: dt.date) -> list[PeriodRo
             progress.get((p.year, p.number)) if p.kind == Period.Kind.QUARTER else None,
             tuple(t.name for t in PERIOD_FLOW.available(actor, p)),
             today,
+            tuple(unscored_members(p)) if p.state == Period.State.OPEN and p.kind == Period.Kind.QUARTER else (),
         )
         for p in items
     ]

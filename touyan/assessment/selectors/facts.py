@@ -18,6 +18,19 @@ from .people import assessed_in, members
 from .records import assessment_policy, period_for
 
 
+def unscored_members(period: Period) -> list[Any]:
+    """WF-5: a quarter's in-post full-time cadres of the region without a score and not listed as
+    an exception, by village (the ones that hold up 公示)."""
+    if period.kind != Period.Kind.QUARTER:
+        return []
+    prefix = region_rules.prefix_of(period.region_id)
+    first, last = rules.quarter_span(period.year, period.number)
+    people = members(prefix=prefix, first=first, last=last, full_time=True)
+    scored = assessed_in(QuarterlyEvaluation, prefix=prefix, year=period.year, quarter=period.number)
+    exempt = set(PeriodExemption.objects.filter(period=period).values_list("person_id", flat=True))
+    return [m for m in people if m.person_id not in scored and m.person_id not in exempt]
+
+
 def period_facts(period: Period) -> dict[str, Any]:
     """today; for a quarter, `unscored`: full-time cadres of the region in the quarter without a
     score and not listed as an exception (WF-5)."""

@@ -216,3 +216,25 @@ def test_only_steps_the_user_may_take_show(personas: dict[str, Any], login: Any)
     page = text(login(personas["township_a1"]).get(url("quarterly", *Q1)))
     assert f'name="finalize" value="{draft.person_id}"' in page
     assert f'name="finalize" value="{final.person_id}"' not in page and f'id="correct-{final.person_id}"' in page
+
+
+@pytest.mark.django_db
+def test_annual_page_over_the_excellent_quota(officer: Client, personas: dict[str, Any], login: Any) -> None:
+    """R-ASMT-03 on the page: the second 优秀 of a round of 5 is over 20 %: the township sees why and
+    no 定稿 button; the county finalizes it as an exception with a reason."""
+    people = [CadreFactory.create(posts=("VDD",)) for _ in range(5)]
+    first, second = (AnnualAssessmentFactory.create(person=p, total=D(95)) for p in people[:2])
+    for p in people[2:]:
+        AnnualAssessmentFactory.create(person=p, total=D(80))
+    assert officer.post(url("annual_finalize", TOWNSHIP_A1, 2026), {"cadre": first.person_id}).status_code == 302
+    page = text(officer.get(f"{url('annual', TOWNSHIP_A1, 2026)}?cadre={second.person_id}"))
+    assert "比例上限" in page and "超比例例外定稿" not in page
+    officer.post(url("annual_finalize", TOWNSHIP_A1, 2026), {"cadre": second.person_id})
+    assert AnnualAssessment.objects.get(pk=second.pk).status == "computed"
+    county = login(personas["county_a_admin"])
+    page = text(county.get(f"{url('annual', TOWNSHIP_A1, 2026)}?cadre={second.person_id}"))
+    assert "超比例例外定稿" in page
+    r = county.post(
+        url("annual_finalize", TOWNSHIP_A1, 2026), {"cadre": second.person_id, "reason": "抗洪抢险表现突出"}
+    )
+    assert r.status_code == 302 and AnnualAssessment.objects.get(pk=second.pk).status == "final"

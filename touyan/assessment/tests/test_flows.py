@@ -356,3 +356,24 @@ def test_annual_excellent_quota_needs_a_county_exception(personas: dict[str, Use
     event = AuditEvent.objects.get(action="assessment.annual.finalize_exception")
     assert event.reason.startswith("抗洪抢险") and label_of(event.action) == "超比例例外定稿"
     assert services.annual_finalize(actor=officer, annual_id=others[0].pk).status == "final"
+
+
+@pytest.mark.django_db
+def test_the_periods_page_lists_the_unscored_and_takes_an_exception(personas: dict[str, User], login: Any) -> None:
+    """WF-5: the county sees the open quarter's unscored in-post cadre and lists them as an
+    exception with a reason from the page; 公示 then goes through."""
+    from touyan.cadres.models import Post
+
+    county = login(personas["county_a_admin"])
+    unscored = CadreFactory.create(director=True, name="石主任")
+    Post.objects.filter(person=unscored).update(full_time=True)
+    period = PeriodFactory.create()
+    page = county.get(f"/assessment/periods/{COUNTY_A}/").content.decode()
+    assert "尚有 1 名在岗干部未评分" in page and "石主任" in page
+    r = county.post(
+        f"/assessment/periods/{COUNTY_A}/exempt/", {"period": period.pk, "cadre": unscored.pk, "reason": "整季度病休"}
+    )
+    assert r.status_code == 302
+    assert "尚有 1 名" not in county.get(f"/assessment/periods/{COUNTY_A}/").content.decode()
+    county.post(f"/assessment/periods/{COUNTY_A}/advance/", {"period": period.pk, "to": "publicised"})
+    assert Period.objects.get(pk=period.pk).state == Period.State.PUBLICISED

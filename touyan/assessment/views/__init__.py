@@ -15,7 +15,7 @@ from .competency import competency, competency_record
 from .distribution import distribution
 from .entry import entry
 from .me import me, me_midyear, me_pledge_save, me_pledge_submit, me_target_save, me_yearend
-from .periods import period_advance, period_open, periods
+from .periods import period_advance, period_exempt, period_open, periods
 from .pledges import (
     pledge_publicise,
     pledge_return,
@@ -44,6 +44,7 @@ __all__ = [
     "me_target_save",
     "me_yearend",
     "period_advance",
+    "period_exempt",
     "period_open",
     "periods",
     "pioneer",

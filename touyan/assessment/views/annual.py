@@ -29,6 +29,7 @@ from .common import (
     apply_errors,
     check_year,
     dispatch,
+    first_error,
     head,
     listed,
     page_region,
@@ -128,8 +129,12 @@ def _finalize(request: AuthedRequest, page: Page) -> HttpResponse:
     if existing is None:
         messages.error(request, _("请先录入测评票数并计算"))
     else:
-        services.annual_finalize(actor=request.user, annual_id=existing.pk)
-        messages.success(request, _("%(n)s 的年度考核已定稿;后续事项见页面下方") % {"n": selected.name})
+        try:
+            services.annual_finalize(actor=request.user, annual_id=existing.pk, reason=request.POST.get("reason", ""))
+        except FORM_ERRORS as exc:
+            messages.error(request, first_error(exc))
+        else:
+            messages.success(request, _("%(n)s 的年度考核已定稿;后续事项见页面下方") % {"n": selected.name})
     return redirect(page.result_url(selected))
 
 

@@ -66,7 +66,7 @@ def periods(request: AuthedRequest, code: str) -> HttpResponse:
         return elsewhere
     if request.method == "POST":
         url = reverse("assessment:periods", args=(region.code,))
-        return dispatch(request, {"open": _open, "advance": _advance}, url, region)
+        return dispatch(request, {"open": _open, "advance": _advance, "exempt": _exempt}, url, region)
     today = timezone.localdate()
     form = PeriodOpenForm(initial={"year": today.year, "which": f"quarter-{rules.quarter_of(today)}"})
     return _render(request, region, form)
@@ -114,5 +114,27 @@ def _advance(request: AuthedRequest, region: Region) -> HttpResponse:
     return back(request, reverse("assessment:periods", args=(region.code,)))
 
 
+def _exempt(request: AuthedRequest, region: Region) -> HttpResponse:
+    """List an unscored in-post cadre as an exception of a quarter, with a reason (WF-5)."""
+    if (elsewhere := _below_county(region)) is not None:
+        return elsewhere
+    period = selectors.access_period(
+        actor=request.user, period_id=positive_int(request.POST.get("period")) or 0, region_code=region.code
+    )
+    try:
+        services.period_exempt(
+            actor=request.user,
+            period_id=period.pk,
+            cadre_id=positive_int(request.POST.get("cadre")) or 0,
+            reason=request.POST.get("reason", ""),
+        )
+    except FORM_ERRORS as exc:
+        messages.error(request, first_error(exc))
+    else:
+        messages.success(request, _("已列为本期例外"))
+    return back(request, reverse("assessment:periods", args=(region.code,)))
+
+
 period_open = action_view("period_open", _open, _county)
+period_exempt = action_view("period_exempt", _exempt, _county)
 period_advance = action_view("period_advance", _advance, _county)

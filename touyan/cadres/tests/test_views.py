@@ -130,3 +130,41 @@ def test_outsider_sees_nothing_of_another_township(login, personas, make_cadre) 
     make_cadre(village=VILLAGE_B1, posts=("PS",), name="外乡人")
     page = login(personas["township_a1"]).get("/cadres/").content.decode()
     assert "外乡人" not in page
+
+
+@pytest.mark.django_db
+def test_filing_desk_batch_and_return_with_a_reason(login, personas, make_cadre) -> None:
+    """R-ORG-09: the desk shows each change's township; ticked filings are filed together (all or
+    none); one is returned to the township with a reason, kept and audited; returning without a
+    reason is refused."""
+    people = [make_cadre(village=v, posts=("PS",)) for v in (VILLAGE_A1, "522301001002", "522301002001")]
+    filings = [Filing.objects.get(post__person=p) for p in people]
+    county = login(personas["county_a_admin"])
+    page = county.get("/cadres/filings/").content.decode()
+    assert "乡镇(街道)" in page and "黄草街道" in page and "丰都街道" in page and "批量备案" in page
+    r = county.post("/cadres/filings/", {"action": "file", "filings": [filings[0].pk, filings[1].pk]})
+    assert r.status_code == 302
+    assert [Filing.objects.get(pk=f.pk).status for f in filings] == ["filed", "filed", "pending"]
+    county.post("/cadres/filings/", {"action": "return", "filing": filings[2].pk, "reason": " "})
+    assert Filing.objects.get(pk=filings[2].pk).status == "pending"  # a reason is required
+    county.post("/cadres/filings/", {"action": "return", "filing": filings[2].pk, "reason": "任免文件缺少党委会议纪要"})
+    returned = Filing.objects.get(pk=filings[2].pk)
+    assert returned.status == "returned" and returned.return_reason == "任免文件缺少党委会议纪要"
+    event = AuditEvent.objects.get(action="cadres.filing.return")
+    assert event.reason == "任免文件缺少党委会议纪要"
+    assert "任免文件缺少党委会议纪要" in county.get("/cadres/filings/?status=returned").content.decode()
+    other = login(personas["county_b_admin"])
+    assert other.post("/cadres/filings/", {"action": "file", "filings": [filings[2].pk]}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_batch_filing_is_all_or_nothing(personas, make_cadre) -> None:
+    """One filing outside the county in the batch: none is filed."""
+    from touyan.cadres.services import filings_file
+    from touyan.core.errors import NotFound
+
+    mine = Filing.objects.get(post__person=make_cadre(village=VILLAGE_A1, posts=("PS",)))
+    theirs = Filing.objects.get(post__person=make_cadre(village=VILLAGE_B1, posts=("PS",)))
+    with pytest.raises(NotFound):
+        filings_file(actor=personas["county_a_admin"], filing_ids=[mine.pk, theirs.pk])
+    assert Filing.objects.get(pk=mine.pk).status == "pending"
