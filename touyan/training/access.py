@@ -16,7 +16,6 @@ READERS_AND_OWN = allow(admin=REGION, township_officer=REGION, liaison=ASSIGNED,
 
 ROUTES: dict[str, Rule] = {
     # pages
-    "training:home": READERS_AND_OWN,
     "training:calendar": READERS_AND_OWN,
     "training:event_new": OFFICERS,
     "training:event": READERS_AND_OWN,

@@ -342,7 +342,7 @@ def certificate_allowances(month: dt.date, lo: str, hi: str) -> list[tuple[int, 
         .exclude(post="RSV")
         .values_list("person_id", "village__code")
     )
-    policies = policy_resolve_many(sorted(set(in_post.values())), first)
+    policies = policy_resolve_many(sorted(set(in_post.values())), last)  # as the pay run reads its policy
     out = []
     for pid, held in sorted(certs.items()):
         village = in_post.get(pid)

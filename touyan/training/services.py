@@ -173,6 +173,9 @@ def attendee_add(
             )  # fmt: skip
     except IntegrityError:  # added at the same moment by another request
         return Attendee.objects.get(event=event, person=person), False
+    if event.kind not in (Kind.ONLINE, Kind.EXAM):
+        official_business_mark(actor=actor, person_id=person.pk, days=_training_days(event, attended),
+                               reason=_("培训:%(t)s") % {"t": event.title})  # fmt: skip
     audit_record(
         actor=actor,
         action=TrainingAction.ATTENDEE_ADD,
@@ -182,6 +185,13 @@ def attendee_add(
                  "passed": [None, passed]},
     )  # fmt: skip
     return row, True
+
+
+def _training_days(event: TrainingEvent, attended: Decimal) -> list[dt.date]:
+    """The days a training counts as present (A4: official business): from its first day, as many
+    calendar days as attended (half a day counts as the day), within its dates."""
+    n = min(int(attended.to_integral_value(rounding="ROUND_CEILING")), (event.end_date - event.start_date).days + 1)
+    return [event.start_date + dt.timedelta(days=i) for i in range(n)]
 
 
 def _set_result(actor: Any, row: Attendee, passed: bool | None, result: str) -> None:
