@@ -86,3 +86,23 @@ def test_exports_are_text_only(personas, login, make_cadre) -> None:
         cells = [cell for row in wb.active.iter_rows() for cell in row]
         assert all(cell.data_type != "f" for cell in cells)
         assert "=1+1" in [cell.value for cell in cells]
+
+
+def test_demo_shows_short_and_compliant_cadres(personas, make_cadre) -> None:
+    from touyan.cadres.models import Post
+    from touyan.training.demo import load_demo_training
+    from touyan.training.models import Reserve, Secondment
+    from touyan.training.selectors import compliance
+
+    sec = make_cadre(posts=("PS",))
+    Post.objects.filter(person=sec).update(professionalized=True)
+    member = make_cadre(posts=("VM",))
+    make_cadre(posts=("PCM",))
+    township = personas["township_a1"].region
+    today = dt.date(2026, 12, 6)
+    assert load_demo_training(actor=personas["national"], township=township, say=lambda _m: None, today=today) > 0
+    rows = {r.cadre: r for r in compliance(region=township, year=2026, today=today)}
+    assert rows[sec.pk].shortfalls == ()
+    assert [s.rule for s in rows[member.pk].shortfalls] == ["R-TRN-01"]
+    assert Reserve.objects.count() == 2 and Secondment.objects.get().present_days > 0
+    assert load_demo_training(actor=personas["national"], township=township, say=lambda _m: None, today=today) == 0
