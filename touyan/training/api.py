@@ -231,17 +231,22 @@ def get_compliance(request: HttpRequest, q: Query[ComplianceQuery]) -> dict[str,
             "name": r.name,
             "village": r.village,
             "posts": list(r.posts),
-            "hours": str(r.hours),
+            "hours": _number(r.hours),
             "required_hours": r.required_hours,
-            "prefecture_days": str(r.prefecture_days),
+            "prefecture_days": _number(r.prefecture_days),
             "township_sessions": r.township_sessions,
-            "township_days": str(r.township_days),
-            "political_rotation_days": str(r.political_rotation_days),
+            "township_days": _number(r.township_days),
+            "political_rotation_days": _number(r.political_rotation_days),
             "shortfalls": [{"rule": s.rule, "code": s.code, "message": s.message} for s in r.shortfalls],
         }
         for r in rows[start:end]
     ]
     return {"items": items, "total": len(rows), "year": year, "coverage": _coverage(rows)}
+
+
+def _number(value: Decimal) -> int | float:
+    """Hours and days as JSON numbers (32, 4.5): they are counts, not money."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _coverage(rows: list[selectors.ComplianceRow]) -> dict[str, Any]:
@@ -305,6 +310,9 @@ def list_certificates(request: HttpRequest, q: Query[ListQuery]) -> dict[str, An
 # --- reserves -------------------------------------------------------------------------------------
 
 
+POST_ALIASES = {"secretary": "PS", "director": "VD", "member": "VM", "deputy_secretary": "PDS"}
+
+
 class ReserveIn(Schema):
     cadre: int
     village: str
@@ -331,7 +339,7 @@ def _reserve_out(r: Reserve) -> ReserveOut:
 @reserves_router.post("", response={201: ReserveOut}, summary="纳入后备干部")
 def create_reserve(request: HttpRequest, body: ReserveIn) -> Status[ReserveOut]:
     r = services.reserve_create(
-        actor=request.user, cadre_id=body.cadre, village_code=body.village, target_post=body.target_post,
+        actor=request.user, cadre_id=body.cadre, village_code=body.village, target_post=POST_ALIASES.get(body.target_post, body.target_post),
         source=body.source, since=body.since,
     )  # fmt: skip
     return Status(201, _reserve_out(r))
