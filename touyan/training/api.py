@@ -338,9 +338,10 @@ def _reserve_out(r: Reserve) -> ReserveOut:
 
 @reserves_router.post("", response={201: ReserveOut}, summary="纳入后备干部")
 def create_reserve(request: HttpRequest, body: ReserveIn) -> Status[ReserveOut]:
+    post = POST_ALIASES.get(body.target_post, body.target_post)
     r = services.reserve_create(
-        actor=request.user, cadre_id=body.cadre, village_code=body.village, target_post=POST_ALIASES.get(body.target_post, body.target_post),
-        source=body.source, since=body.since,
+        actor=request.user, cadre_id=body.cadre, village_code=body.village, target_post=post, source=body.source,
+        since=body.since,
     )  # fmt: skip
     return Status(201, _reserve_out(r))
 
