@@ -22,3 +22,7 @@ class TrainingAction(AuditAction):
     RESERVE_END = "training.reserve.end", _("退出后备干部")
     MENTORSHIP_CREATE = "training.mentorship.create", _("建立1+1+N导师帮带")
     MENTORSHIP_RECORD = "training.mentorship.record", _("导师帮带记录")
+    PROGRAMME_CREATE = "training.programme.create", _("新建学历提升项目")
+    ENROLMENT_CREATE = "training.enrolment.create", _("学历提升报名")
+    ENROLMENT_PROGRESS = "training.enrolment.progress", _("登记学习进度")
+    ENROLMENT_GRADUATE = "training.enrolment.graduate", _("学历提升毕业")

@@ -457,6 +457,90 @@ def appraise(request: HttpRequest, secondment_id: int, body: AppraisalIn) -> Sec
     return _secondment_out(s)
 
 
+# --- education upgrade (R-TRN-04) and 1+1+N mentoring (R-TRN-06) -----------------------------------
+
+
+class ProgrammeIn(Schema):
+    title: str = Field(max_length=120)
+    school: str = Field(max_length=120)
+    target_education: str
+    start_date: dt.date
+    years: Decimal = Field(default=Decimal("2.5"), ge=0, max_digits=3, decimal_places=1)
+
+
+@router.post("/programmes", response={201: dict}, summary="新建学历提升项目")
+def create_programme(request: HttpRequest, body: ProgrammeIn) -> Status[dict[str, Any]]:
+    p = services.programme_create(
+        actor=request.user, title=body.title, school=body.school, target_education=body.target_education,
+        start_date=body.start_date, years=body.years,
+    )  # fmt: skip
+    return Status(201, {"id": p.pk, "title": p.title, "school": p.school, "target_education": p.target_education})
+
+
+class EnrolIn(Schema):
+    cadre: int
+
+
+def _enrolment_out(e: Any) -> dict[str, Any]:
+    return {"id": e.pk, "programme": e.programme_id, "cadre": e.person_id, "state": e.state, "credits": e.credits,
+            "progress": e.progress, "graduated_on": e.graduated_on.isoformat() if e.graduated_on else None}  # fmt: skip
+
+
+@router.post("/programmes/{programme_id}/enrolments", response={200: dict, 201: dict}, summary="学历提升报名")
+def enrol(request: HttpRequest, programme_id: int, body: EnrolIn) -> Status[dict[str, Any]]:
+    e, created = services.enrolment_create(actor=request.user, programme_id=programme_id, cadre_id=body.cadre)
+    return Status(201 if created else 200, _enrolment_out(e))
+
+
+class ProgressIn(Schema):
+    credits: int = Field(ge=0, le=1000)
+    progress: str = Field(default="", max_length=200)
+
+
+@router.post("/enrolments/{enrolment_id}/progress", response=dict, summary="登记学习进度")
+def progress(request: HttpRequest, enrolment_id: int, body: ProgressIn) -> dict[str, Any]:
+    e = services.enrolment_progress(
+        actor=request.user, enrolment_id=enrolment_id, credits=body.credits, progress=body.progress
+    )
+    return _enrolment_out(e)
+
+
+class GraduateIn(Schema):
+    on: dt.date
+
+
+@router.post("/enrolments/{enrolment_id}/graduate", response=dict, summary="学历提升毕业")
+def graduate(request: HttpRequest, enrolment_id: int, body: GraduateIn) -> dict[str, Any]:
+    return _enrolment_out(services.enrolment_graduate(actor=request.user, enrolment_id=enrolment_id, on=body.on))
+
+
+class MentorshipIn(Schema):
+    leader: str = Field(max_length=50)
+    secretary: int | None = None
+    members: list[int] = Field(default_factory=list, max_length=20)
+    since: dt.date
+
+
+@reserves_router.post("/{reserve_id}/mentorships", response={201: dict}, summary="建立1+1+N导师帮带")
+def create_mentorship(request: HttpRequest, reserve_id: int, body: MentorshipIn) -> Status[dict[str, Any]]:
+    m = services.mentorship_create(
+        actor=request.user, reserve_id=reserve_id, leader=body.leader, secretary_id=body.secretary,
+        member_ids=body.members, since=body.since,
+    )  # fmt: skip
+    return Status(201, {"id": m.pk, "reserve": reserve_id, "leader": m.leader})
+
+
+class RecordIn(Schema):
+    date: dt.date
+    text: str = Field(max_length=4000)
+
+
+@reserves_router.post("/mentorships/{mentorship_id}/records", response={201: dict}, summary="导师帮带记录")
+def mentorship_record(request: HttpRequest, mentorship_id: int, body: RecordIn) -> Status[dict[str, Any]]:
+    rec = services.mentorship_record(actor=request.user, mentorship_id=mentorship_id, date=body.date, text=body.text)
+    return Status(201, {"id": rec.pk, "date": rec.date.isoformat()})
+
+
 def mount(api: Any) -> None:
     """The app's routers under /api/v1 (one line in touyan/api/api.py)."""
     api.add_router("/training", router)

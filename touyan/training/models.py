@@ -8,6 +8,8 @@ bench/training_compliance.py).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -271,3 +273,48 @@ class MentorshipRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentorship_id} {self.date}"
+
+
+class Programme(models.Model):
+    """An education upgrade programme (学历提升, R-TRN-04): a part-time college course with a partner
+    school (国家开放大学, a vocational college); professionalized secretaries have priority."""
+
+    title = models.CharField(_("项目名称"), max_length=120)
+    school = models.CharField(_("合作院校"), max_length=120)
+    target_education = models.CharField(_("毕业学历"), max_length=12)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", null=True)
+    start_date = models.DateField(_("开学日期"))
+    years = models.DecimalField(_("学制(年)"), max_digits=3, decimal_places=1, default=Decimal("2.5"))
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Enrolment(models.Model):
+    """A cadre in a programme: progress, and graduation (which updates the file's education, history kept)."""
+
+    class State(models.TextChoices):
+        ENROLLED = "enrolled", _("在读")
+        GRADUATED = "graduated", _("已毕业")
+        WITHDRAWN = "withdrawn", _("已退学")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="enrolments")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ENROLLED)
+    credits = models.PositiveSmallIntegerField(_("已修学分"), default=0)
+    progress = models.CharField(_("学习进度"), max_length=200, blank=True)
+    graduated_on = models.DateField(_("毕业日期"), null=True, blank=True)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["programme", "person"], name="trn_enrolment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id} {self.person_id}"

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from touyan.attendance.services import official_business_mark
 from touyan.attendance.workcalendar import workdays
 from touyan.audit.services import audit_record
-from touyan.cadres.models import Person, PostCode
+from touyan.cadres.models import EDUCATION_RANK, Person, PostCode
 from touyan.cadres.selectors import access_cadre
+from touyan.cadres.services import cadre_update
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.policy.selectors import policy_resolve
 
@@ -25,11 +26,13 @@ from .actions import TrainingAction
 from .models import (
     Attendee,
     Certificate,
+    Enrolment,
     FollowUp,
     Kind,
     Level,
     Mentorship,
     MentorshipRecord,
+    Programme,
     Reserve,
     Secondment,
     SecondmentLog,
@@ -513,3 +516,108 @@ def mentorship_record(*, actor: Any, mentorship_id: int, date: dt.date, text: st
     audit_record(actor=actor, action=TrainingAction.MENTORSHIP_RECORD, obj=rec, region_code=m.reserve.village_id,
                  changes={"date": [None, date]})  # fmt: skip
     return rec
+
+
+# --- education upgrade (R-TRN-04) -----------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(
+    *, actor: Any, title: str, school: str, target_education: str, start_date: dt.date, years: Any = "2.5"
+) -> Programme:
+    """An education upgrade programme organised by the actor's region (R-TRN-04)."""
+    _require_officer(actor, _("学历提升项目由乡镇党委干部或组织部管理员登记"))
+    errors: dict[str, str] = {}
+    if not (title or "").strip():
+        errors["title"] = _("请填写项目名称")
+    if not (school or "").strip():
+        errors["school"] = _("请填写合作院校")
+    if target_education not in EDUCATION_RANK:
+        errors["target_education"] = _("学历无效,可选: %(v)s") % {"v": ", ".join(EDUCATION_RANK)}
+    y = _decimal(years, "years", errors, places=1)
+    if errors:
+        raise InvalidInput(errors=errors)
+    p = Programme.objects.create(
+        title=title.strip()[:120], school=school.strip()[:120], target_education=target_education,
+        region_id=actor.region_id, start_date=start_date, years=y or Decimal("2.5"), created_by=actor,
+    )  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=TrainingAction.PROGRAMME_CREATE,
+        obj=p,
+        region_code=actor.region_id or "",
+        changes={"title": [None, p.title], "school": [None, p.school], "target": [None, target_education]},
+    )
+    return p
+
+
+def _programme(actor: Any, programme_id: int) -> Programme:
+    """A programme of the actor's region or of a region above it."""
+    p = Programme.objects.filter(pk=programme_id).first()
+    above = selectors.region_rules.ancestors(actor.region_id) if actor.region_id else []
+    visible = p is not None and (
+        actor.is_superuser or p.region_id is None or p.region_id in above or selectors.in_scope(actor, p.region_id)
+    )
+    if p is None or not visible:
+        raise NotFound(_("未找到该学历提升项目"))
+    return p
+
+
+@transaction.atomic
+def enrolment_create(*, actor: Any, programme_id: int, cadre_id: int) -> tuple[Enrolment, bool]:
+    """A cadre enrols (once; again returns the enrolment)."""
+    _require_officer(actor, _("报名由乡镇党委干部或组织部管理员登记"))
+    p = _programme(actor, programme_id)
+    person = _cadre_for_write(actor, cadre_id)
+    existing = Enrolment.objects.filter(programme=p, person=person).first()
+    if existing is not None:
+        return existing, False
+    e = Enrolment.objects.create(programme=p, person=person, village_id=person.village_id, created_by=actor)
+    audit_record(actor=actor, action=TrainingAction.ENROLMENT_CREATE, obj=e, region_code=person.village_id,
+                 changes={"programme": [None, p.pk], "cadre": [None, person.pk]})  # fmt: skip
+    return e, True
+
+
+def _enrolment(actor: Any, enrolment_id: int) -> Enrolment:
+    e = Enrolment.objects.select_for_update().filter(pk=enrolment_id).first()
+    if e is None or not selectors.in_scope(actor, e.village_id):
+        raise NotFound(_("未找到该报名记录"))
+    return e
+
+
+@transaction.atomic
+def enrolment_progress(*, actor: Any, enrolment_id: int, credits: int, progress: str = "") -> Enrolment:
+    _require_officer(actor, _("学习进度由乡镇党委干部或组织部管理员登记"))
+    e = _enrolment(actor, enrolment_id)
+    if e.state != Enrolment.State.ENROLLED:
+        raise Conflict(_("该学员已毕业或退学"))
+    if credits < 0:
+        raise InvalidInput(errors={"credits": _("不能为负数")})
+    old = (e.credits, e.progress)
+    e.credits, e.progress = credits, progress[:200]
+    e.save(update_fields=["credits", "progress"])
+    audit_record(actor=actor, action=TrainingAction.ENROLMENT_PROGRESS, obj=e, region_code=e.village_id,
+                 changes={"credits": [old[0], credits], "progress": [old[1], e.progress]})  # fmt: skip
+    return e
+
+
+@transaction.atomic
+def enrolment_graduate(*, actor: Any, enrolment_id: int, on: dt.date) -> Enrolment:
+    """Graduation (R-TRN-04): the cadre's file takes the programme's education when it is higher —
+    through the cadre files' own update, so the file's history keeps the old value and the structure
+    figures (college share) follow."""
+    _require_officer(actor, _("毕业由乡镇党委干部或组织部管理员登记"))
+    e = _enrolment(actor, enrolment_id)
+    if e.state != Enrolment.State.ENROLLED:
+        raise Conflict(_("该学员已毕业或退学"))
+    if on > timezone.localdate():
+        raise InvalidInput(errors={"on": _("毕业日期不能晚于今天")})
+    e.state, e.graduated_on = Enrolment.State.GRADUATED, on
+    e.save(update_fields=["state", "graduated_on"])
+    target = e.programme.target_education
+    person = Person.objects.get(pk=e.person_id)
+    if EDUCATION_RANK[target] > EDUCATION_RANK.get(person.education, -1):
+        cadre_update(actor=actor, cadre_id=person.pk, changes={"education": target})
+    audit_record(actor=actor, action=TrainingAction.ENROLMENT_GRADUATE, obj=e, region_code=e.village_id,
+                 changes={"graduated_on": [None, on], "education": [person.education, target]})  # fmt: skip
+    return e

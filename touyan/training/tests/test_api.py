@@ -267,3 +267,50 @@ def test_secondment_workdays_count_as_present(personas, api_client, make_cadre) 
                                          "start_date": "2026-03-01", "end_date": "2026-02-01"},
                  content_type="application/json")  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_education_upgrade_graduation_updates_the_file(personas, api_client, make_cadre) -> None:
+    """R-TRN-04: graduation updates the file's education (history kept)."""
+    from touyan.cadres.models import Person
+
+    c = api_client(personas["township_a1"])
+    sec = make_cadre(posts=("PS",), education="college")
+    r = c.post("/api/v1/training/programmes", {"title": "村干部学历提升计划", "school": "国家开放大学",
+                                                "target_education": "bachelor", "start_date": "2024-03-01"},
+               content_type="application/json")  # fmt: skip
+    assert r.status_code == 201, r.content
+    pid = r.json()["id"]
+    e = c.post(f"/api/v1/training/programmes/{pid}/enrolments", {"cadre": sec.pk}, content_type="application/json")
+    assert e.status_code == 201
+    assert c.post(f"/api/v1/training/programmes/{pid}/enrolments", {"cadre": sec.pk},
+                  content_type="application/json").status_code == 200  # fmt: skip
+    eid = e.json()["id"]
+    assert c.post(f"/api/v1/training/enrolments/{eid}/progress", {"credits": 40},
+                  content_type="application/json").json()["credits"] == 40  # fmt: skip
+    g = c.post(f"/api/v1/training/enrolments/{eid}/graduate", {"on": "2026-07-01"}, content_type="application/json")
+    assert g.status_code == 200 and g.json()["state"] == "graduated"
+    person = Person.objects.get(pk=sec.pk)
+    assert person.education == "bachelor"
+    assert list(person.history.order_by("history_date").values_list("education", flat=True))[-2:] == [
+        "college",
+        "bachelor",
+    ]
+    again = c.post(f"/api/v1/training/enrolments/{eid}/graduate", {"on": "2026-07-01"}, content_type="application/json")
+    assert again.status_code == 409
+
+
+def test_mentorship_1_1_n(personas, api_client, make_cadre) -> None:
+    c = api_client(personas["township_a1"])
+    sec = make_cadre(posts=("PS",))
+    member = make_cadre(posts=("VM",))
+    rsv = make_cadre(posts=("RSV",))
+    r = c.post("/api/v1/reserves", {"cadre": rsv.pk, "village": VILLAGE_A1, "target_post": "PS",
+                                    "source": "capable_farmer", "since": "2025-01-01"},
+               content_type="application/json")  # fmt: skip
+    m = c.post(f"/api/v1/reserves/{r.json()['id']}/mentorships",
+               {"leader": "王镇长", "secretary": sec.pk, "members": [member.pk], "since": "2025-02-01"},
+               content_type="application/json")  # fmt: skip
+    assert m.status_code == 201, m.content
+    rec = c.post(f"/api/v1/reserves/mentorships/{m.json()['id']}/records", {"date": "2025-03-01", "text": "带学村务"},
+                 content_type="application/json")  # fmt: skip
+    assert rec.status_code == 201
