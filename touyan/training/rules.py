@@ -121,7 +121,31 @@ def _num(value: Decimal) -> str:
     return text
 
 
-def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date) -> Compliance:
+@dataclass(frozen=True)
+class Messages:
+    """The shortfalls' message templates in the current language, looked up once for a whole region
+    (a province's compliance formats tens of thousands of messages)."""
+
+    hours: str
+    county_course: str
+    new_secretary: str
+    prefecture_days: str
+    township: str
+    rotation: str
+
+    @classmethod
+    def current(cls) -> Messages:
+        return cls(
+            hours=_("年度学习 %(h)s 学时,不足 %(n)s 学时"),
+            county_course=_("本年度未参加县级以上轮训"),
+            new_secretary=_("新任书记未在任职后 %(m)s 个月内参加培训"),
+            prefecture_days=_("市级以上培训 %(d)s 天,不足 %(n)s 天"),
+            township=_("乡镇培训 %(s)s 期 %(d)s 天,应不少于 %(ns)s 期累计 %(nd)s 天"),
+            rotation=_("政治轮训 %(d)s 天,不足 %(n)s 天"),
+        )
+
+
+def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date, messages: Messages | None = None) -> Compliance:
     """R-TRN-01 and R-TRN-02 for one cadre's year:
 
     - R-TRN-01 hours ≥ 32 (Party members) or 56 (secretaries and committee members), surplus of last
@@ -130,6 +154,7 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date) -> Compliance
     - R-TRN-02 a professionalized secretary: prefecture (or higher) ≥ 3 days, township ≥ 2 sessions
       totalling ≥ 7 days; a head of a Party organisation: political rotation ≥ 5 days.
     """
+    m = messages or Messages.current()
     need = required_hours(req, c.posts, c.party_member)
     carried = min(max(c.previous_surplus, ZERO), req.carry_over_max)
     hours = c.hours + carried
@@ -139,12 +164,12 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date) -> Compliance
             Shortfall(
                 "R-TRN-01",
                 "hours",
-                _("年度学习 %(h)s 学时,不足 %(n)s 学时") % {"h": _num(hours), "n": need},
+                m.hours % {"h": _num(hours), "n": need},
             )
         )
     is_secretary = bool(c.posts & SECRETARY_POSTS)
     if is_secretary and req.county_course and c.county_courses < 1:
-        out.append(Shortfall("R-TRN-01", "county_course", _("本年度未参加县级以上轮训")))
+        out.append(Shortfall("R-TRN-01", "county_course", m.county_course))
     if is_secretary and c.secretary_since is not None:
         due = months_after(c.secretary_since, req.new_secretary_months)
         trained = c.first_training_after is not None and c.first_training_after <= due
@@ -153,7 +178,7 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date) -> Compliance
                 Shortfall(
                     "R-TRN-01",
                     "new_secretary",
-                    _("新任书记未在任职后 %(m)s 个月内参加培训") % {"m": req.new_secretary_months},
+                    m.new_secretary % {"m": req.new_secretary_months},
                 )
             )
     if is_secretary and c.professionalized:
@@ -162,8 +187,7 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date) -> Compliance
                 Shortfall(
                     "R-TRN-02",
                     "prefecture_days",
-                    _("市级以上培训 %(d)s 天,不足 %(n)s 天")
-                    % {"d": _num(c.prefecture_days), "n": _num(req.prefecture_days)},
+                    m.prefecture_days % {"d": _num(c.prefecture_days), "n": _num(req.prefecture_days)},
                 )
             )
         if c.township_sessions < req.township_sessions or c.township_days < req.township_days:
@@ -171,7 +195,7 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date) -> Compliance
                 Shortfall(
                     "R-TRN-02",
                     "township",
-                    _("乡镇培训 %(s)s 期 %(d)s 天,应不少于 %(ns)s 期累计 %(nd)s 天")
+                    m.township
                     % {
                         "s": c.township_sessions,
                         "d": _num(c.township_days),
@@ -185,7 +209,7 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date) -> Compliance
             Shortfall(
                 "R-TRN-02",
                 "political_rotation",
-                _("政治轮训 %(d)s 天,不足 %(n)s 天") % {"d": _num(c.rotation_days), "n": _num(req.rotation_days)},
+                m.rotation % {"d": _num(c.rotation_days), "n": _num(req.rotation_days)},
             )
         )
     return Compliance(hours=hours, required_hours=need, shortfalls=tuple(out))

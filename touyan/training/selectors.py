@@ -9,8 +9,9 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -127,8 +128,9 @@ def cadre_trainings(*, person_id: int, year: int | None = None) -> QuerySet[Atte
 # --- compliance (R-TRN-01/02) ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ComplianceRow:
+class ComplianceRow(NamedTuple):
+    """One cadre's year (a tuple: a province makes 150,000 of them)."""
+
     cadre: int
     name: str
     village: str
@@ -169,13 +171,33 @@ def _dec(value: Any) -> Decimal:
     return Decimal(value or 0)
 
 
-def _year_sums(prefix: str, year: int) -> dict[int, dict[str, Any]]:
-    """One aggregate over the year's attendee rows of the region, by cadre."""
+def _raw(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of an ORM-built query without Django's per-row converters (a province's 150,000
+    rows: the SQL is the ORM's, the fetch is the driver's)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _exact(value: Any, places: str) -> Decimal:
+    """A sum as the database gave it: Decimal on PostgreSQL, a float or an int on SQLite."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value or 0)).quantize(Decimal(places))
+
+
+SUM_FIELDS = ("hours", "prefecture_days", "township_sessions", "township_days", "rotation_days", "county_courses")
+
+
+def _year_sums(prefix: str, year: int) -> dict[int, tuple[Any, ...]]:
+    """One aggregate over the year's attendee rows of the region, by cadre: (person, hours,
+    prefecture days, township sessions, township days, rotation days, county-level courses)."""
     money = DecimalField(max_digits=9, decimal_places=2)
     zero = Value(Decimal(0), output_field=money)
     session = Q(level="township") & ~Q(kind__in=rules.NOT_A_SESSION)
     prefecture = Q(level__in=rules.PREFECTURE_UP) & ~Q(kind__in=rules.NOT_A_SESSION)
-    rows = (
+    qs = (
         Attendee.objects.filter(year=year, village__code__startswith=prefix)
         .values("person_id")
         .annotate(
@@ -186,9 +208,16 @@ def _year_sums(prefix: str, year: int) -> dict[int, dict[str, Any]]:
             rotation_days=Coalesce(Sum("days", filter=Q(kind="political_rotation")), zero),
             county_courses=Count("id", filter=Q(level__in=rules.COUNTY_UP) & ~Q(kind="exam")),
         )
+        .values_list("person_id", *SUM_FIELDS)
         .order_by()
     )
-    return {r["person_id"]: dict(r) for r in rows}
+    rows = _raw(qs)
+    if connection.vendor != "postgresql":
+        rows = [
+            (r[0], _exact(r[1], "0.01"), _exact(r[2], "0.1"), r[3], _exact(r[4], "0.1"), _exact(r[5], "0.1"), r[6])
+            for r in rows
+        ]
+    return {r[0]: r for r in rows}
 
 
 def compliance(*, region: Region, year: int, today: dt.date | None = None) -> list[ComplianceRow]:
@@ -206,7 +235,7 @@ def compliance(*, region: Region, year: int, today: dt.date | None = None) -> li
     professionalized: set[int] = set()
     new_secretary: dict[int, dt.date] = {}
     recent = dt.date(year - 1, 1, 1)
-    post_rows = (
+    post_rows = _raw(
         Post.objects.filter(village__code__startswith=prefix, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .exclude(post="RSV")
@@ -222,6 +251,8 @@ def compliance(*, region: Region, year: int, today: dt.date | None = None) -> li
         .order_by()
     )
     for pid, post, prof, start, name, village, status in post_rows:
+        if isinstance(start, str):  # SQLite, without the ORM's converters
+            start = dt.date.fromisoformat(start)
         posts[pid].add(post)
         people[pid] = (name, village, status in rules.PARTY_STATUSES)
         if post == "PS":
@@ -247,10 +278,11 @@ def compliance(*, region: Region, year: int, today: dt.date | None = None) -> li
             if day >= new_secretary[pid] and (pid not in first_after or day < first_after[pid]):
                 first_after[pid] = day
     out: list[ComplianceRow] = []
-    empty: dict[str, Any] = {}
+    messages = rules.Messages.current()
+    none = (0, ZERO, ZERO, 0, ZERO, ZERO, 0)
     for pid in sorted(people, key=lambda p: (people[p][1], p)):
         name, village, party = people[pid]
-        s = sums.get(pid, empty)
+        _p, hours, pref, sessions, town, rotation, county = sums.get(pid, none)
         held = frozenset(posts[pid])
         surplus = ZERO
         if pid in previous:
@@ -259,17 +291,17 @@ def compliance(*, region: Region, year: int, today: dt.date | None = None) -> li
             posts=held,
             professionalized=pid in professionalized,
             party_member=party,
-            hours=_dec(s.get("hours")),
-            prefecture_days=_dec(s.get("prefecture_days")),
-            township_sessions=s.get("township_sessions", 0),
-            township_days=_dec(s.get("township_days")),
-            rotation_days=_dec(s.get("rotation_days")),
-            county_courses=s.get("county_courses", 0),
+            hours=hours,
+            prefecture_days=pref,
+            township_sessions=sessions,
+            township_days=town,
+            rotation_days=rotation,
+            county_courses=county,
             previous_surplus=surplus,
             secretary_since=new_secretary.get(pid),
             first_training_after=first_after.get(pid),
         )
-        result = rules.compliance(req, facts, as_of=as_of)
+        result = rules.compliance(req, facts, as_of=as_of, messages=messages)
         out.append(
             ComplianceRow(
                 cadre=pid,
@@ -278,10 +310,10 @@ def compliance(*, region: Region, year: int, today: dt.date | None = None) -> li
                 posts=tuple(sorted(held)),
                 hours=result.hours,
                 required_hours=result.required_hours,
-                prefecture_days=facts.prefecture_days,
-                township_sessions=facts.township_sessions,
-                township_days=facts.township_days,
-                political_rotation_days=facts.rotation_days,
+                prefecture_days=pref,
+                township_sessions=sessions,
+                township_days=town,
+                political_rotation_days=rotation,
                 shortfalls=result.shortfalls,
             )
         )
