@@ -114,8 +114,5 @@ def load_demo_training(
 
 
 def demo_step(*, actor: Any, township: Region, password: str, logins: Any, say: Callable[[str], None]) -> None:
-    """`make demo`'s step (core.demo.register_step): the demo above, and what the township officer can try."""
+    """`make demo`'s step (core.demo.register_step): the demo above."""
     load_demo_training(actor=actor, township=township, say=say)
-    town = f"town_{township.code[:9]}"
-    extra = "干部培养:培训日历点名、培训达标(谁缺什么)、后备干部配备、导出培训台账"
-    logins.tries[town] = f"{logins.tries[town]};{extra}" if town in logins.tries else extra
