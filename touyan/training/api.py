@@ -93,7 +93,7 @@ def create_event(request: HttpRequest, body: EventIn) -> Status[EventOut]:
 class EventQuery(Schema):
     page: int = 1
     page_size: int = 50
-    year: int | None = None
+    year: int | None = Field(default=None, ge=2000, le=2100)
     level: str | None = None
     kind: str | None = None
 
