@@ -442,6 +442,19 @@ PARAMS: tuple[Param, ...] = (
     Param("prof_township_sessions", int, 2, _("专业化书记乡镇培训期数"), "R-TRN-02", "trn", ge=0, le=20),
     Param("prof_township_days", D, D("7"), _("专业化书记乡镇培训累计(天)"), "R-TRN-02", "trn", ge=D(0), le=D(60)),
     Param("secondment_min_months", int, 1, _("挂职最短时间(月)"), "R-TRN-05", "trn", ge=0, le=24),
+    Param(
+        "secondment_city_per_township", int, 1, _("每乡镇每年选派到市直部门挂职人数"), "R-TRN-05", "trn", ge=0, le=20
+    ),
+    Param(
+        "secondment_township_share",
+        D,
+        D("0.20"),
+        _("每年到乡镇机关挂职的专业化书记比例"),
+        "R-TRN-05",
+        "trn",
+        ge=D(0),
+        le=D(1),
+    ),
     Param("certificate_expiry_alert_days", int, 60, _("证书到期提醒(天)"), "R-TRN-03", "trn", ge=0, le=365),
     # R-TRN-03: the monthly allowance of a social-worker certificate (S3 names it, not its amount: 0 = no line)
     Param(

@@ -266,6 +266,25 @@ def secondment_long_enough(start: dt.date, end: dt.date, months: int) -> bool:
     return end >= months_after(start, months) - dt.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class SecondmentQuota:
+    required_city: int
+    required_township: int
+    short: bool
+
+
+def secondment_quota(
+    prof_secretaries: int, city: int, township: int, *, city_per_township: int, township_share: Decimal
+) -> SecondmentQuota:
+    """R-TRN-05: a township with professionalized secretaries sends ≥ `city_per_township` (1) of them a
+    year to city agencies and `township_share` (20 %, rounded up) to township agencies."""
+    if prof_secretaries == 0:
+        return SecondmentQuota(0, 0, False)
+    need_city = min(city_per_township, prof_secretaries)
+    need_town = int((Decimal(prof_secretaries) * township_share).to_integral_value(rounding="ROUND_CEILING"))
+    return SecondmentQuota(need_city, need_town, city < need_city or township < need_town)
+
+
 # --- reserves (R-TRN-06) -------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from touyan.accounts.models import Role
 from touyan.accounts.scope import in_scope, require_in_scope, scope_filter, scope_prefix
 from touyan.cadres.models import Person, Post
+from touyan.cadres.selectors import current_posts as current_posts_on
 from touyan.core.errors import Forbidden, NotFound
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
@@ -416,6 +417,58 @@ def access_secondment(*, actor: Any, secondment_id: int) -> Secondment:
     if s is None:
         raise NotFound(_("未找到该挂职记录,或不在您的管辖范围内"))
     return s
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    township: str
+    name: str
+    prof_secretaries: int
+    city: int
+    township_posts: int
+    required_city: int
+    required_township: int
+    short: bool
+
+
+def secondment_quotas(*, region: Region, year: int, today: dt.date | None = None) -> list[QuotaRow]:
+    """R-TRN-05 for every township of the region in the year: its professionalized secretaries and
+    the secretaries it seconded to city and to township agencies (two aggregate queries)."""
+    today = today or dt.date.today()
+    policy = policy_resolve(region.code, min(today, dt.date(year, 12, 31)))
+    prefix = region.prefix
+    towns = list(
+        Region.objects.filter(code__startswith=prefix, level="township").order_by("code").values_list("code", "name")
+    )
+    prof: dict[str, int] = defaultdict(int)
+    for village, n in (
+        current_posts_on(today)
+        .filter(village__code__startswith=prefix, post="PS", professionalized=True)
+        .values_list("village_id", flat=False)
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("village_id", "n")
+        .order_by()
+    ):
+        prof[village[:9] + "000"] += n
+    sent: dict[tuple[str, str], int] = defaultdict(int)
+    for village, level, n in (
+        Secondment.objects.filter(village__code__startswith=prefix, start_date__year=year)
+        .values("village_id", "host_level")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("village_id", "host_level", "n")
+        .order_by()
+    ):
+        sent[(village[:9] + "000", level)] += n
+    out = []
+    for code, name in towns:
+        q = rules.secondment_quota(
+            prof[code], sent[(code, "city")], sent[(code, "township")],
+            city_per_township=policy["secondment_city_per_township"],
+            township_share=Decimal(policy["secondment_township_share"]),
+        )  # fmt: skip
+        out.append(QuotaRow(code, name, prof[code], sent[(code, "city")], sent[(code, "township")], q.required_city,
+                            q.required_township, q.short))  # fmt: skip
+    return out
 
 
 # --- reserves (R-TRN-06) --------------------------------------------------------------------------

@@ -382,10 +382,14 @@ def certificate_new(request: AuthedRequest) -> HttpResponse:
 def secondments(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     rows = list(selectors.secondments_in_scope(actor=request.user).select_related("person", "village")[:500])
+    year = _year(request)
+    quotas = selectors.secondment_quotas(region=_region(request), year=year) if request.user.region_id else []
     return render(
         request,
         "training/secondments.html",
         {
+            "year": year,
+            "quotas": [q for q in quotas if q.prof_secretaries][:300],
             "rows": [(s, services.secondment_short(s)) for s in rows],
             "may_create": selectors.is_officer(request.user),
             "breadcrumbs": crumbs((_("干部培养"), reverse("training:calendar")), (_("挂职"), None)),

@@ -314,3 +314,21 @@ def test_mentorship_1_1_n(personas, api_client, make_cadre) -> None:
     rec = c.post(f"/api/v1/reserves/mentorships/{m.json()['id']}/records", {"date": "2025-03-01", "text": "带学村务"},
                  content_type="application/json")  # fmt: skip
     assert rec.status_code == 201
+
+
+def test_secondment_quotas_per_township(personas, api_client, make_cadre) -> None:
+    """R-TRN-05: a township with professionalized secretaries sends one to the city and 20 % to township posts."""
+    from touyan.regions.models import Region
+    from touyan.training.selectors import secondment_quotas
+
+    c = api_client(personas["township_a1"])
+    sec = make_cadre(posts=("PS",))
+    Post.objects.filter(person=sec).update(professionalized=True)
+    town = Region.objects.get(code=TOWNSHIP_A1)
+    row = next(q for q in secondment_quotas(region=town, year=YEAR) if q.township == TOWNSHIP_A1)
+    assert (row.prof_secretaries, row.required_city, row.required_township, row.short) == (1, 1, 1, True)
+    c.post("/api/v1/secondments", {"cadre": sec.pk, "host": "市农业农村局", "host_level": "city",
+                                   "start_date": "2026-01-05", "end_date": "2026-02-04"},
+           content_type="application/json")  # fmt: skip
+    row = next(q for q in secondment_quotas(region=town, year=YEAR) if q.township == TOWNSHIP_A1)
+    assert (row.city, row.short) == (1, True)

@@ -131,3 +131,11 @@ def test_trained_years() -> None:
     assert rules.trained_years(dt.date(2025, 3, 1), dt.date(2026, 3, 1)) == 1
     assert rules.trained_years(dt.date(2025, 3, 2), dt.date(2026, 3, 1)) == 0
     assert rules.trained_years(None, dt.date(2026, 3, 1)) == 0
+
+
+def test_secondment_quota() -> None:
+    """R-TRN-05: ≥ 1 a year to city agencies, 20 % (rounded up) to township agencies."""
+    q = rules.secondment_quota(6, 1, 1, city_per_township=1, township_share=D("0.20"))
+    assert (q.required_city, q.required_township, q.short) == (1, 2, True)
+    assert not rules.secondment_quota(6, 1, 2, city_per_township=1, township_share=D("0.20")).short
+    assert not rules.secondment_quota(0, 0, 0, city_per_township=1, township_share=D("0.20")).short
