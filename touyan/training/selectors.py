@@ -557,5 +557,12 @@ def reserve_trained_since(person_id: int) -> dt.date | None:
     return Reserve.objects.filter(person_id=person_id).aggregate(d=Min("since"))["d"]
 
 
+def reserve_long_enough(person_id: int, village_code: str, on: dt.date) -> bool:
+    """R-TRN-06 for selection: a new secretary comes from the reserves, trained ≥ `reserve_trained_years`
+    (1) by `on` (the village's policy)."""
+    years = policy_resolve(village_code, on)["reserve_trained_years"]
+    return rules.trained_years(reserve_trained_since(person_id), on) >= years
+
+
 def people_in_region(*, region: Region) -> QuerySet[Person]:
     return Person.objects.filter(village__code__startswith=region.prefix)

@@ -249,6 +249,10 @@ def test_reserves_and_sufficiency(personas, api_client, make_cadre) -> None:
 
     assert reserve_trained_since(r1.pk) == dt.date(2025, 1, 1)
     assert reserve_trained_since(sec.pk) is None
+    from touyan.training.selectors import reserve_long_enough
+
+    assert reserve_long_enough(r1.pk, VILLAGE_A1, dt.date(2026, 1, 1))
+    assert not reserve_long_enough(r2.pk, VILLAGE_A1, dt.date(2026, 1, 1))
 
 
 def test_secondment_workdays_count_as_present(personas, api_client, make_cadre) -> None:
