@@ -106,3 +106,17 @@ def test_demo_shows_short_and_compliant_cadres(personas, make_cadre) -> None:
     assert [s.rule for s in rows[member.pk].shortfalls] == ["R-TRN-01"]
     assert Reserve.objects.count() == 2 and Secondment.objects.get().present_days > 0
     assert load_demo_training(actor=personas["national"], township=township, say=lambda _m: None, today=today) == 0
+
+
+def test_workbench_todos(personas, make_cadre) -> None:
+    from touyan.cadres.models import Post
+    from touyan.core.todos import TodoContext
+    from touyan.training.todos import training_todos
+
+    sec = make_cadre(posts=("PS",))
+    Post.objects.filter(person=sec).update(professionalized=True)
+    officer = personas["township_a1"]
+    todos = training_todos(officer, TodoContext(region=officer.region, today=dt.date(2026, 12, 6)))
+    counts = {t.label: t.count for t in todos}
+    assert counts["后备干部配备不足的村"] >= 1 and counts["本年度培训未达标的干部"] == 1
+    assert training_todos(personas["auditor"], TodoContext(region=officer.region, today=dt.date(2026, 12, 6))) == []
