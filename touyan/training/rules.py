@@ -308,9 +308,10 @@ OTHER_POSTS = ("PDS", "PCM", "VD", "VDD", "VM")
 
 def sufficiency(pool: VillagePool, *, per_prof_village: int, per_post: int = 1) -> Sufficiency:
     """R-TRN-06: ≥ `per_prof_village` (2) secretary reserves for a professionalized village, one for
-    any other; 一职一备 — each other two-committee post held has `per_post` reserve(s) for it."""
+    any other; 一职一备 — each other two-committee post held has `per_post` reserve(s) for it. The
+    posts without any reserve are listed (the secretary's among them when it has none)."""
     required = per_prof_village if pool.professionalized else per_post
-    missing = tuple(
+    missing = (("PS",) if pool.secretary_reserves == 0 and required else ()) + tuple(
         post
         for post in OTHER_POSTS
         if pool.post_holders.get(post, 0) and pool.post_reserves.get(post, 0) < per_post * pool.post_holders[post]

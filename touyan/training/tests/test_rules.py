@@ -124,6 +124,8 @@ def test_reserve_sufficiency() -> None:
     assert (r.required, r.posts_without_reserve, r.short) == (2, ("VM",), True)
     plain = rules.VillagePool(False, 1, {"VD": 1}, {"PS": 1, "VD": 1})
     assert rules.sufficiency(plain, per_prof_village=2).short is False
+    none = rules.VillagePool(True, 0, {"VD": 1}, {"VD": 1})
+    assert rules.sufficiency(none, per_prof_village=2).posts_without_reserve == ("PS",)
 
 
 def test_trained_years() -> None:
