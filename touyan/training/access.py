@@ -41,6 +41,7 @@ ROUTES: dict[str, Rule] = {
     "GET /api/v1/training/events/{event_id}/attendees": READERS_AND_OWN,
     "POST /api/v1/training/events/{event_id}/attendees/{cadre_id}/result": OFFICERS,
     "POST /api/v1/training/events/{event_id}/feedback": allow(cadre=OWN),
+    "POST /api/v1/training/events/{event_id}/attendees/{cadre_id}/follow-up": OFFICERS,
     "GET /api/v1/training/compliance": READERS_AND_OWN,
     "POST /api/v1/training/programmes": OFFICERS,
     "POST /api/v1/training/programmes/{programme_id}/enrolments": OFFICERS,

@@ -173,6 +173,24 @@ def record_result(request: HttpRequest, event_id: int, cadre_id: int, body: Resu
     return _attendee_out(row)
 
 
+class FollowUpIn(Schema):
+    talk_on: dt.date
+    makeup: str = Field(max_length=200)
+    note: str = Field(default="", max_length=4000)
+
+
+@router.post(
+    "/events/{event_id}/attendees/{cadre_id}/follow-up", response={201: dict}, summary="约谈与补学(成绩不合格)"
+)
+def follow_up(request: HttpRequest, event_id: int, cadre_id: int, body: FollowUpIn) -> Status[dict[str, Any]]:
+    """R-TRN-02: poor results → an admonition talk and make-up study, recorded."""
+    f = services.follow_up_record(
+        actor=request.user, event_id=event_id, cadre_id=cadre_id, talk_on=body.talk_on, makeup=body.makeup,
+        note=body.note,
+    )  # fmt: skip
+    return Status(201, {"id": f.pk, "talk_on": f.talk_on.isoformat(), "makeup": f.makeup})
+
+
 class FeedbackIn(Schema):
     text: str = Field(max_length=4000)
     report: bool = False

@@ -141,6 +141,23 @@ def test_compliance_counts_only_the_year_and_the_cadre_reads_their_own(
     assert D(_row(c, TOWNSHIP_A1, other.pk)["hours"]) == 56
 
 
+def test_poor_result_admonition_and_makeup(personas, api_client, make_cadre) -> None:
+    """R-TRN-02: a poor result → an admonition talk and make-up study, recorded; only for attendees."""
+    c = api_client(personas["township_a1"])
+    member = make_cadre(posts=("VM",))
+    other = make_cadre(posts=("VM",))
+    event = _event(c, kind="exam", level="county")
+    assert _attend(c, event, member.pk, passed=False).json()["passed"] is False
+    body = {"talk_on": "2026-03-10", "makeup": "参加下一期补学"}
+    url = f"/api/v1/training/events/{event}/attendees/{{}}/follow-up"
+    assert c.post(url.format(member.pk), body, content_type="application/json").status_code == 201
+    r = c.post(url.format(other.pk), body, content_type="application/json")
+    assert r.status_code == 404
+    r = c.post(f"/api/v1/training/events/{event}/attendees/{other.pk}/result", {"passed": True},
+               content_type="application/json")  # fmt: skip
+    assert r.status_code == 404
+
+
 def test_only_attendees_give_feedback(personas, api_client, cadre_user) -> None:
     c = api_client(personas["township_a1"])
     attendee = cadre_user(posts=("VM",))
