@@ -141,3 +141,13 @@ def test_secondment_quota() -> None:
     assert (q.required_city, q.required_township, q.short) == (1, 2, True)
     assert not rules.secondment_quota(6, 1, 2, city_per_township=1, township_share=D("0.20")).short
     assert not rules.secondment_quota(0, 0, 0, city_per_township=1, township_share=D("0.20")).short
+
+
+def test_messages_in_english() -> None:
+    """Chinese first; English from the app's locale."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        c = rules.compliance(REQ, rules.CadreYear(posts=frozenset({"PCM"}), hours=D(32)), as_of=AS_OF)
+    assert c.shortfalls[0].message == "32 study hours this year, short of 56"
+    assert "学时" in rules.compliance(REQ, rules.CadreYear(posts=frozenset({"PCM"})), as_of=AS_OF).shortfalls[0].message
