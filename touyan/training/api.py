@@ -100,6 +100,7 @@ class EventQuery(Schema):
 
 @router.get("/events", response=dict, summary="培训日历")
 def list_events(request: HttpRequest, q: Query[EventQuery]) -> dict[str, Any]:
+    selectors.require_reader_or_own(request.user)
     qs = selectors.events_in_scope(actor=request.user)
     if q.year:
         qs = qs.filter(start_date__year=q.year)
@@ -316,6 +317,7 @@ class ListQuery(Schema):
 
 @certificates_router.get("", response=dict, summary="证书列表")
 def list_certificates(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
+    selectors.require_reader_or_own(request.user)
     qs = selectors.certificates_in_scope(actor=request.user)
     if q.cadre:
         qs = qs.filter(person_id=q.cadre)
@@ -366,6 +368,7 @@ def create_reserve(request: HttpRequest, body: ReserveIn) -> Status[ReserveOut]:
 
 @reserves_router.get("", response=dict, summary="后备干部名册")
 def list_reserves(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
+    selectors.require_reader_or_own(request.user)
     qs = selectors.reserves_in_scope(actor=request.user)
     if q.cadre:
         qs = qs.filter(person_id=q.cadre)
@@ -444,6 +447,7 @@ def create_secondment(request: HttpRequest, body: SecondmentIn) -> Status[Second
 
 @secondments_router.get("", response=dict, summary="挂职列表")
 def list_secondments(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
+    selectors.require_reader_or_own(request.user)
     qs = selectors.secondments_in_scope(actor=request.user)
     if q.cadre:
         qs = qs.filter(person_id=q.cadre)

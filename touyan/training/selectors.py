@@ -49,6 +49,13 @@ def is_reader(actor: Any) -> bool:
     )
 
 
+def require_reader_or_own(actor: Any) -> None:
+    """Officials who read development records, or a cadre (their own): anyone else (an auditor,
+    finance, a reviewer) has no business here — 403."""
+    if not (is_reader(actor) or is_cadre(actor)):
+        raise Forbidden(_("您的角色无权查看培养记录"))
+
+
 def access_region(*, actor: Any, code: str) -> Region:
     """A region in the actor's scope (a cadre: their own village), or NotFound."""
     try:
@@ -76,7 +83,7 @@ def events_in_scope(*, actor: Any) -> QuerySet[TrainingEvent]:
     sees holds the county's and the prefecture's courses); a cadre sees those above their village
     and those they attended."""
     prefix = scope_prefix(actor)
-    if prefix is None:
+    if prefix is None or not (is_reader(actor) or is_cadre(actor)):
         return TrainingEvent.objects.none()
     if prefix == "":
         return TrainingEvent.objects.all()

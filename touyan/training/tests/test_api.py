@@ -75,9 +75,11 @@ def test_outsiders_cannot_use_the_roll(personas, api_client, make_cadre) -> None
     outsider = make_cadre(village="522302001001", posts=("VM",))
     assert _attend(a1, event, outsider.pk).status_code == 404
     assert b1.get(f"/api/v1/training/compliance?region={TOWNSHIP_A1}&year={YEAR}").status_code == 404
-    assert api_client(personas["auditor"]).get(
-        f"/api/v1/training/compliance?region={TOWNSHIP_B1}&year={YEAR}"
-    ).status_code in (403, 404)
+    auditor = api_client(personas["auditor"])
+    assert auditor.get(f"/api/v1/training/compliance?region={TOWNSHIP_B1}&year={YEAR}").status_code in (403, 404)
+    for url in ("/api/v1/training/events", "/api/v1/certificates", "/api/v1/reserves", "/api/v1/secondments",
+                f"/api/v1/training/events/{event}"):  # fmt: skip
+        assert auditor.get(url).status_code in (403, 404), url
 
 
 def test_professionalized_secretary_with_the_days_has_no_trn02_shortfall(personas, api_client, make_cadre) -> None:
