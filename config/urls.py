@@ -25,6 +25,7 @@ urlpatterns = [
     path("assessment/", include("touyan.assessment.urls")),
     path("policy/", include("touyan.policy.urls")),
     path("payroll/", include("touyan.payroll.urls")),
+    path("training/", include("touyan.training.urls")),
     path("audit/", include("touyan.audit.urls")),
     path("affairs/", include("touyan.affairs.urls")),
     path("public/", include("touyan.affairs.urls_public")),

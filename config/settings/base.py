@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "touyan.cadres",
     "touyan.attendance",
     "touyan.assessment",
+    "touyan.training",
     "touyan.payroll",
     "touyan.affairs",
     "touyan.dashboards",

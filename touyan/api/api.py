@@ -181,6 +181,7 @@ def _register() -> None:
     from touyan.payroll.api import router as payroll_router
     from touyan.policy.api import router as policy_router
     from touyan.regions.api import router as regions_router
+    from touyan.training import api as training_api
 
     api.add_router("/auth", token_router)
     api.add_router("/users", accounts_router)
@@ -191,6 +192,7 @@ def _register() -> None:
     api.add_router("/leave-requests", leave_router)
     api.add_router("/assessments", assessment_router)
     api.add_router("/payroll", payroll_router)
+    training_api.mount(api)
     api.add_router("/affairs", affairs_router)
     api.add_router("/public", public_affairs_router)
 

@@ -347,6 +347,44 @@ def presence_import(*, actor: Any, rows: list[ImportRow]) -> tuple[int, int]:
 
 
 @transaction.atomic
+def official_business_mark(*, actor: Any, person_id: int, days: list[dt.date], reason: str) -> int:
+    """Official business (公出: training, secondment) on the given days counts as present (A4): a
+    record (kind official_business) for each day the cadre has none yet — a day already recorded
+    stays as it is, so a repeat writes nothing; days may lie ahead (a secondment is planned). A
+    locked month's stored results are refreshed. The calling service decides who may; one audit
+    event. Returns how many records were written."""
+    person = Person.objects.filter(pk=person_id).only("id", "village_id").first()
+    if person is None or not days:
+        return 0
+    unique = sorted(set(days))
+    had = set(Presence.objects.filter(person_id=person_id, date__in=unique).values_list("date", flat=True))
+    new = [d for d in unique if d not in had]
+    Presence.objects.bulk_create(
+        [Presence(person_id=person_id, village_id=person.village_id, date=d, kind=Presence.Kind.OFFICIAL,
+                  channel=Presence.Channel.IMPORT, recorded_by=actor if getattr(actor, "pk", None) else None)
+         for d in new],
+        batch_size=2000,
+        ignore_conflicts=True,
+    )  # fmt: skip
+    if new:
+        month_result_refresh(person_id=person_id, village_code=person.village_id, start=new[0], end=new[-1])
+        audit_record(
+            actor=actor,
+            action="attendance.official_business",
+            object_type=Presence._meta.label_lower,
+            region_code=person.village_id,
+            reason=reason[:300],
+            changes={
+                "cadre": [None, person_id],
+                "days": [None, len(new)],
+                "from": [None, new[0]],
+                "to": [None, new[-1]],
+            },
+        )
+    return len(new)
+
+
+@transaction.atomic
 def duty_set(*, actor: Any, village_code: str, day: dt.date, cadre_ids: list[int]) -> list[DutyAssignment]:
     """Set who is on duty in a village on a day (replaces that day's roster)."""
     require(actor, account_rules.CADRES_WRITE)

@@ -122,6 +122,34 @@ MODULES: tuple[NavModule, ...] = (
         ),
     ),
     NavModule(
+        _("干部培养"),
+        "mortarboard",
+        (
+            NavItem(_("我的培训"), "training:me", "person-badge", None, (Role.CADRE,)),
+            NavItem(_("培训日历"), "training:calendar", "calendar3", None, AFFAIRS_ROLES),
+            NavItem(
+                _("培训达标"),
+                "training:compliance",
+                "list-check",
+                None,
+                (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON),
+            ),
+            NavItem(
+                _("后备干部"), "training:reserves", "people", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON)
+            ),
+            NavItem(
+                _("证书"),
+                "training:certificates",
+                "patch-check",
+                None,
+                (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON),
+            ),
+            NavItem(
+                _("挂职"), "training:secondments", "briefcase", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON)
+            ),
+        ),
+    ),
+    NavModule(
         _("报酬待遇"),
         "cash-coin",
         (

@@ -22,6 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from touyan.core.money import to_fen
+from touyan.training.selectors import certificate_allowances
 
 from .models import Adjustment
 from .selectors.benefits import departure_lines_between
@@ -107,3 +108,15 @@ register(
         "adjustment": _("更正"),
     },
 )
+
+
+def certificate_lines(month: dt.date, lo: str, hi: str, run_ids: Sequence[int]) -> list[ExtraLine]:
+    """R-TRN-03: a cadre holding a valid social-worker certificate in the month gets its monthly
+    allowance (`certificate_allowance_<kind>`, 0 = no line; training.selectors)."""
+    return [
+        ExtraLine(pid, village, "certificate_allowance", amount, basis)
+        for pid, village, _kind, amount, basis in certificate_allowances(month, lo, hi)
+    ]
+
+
+register(certificate_lines, {"certificate_allowance": _("社工证书津贴")})

@@ -140,6 +140,8 @@ CALLS: list[Call] = [
         writes=True,
     ),
     Call("/api/v1/attendance/monthly", "get", "/api/v1/attendance/monthly?region={code}&month=2026-03"),
+    Call("/api/v1/training/compliance", "get", "/api/v1/training/compliance?region={code}&year=2026"),
+    Call("/api/v1/reserves/sufficiency", "get", "/api/v1/reserves/sufficiency?region={code}"),
     Call(
         "/api/v1/leave-requests",
         "post",
@@ -867,6 +869,14 @@ UNSCOPED |= {
 } | {
     key.split(" ", 1)[1]
     for key in __import__("touyan.affairs.access", fromlist=["ROUTES"]).ROUTES
+    if key.startswith(("GET /api/", "POST /api/", "PUT /api/"))
+}
+
+# Cadre development (issue 18): every page and API route is in touyan/training/access.py; outsiders'
+# 404 and the roles' 403 are tested in touyan/training/tests/ (the region-named reads are CALLS above).
+UNSCOPED |= {f"training/{p.pattern}" for p in __import__("touyan.training.urls", fromlist=["x"]).urlpatterns} | {
+    key.split(" ", 1)[1]
+    for key in __import__("touyan.training.access", fromlist=["ROUTES"]).ROUTES
     if key.startswith(("GET /api/", "POST /api/", "PUT /api/"))
 }
 

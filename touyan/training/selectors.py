@@ -1,0 +1,562 @@
+"""Scoped reads of cadre development: events, rolls, certificates, secondments, reserves; the
+year's compliance of a region (R-TRN-01/02) and a region's reserve sufficiency (R-TRN-06), each a
+few aggregate queries whatever the region's size; `reserve_trained_since` for selection."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.db import connection
+from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from touyan.accounts.models import Role
+from touyan.accounts.scope import in_scope, require_in_scope, scope_filter, scope_prefix
+from touyan.cadres.models import Person, Post
+from touyan.cadres.selectors import current_posts as current_posts_on
+from touyan.core.errors import Forbidden, NotFound
+from touyan.policy.selectors import policy_resolve, policy_resolve_many
+from touyan.regions import rules as region_rules
+from touyan.regions.models import Region
+
+from . import rules
+from .models import Attendee, Certificate, Reserve, Secondment, TrainingEvent
+
+ZERO = Decimal(0)
+
+
+def is_cadre(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False) and actor.role == Role.CADRE and not actor.is_superuser)
+
+
+def is_officer(actor: Any) -> bool:
+    """A township officer or an admin (or the national administrator)."""
+    return bool(getattr(actor, "is_authenticated", False)) and (
+        actor.is_superuser or actor.role in (Role.ADMIN, Role.TOWNSHIP_OFFICER)
+    )
+
+
+def is_reader(actor: Any) -> bool:
+    """Officials who read a region's development records: admins, township officers, liaisons."""
+    return bool(getattr(actor, "is_authenticated", False)) and (
+        actor.is_superuser or actor.role in (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON)
+    )
+
+
+def require_reader_or_own(actor: Any) -> None:
+    """Officials who read development records, or a cadre (their own): anyone else (an auditor,
+    finance, a reviewer) has no business here — 403."""
+    if not (is_reader(actor) or is_cadre(actor)):
+        raise Forbidden(_("您的角色无权查看培养记录"))
+
+
+def access_region(*, actor: Any, code: str) -> Region:
+    """A region in the actor's scope (a cadre: their own village), or NotFound."""
+    try:
+        full = region_rules.normalize_code(code)
+    except region_rules.BadCode as exc:
+        raise NotFound(_("未找到该区域,或不在您的管辖范围内")) from exc
+    if is_cadre(actor):
+        if full != actor.region_id:
+            raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
+    elif not is_reader(actor):
+        raise Forbidden(_("您的角色无权查看培养记录"))
+    else:
+        require_in_scope(actor, full)
+    region = Region.objects.filter(code=full).first()
+    if region is None:
+        raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
+    return region
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+def events_in_scope(*, actor: Any) -> QuerySet[TrainingEvent]:
+    """Events organised in the actor's region, or by a region above it (the calendar a township
+    sees holds the county's and the prefecture's courses); a cadre sees those above their village
+    and those they attended."""
+    prefix = scope_prefix(actor)
+    if prefix is None or not (is_reader(actor) or is_cadre(actor)):
+        return TrainingEvent.objects.none()
+    if prefix == "":
+        return TrainingEvent.objects.all()
+    above = region_rules.ancestors(actor.region_id)[1:] if actor.region_id else []
+    q = Q(region_id__in=above) | Q(region__isnull=True)
+    if is_cadre(actor):
+        q |= Q(attendees__person_id=actor.cadre_id)
+    else:
+        q |= Q(region__code__startswith=prefix)
+    return TrainingEvent.objects.filter(q).distinct()
+
+
+def may_organise(actor: Any, event: TrainingEvent) -> bool:
+    """The organiser of an event: an officer or admin whose region holds the organising region (the
+    national administrator for a national event)."""
+    if not is_officer(actor):
+        return False
+    if actor.is_superuser:
+        return True
+    if event.region_id is None:
+        return False
+    return in_scope(actor, event.region_id)
+
+
+def access_event(*, actor: Any, event_id: int, for_write: bool = False) -> TrainingEvent:
+    event = events_in_scope(actor=actor).filter(pk=event_id).select_related("region").first()
+    if event is None:
+        raise NotFound(_("未找到该培训,或不在您的管辖范围内"))
+    if for_write and not may_organise(actor, event):
+        raise Forbidden(_("只有主办单位可以登记参训人员和成绩"))
+    return event
+
+
+def roll(*, actor: Any, event: TrainingEvent) -> QuerySet[Attendee]:
+    """The event's roll as the actor may see it: officials the cadres of their region, a cadre
+    their own row."""
+    qs = event.attendees.select_related("person", "village")
+    if is_cadre(actor):
+        return qs.filter(person_id=actor.cadre_id)
+    return scope_filter(qs, actor, "village__code")
+
+
+def cadre_trainings(*, person_id: int, year: int | None = None) -> QuerySet[Attendee]:
+    qs = Attendee.objects.filter(person_id=person_id).select_related("event").order_by("-date", "-id")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs
+
+
+# --- compliance (R-TRN-01/02) ---------------------------------------------------------------------
+
+
+class ComplianceRow(NamedTuple):
+    """One cadre's year (a tuple: a province makes 150,000 of them)."""
+
+    cadre: int
+    name: str
+    village: str
+    posts: tuple[str, ...]
+    hours: Decimal
+    required_hours: int
+    prefecture_days: Decimal
+    township_sessions: int
+    township_days: Decimal
+    political_rotation_days: Decimal
+    shortfalls: tuple[rules.Shortfall, ...]
+
+
+def requirements(policy: Any) -> rules.Requirements:
+    return rules.Requirements(
+        hours_member=policy["study_hours_member"],
+        hours_secretary=policy["study_hours_secretary"],
+        prefecture_days=Decimal(policy["prof_prefecture_days"]),
+        township_sessions=policy["prof_township_sessions"],
+        township_days=Decimal(policy["prof_township_days"]),
+        rotation_days=Decimal(policy["rotation_days_per_year"]),
+        county_course=policy["county_course_required"],
+        new_secretary_months=policy["new_secretary_training_months"],
+        carry_over_max=Decimal(policy["carry_over_hours_max"]),
+    )
+
+
+def hours_policy(policy: Any) -> rules.HoursPolicy:
+    return rules.HoursPolicy(
+        hours_per_day=Decimal(policy["hours_per_day"]),
+        online_full_minutes=policy["online_full_minutes"],
+        online_half_minutes=policy["online_half_minutes"],
+        online_short_hours=Decimal(policy["online_short_hours"]),
+    )
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(value or 0)
+
+
+def _raw(qs: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of an ORM-built query without Django's per-row converters (a province's 150,000
+    rows: the SQL is the ORM's, the fetch is the driver's)."""
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _exact(value: Any, places: str) -> Decimal:
+    """A sum as the database gave it: Decimal on PostgreSQL, a float or an int on SQLite."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value or 0)).quantize(Decimal(places))
+
+
+SUM_FIELDS = ("hours", "prefecture_days", "township_sessions", "township_days", "rotation_days", "county_courses")
+
+
+def _year_sums(prefix: str, year: int) -> dict[int, tuple[Any, ...]]:
+    """One aggregate over the year's attendee rows of the region, by cadre: (person, hours,
+    prefecture days, township sessions, township days, rotation days, county-level courses)."""
+    money = DecimalField(max_digits=9, decimal_places=2)
+    zero = Value(Decimal(0), output_field=money)
+    session = Q(level="township") & ~Q(kind__in=rules.NOT_A_SESSION)
+    prefecture = Q(level__in=rules.PREFECTURE_UP) & ~Q(kind__in=rules.NOT_A_SESSION)
+    qs = (
+        Attendee.objects.filter(year=year, village__code__startswith=prefix)
+        .values("person_id")
+        .annotate(
+            hours=Coalesce(Sum("hours"), zero),
+            prefecture_days=Coalesce(Sum("days", filter=prefecture), zero),
+            township_sessions=Count("id", filter=session),
+            township_days=Coalesce(Sum("days", filter=session), zero),
+            rotation_days=Coalesce(Sum("days", filter=Q(kind="political_rotation")), zero),
+            county_courses=Count("id", filter=Q(level__in=rules.COUNTY_UP) & ~Q(kind="exam")),
+        )
+        .values_list("person_id", *SUM_FIELDS)
+        .order_by()
+    )
+    rows = _raw(qs)
+    if connection.vendor != "postgresql":
+        rows = [
+            (r[0], _exact(r[1], "0.01"), _exact(r[2], "0.1"), r[3], _exact(r[4], "0.1"), _exact(r[5], "0.1"), r[6])
+            for r in rows
+        ]
+    return {r[0]: r for r in rows}
+
+
+def compliance(*, region: Region, year: int, today: dt.date | None = None) -> list[ComplianceRow]:
+    """R-TRN-01/02 for every cadre in post in the region during the year (reserves aside): the
+    posts in one query, the year's sums in one aggregate (and last year's hours where surplus is
+    carried over), the requirements from the region's policy on the year's last day (or today)."""
+    today = today or dt.date.today()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    as_of = min(last, today)
+    policy = policy_resolve(region.code, as_of)
+    req = requirements(policy)
+    prefix = region.prefix
+    posts: dict[int, set[str]] = defaultdict(set)
+    people: dict[int, tuple[str, str, bool]] = {}
+    professionalized: set[int] = set()
+    new_secretary: dict[int, dt.date] = {}
+    recent = dt.date(year - 1, 1, 1)
+    post_rows = _raw(
+        Post.objects.filter(village__code__startswith=prefix, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .exclude(post="RSV")
+        .values_list(
+            "person_id",
+            "post",
+            "professionalized",
+            "start_date",
+            "person__name",
+            "person__village_id",
+            "person__political_status",
+        )
+        .order_by("person__village_id", "person_id")  # the output's order, so no sort in Python
+    )
+    for pid, post, prof, start, name, village, status in post_rows:
+        if isinstance(start, str):  # SQLite, without the ORM's converters
+            start = dt.date.fromisoformat(start)
+        posts[pid].add(post)
+        people[pid] = (name, village, status in rules.PARTY_STATUSES)
+        if post == "PS":
+            if prof:
+                professionalized.add(pid)
+            if start >= recent and rules.months_after(start, req.new_secretary_months) >= first:
+                new_secretary[pid] = max(start, new_secretary.get(pid, start))
+    sums = _year_sums(prefix, year)
+    previous: dict[int, Decimal] = {}
+    if req.carry_over_max > 0:
+        previous = {
+            r["person_id"]: _dec(r["h"])
+            for r in Attendee.objects.filter(year=year - 1, village__code__startswith=prefix)
+            .values("person_id")
+            .annotate(h=Sum("hours"))
+            .order_by()
+        }
+    first_after: dict[int, dt.date] = {}
+    if new_secretary:  # few: the secretaries who took office since last year
+        for pid, day in Attendee.objects.filter(person_id__in=list(new_secretary), date__gte=recent).values_list(
+            "person_id", "date"
+        ):
+            if day >= new_secretary[pid] and (pid not in first_after or day < first_after[pid]):
+                first_after[pid] = day
+    out: list[ComplianceRow] = []
+    messages = rules.Messages.current()
+    none = (0, ZERO, ZERO, 0, ZERO, ZERO, 0)
+    for pid, (name, village, party) in people.items():
+        _p, hours, pref, sessions, town, rotation, county = sums.get(pid, none)
+        held = frozenset(posts[pid])
+        surplus = ZERO
+        if pid in previous:
+            surplus = rules.surplus(req, held, party, previous[pid])
+        facts = rules.CadreYear(
+            posts=held,
+            professionalized=pid in professionalized,
+            party_member=party,
+            hours=hours,
+            prefecture_days=pref,
+            township_sessions=sessions,
+            township_days=town,
+            rotation_days=rotation,
+            county_courses=county,
+            previous_surplus=surplus,
+            secretary_since=new_secretary.get(pid),
+            first_training_after=first_after.get(pid),
+        )
+        result = rules.compliance(req, facts, as_of=as_of, messages=messages)
+        codes = tuple(sorted(held)) if len(held) > 1 else tuple(held)
+        row = (pid, name, village, codes, result.hours, result.required_hours, pref, sessions, town, rotation)
+        out.append(ComplianceRow(*row, result.shortfalls))
+    return out
+
+
+def compliance_for(*, actor: Any, region_code: str, year: int, today: dt.date | None = None) -> list[ComplianceRow]:
+    """The compliance of a region in the actor's scope; a cadre reads their own row only."""
+    region = access_region(actor=actor, code=region_code)
+    rows = compliance(region=region, year=year, today=today)
+    if is_cadre(actor):
+        rows = [r for r in rows if r.cadre == actor.cadre_id]
+    return rows
+
+
+def coverage(rows: list[ComplianceRow]) -> dict[str, Any]:
+    """Coverage (S0 全覆盖, S3 100 %): how many cadres were trained at all and how many are short."""
+    total = len(rows)
+    trained = sum(1 for r in rows if r.hours > 0)
+    short = sum(1 for r in rows if r.shortfalls)
+    share = (Decimal(trained) / total * 100).quantize(Decimal("0.1")) if total else Decimal(0)
+    return {"total": total, "trained": trained, "short": short, "trained_share": share}
+
+
+# --- certificates (R-TRN-03) ----------------------------------------------------------------------
+
+
+def certificates_in_scope(*, actor: Any) -> QuerySet[Certificate]:
+    if is_cadre(actor):
+        return Certificate.objects.filter(person_id=actor.cadre_id)
+    if not is_reader(actor):
+        return Certificate.objects.none()
+    return scope_filter(Certificate.objects.all(), actor, "village__code")
+
+
+def certificate_allowances(month: dt.date, lo: str, hi: str) -> list[tuple[int, str, str, Decimal, dict[str, Any]]]:
+    """R-TRN-03 for a pay run: (person, village, kind, amount, basis) of each cadre in post in the
+    month who holds a valid social-worker certificate, at the village's `certificate_allowance_<kind>`
+    (0 = no line). Two queries and one policy read per village that has such a cadre."""
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    certs: dict[int, list[rules.HeldCertificate]] = defaultdict(list)
+    numbers: dict[tuple[int, str], str] = {}
+    for pid, cert_kind, number, issued, expires, revoked in (
+        Certificate.objects.filter(
+            village_id__gte=lo, village_id__lte=hi, kind__in=rules.SOCIAL_WORKER_KINDS, issued_on__lte=last
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=first))
+        .values_list("person_id", "kind", "number", "issued_on", "expires_on", "revoked_on")
+    ):
+        certs[pid].append(rules.HeldCertificate(cert_kind, issued, expires, revoked))
+        numbers[(pid, cert_kind)] = number
+    if not certs:
+        return []
+    in_post = dict(
+        Post.objects.filter(person_id__in=list(certs), start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .exclude(post="RSV")
+        .values_list("person_id", "village__code")
+    )
+    policies = policy_resolve_many(sorted(set(in_post.values())), last)  # as the pay run reads its policy
+    out = []
+    for pid, held in sorted(certs.items()):
+        village = in_post.get(pid)
+        if village is None:
+            continue
+        kind = rules.allowance_kind(held, first, last)
+        if kind is None:
+            continue
+        policy = policies[village]
+        amount = Decimal(policy[f"certificate_allowance_{kind}"]).quantize(Decimal("0.01"))
+        if amount <= 0:
+            continue
+        out.append((pid, village, kind, amount, {"certificate": numbers[(pid, kind)], "kind": kind}))
+    return out
+
+
+def expiring_certificates(*, actor: Any, today: dt.date, within_days: int) -> QuerySet[Certificate]:
+    return (
+        certificates_in_scope(actor=actor)
+        .filter(revoked_on__isnull=True, expires_on__isnull=False, expires_on__lte=today + dt.timedelta(within_days))
+        .select_related("person")
+        .order_by("expires_on")
+    )
+
+
+# --- secondments (R-TRN-05) -----------------------------------------------------------------------
+
+
+def secondments_in_scope(*, actor: Any) -> QuerySet[Secondment]:
+    if is_cadre(actor):
+        return Secondment.objects.filter(person_id=actor.cadre_id)
+    if not is_reader(actor):
+        return Secondment.objects.none()
+    return scope_filter(Secondment.objects.all(), actor, "village__code")
+
+
+def access_secondment(*, actor: Any, secondment_id: int) -> Secondment:
+    s = secondments_in_scope(actor=actor).select_related("person").filter(pk=secondment_id).first()
+    if s is None:
+        raise NotFound(_("未找到该挂职记录,或不在您的管辖范围内"))
+    return s
+
+
+@dataclass(frozen=True)
+class QuotaRow:
+    township: str
+    name: str
+    prof_secretaries: int
+    city: int
+    township_posts: int
+    required_city: int
+    required_township: int
+    short: bool
+
+
+def secondment_quotas(*, region: Region, year: int, today: dt.date | None = None) -> list[QuotaRow]:
+    """R-TRN-05 for every township of the region in the year: its professionalized secretaries and
+    the secretaries it seconded to city and to township agencies (two aggregate queries)."""
+    today = today or dt.date.today()
+    policy = policy_resolve(region.code, min(today, dt.date(year, 12, 31)))
+    prefix = region.prefix
+    towns = list(
+        Region.objects.filter(code__startswith=prefix, level="township").order_by("code").values_list("code", "name")
+    )
+    prof: dict[str, int] = defaultdict(int)
+    for village, n in (
+        current_posts_on(today)
+        .filter(village__code__startswith=prefix, post="PS", professionalized=True)
+        .values_list("village_id", flat=False)
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("village_id", "n")
+        .order_by()
+    ):
+        prof[village[:9] + "000"] += n
+    sent: dict[tuple[str, str], int] = defaultdict(int)
+    for village, level, n in (
+        Secondment.objects.filter(village__code__startswith=prefix, start_date__year=year)
+        .values("village_id", "host_level")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("village_id", "host_level", "n")
+        .order_by()
+    ):
+        sent[(village[:9] + "000", level)] += n
+    out = []
+    for code, name in towns:
+        q = rules.secondment_quota(
+            prof[code], sent[(code, "city")], sent[(code, "township")],
+            city_per_township=policy["secondment_city_per_township"],
+            township_share=Decimal(policy["secondment_township_share"]),
+        )  # fmt: skip
+        out.append(QuotaRow(code, name, prof[code], sent[(code, "city")], sent[(code, "township")], q.required_city,
+                            q.required_township, q.short))  # fmt: skip
+    return out
+
+
+# --- reserves (R-TRN-06) --------------------------------------------------------------------------
+
+
+def reserves_in_scope(*, actor: Any) -> QuerySet[Reserve]:
+    if is_cadre(actor):
+        return Reserve.objects.filter(person_id=actor.cadre_id)
+    if not is_reader(actor):
+        return Reserve.objects.none()
+    return scope_filter(Reserve.objects.all(), actor, "village__code")
+
+
+@dataclass(frozen=True)
+class SufficiencyRow:
+    village: str
+    name: str
+    professionalized: bool
+    secretary_reserves: int
+    required: int
+    posts_without_reserve: tuple[str, ...]
+    short: bool
+
+
+def sufficiency(*, region: Region, today: dt.date | None = None) -> list[SufficiencyRow]:
+    """R-TRN-06 for every village of the region: its professionalized secretary, its reserves by
+    post and its other posts' holders, in three aggregate queries."""
+    today = today or dt.date.today()
+    policy = policy_resolve(region.code, today)
+    prefix = region.prefix
+    villages = list(
+        Region.objects.filter(code__startswith=prefix, level="village").order_by("code").values_list("code", "name")
+    )
+    holders: dict[str, dict[str, int]] = defaultdict(dict)
+    prof: set[str] = set()
+    for village, post, n, n_prof in (
+        Post.objects.filter(village__code__startswith=prefix, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .exclude(post="RSV")
+        .values("village_id", "post")
+        .annotate(n=Count("person_id", distinct=True), n_prof=Count("id", filter=Q(professionalized=True)))
+        .values_list("village_id", "post", "n", "n_prof")
+        .order_by()
+    ):
+        holders[village][post] = n
+        if post == "PS" and n_prof:
+            prof.add(village)
+    reserves: dict[str, dict[str, int]] = defaultdict(dict)
+    for village, post, n in (
+        Reserve.objects.filter(village__code__startswith=prefix, since__lte=today)
+        .filter(Q(until__isnull=True) | Q(until__gt=today))
+        .values("village_id", "target_post")
+        .annotate(n=Count("id"))
+        .values_list("village_id", "target_post", "n")
+        .order_by()
+    ):
+        reserves[village][post] = n
+    out = []
+    for code, name in villages:
+        pool = rules.VillagePool(
+            professionalized=code in prof,
+            secretary_reserves=reserves[code].get("PS", 0) if code in reserves else 0,
+            post_holders=holders.get(code, {}),
+            post_reserves=reserves.get(code, {}),
+        )
+        result = rules.sufficiency(
+            pool, per_prof_village=policy["reserves_per_prof_village"], per_post=policy["reserves_per_post"]
+        )
+        out.append(
+            SufficiencyRow(
+                code,
+                name,
+                pool.professionalized,
+                pool.secretary_reserves,
+                result.required,
+                result.posts_without_reserve,
+                result.short,
+            )
+        )
+    return out
+
+
+def reserve_trained_since(person_id: int) -> dt.date | None:
+    """The day the person became a reserve (the earliest of their reserve records still held, or
+    held until they took a post): selection's "trained ≥ 1 year as a reserve" (R-TRN-06)."""
+    return Reserve.objects.filter(person_id=person_id).aggregate(d=Min("since"))["d"]
+
+
+def reserve_long_enough(person_id: int, village_code: str, on: dt.date) -> bool:
+    """R-TRN-06 for selection: a new secretary comes from the reserves, trained ≥ `reserve_trained_years`
+    (1) by `on` (the village's policy)."""
+    years = policy_resolve(village_code, on)["reserve_trained_years"]
+    return rules.trained_years(reserve_trained_since(person_id), on) >= years
+
+
+def people_in_region(*, region: Region) -> QuerySet[Person]:
+    return Person.objects.filter(village__code__startswith=region.prefix)
