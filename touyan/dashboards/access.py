@@ -1,0 +1,25 @@
+"""The access table of oversight (accounts.access): the cockpit, the alerts centre and their API.
+
+Aggregate figures and alerts of a region are for its officials — admin, township officer, liaison
+and finance, each within their own region (REGION); an auditor reads audit events, a reviewer their
+department's reviews and a cadre their own file (SPEC A8): they are refused.
+"""
+
+from __future__ import annotations
+
+from touyan.accounts.access import REGION, Rule, allow
+
+OFFICIALS = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION)
+
+ROUTES: dict[str, Rule] = {
+    # pages
+    "cockpit_current": OFFICIALS,
+    "cockpit": OFFICIALS,
+    "cockpit_export": OFFICIALS,
+    "alerts_current": OFFICIALS,
+    "alerts": OFFICIALS,
+    "alerts_export": OFFICIALS,
+    # API
+    "GET /api/v1/dashboards/{code}": OFFICIALS,
+    "GET /api/v1/alerts": OFFICIALS,
+}

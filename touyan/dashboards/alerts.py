@@ -1,0 +1,106 @@
+"""The alerts centre (预警中心, SPEC A8 `GET /api/v1/alerts`): every rule that is broken now.
+
+An alert names the rule broken (`rule`, an R-id), where (`region`: the village, township or county
+code), what (`subject`, Chinese, for the officer in charge), by when it must be put right
+(`due_date`, None when at once), who must act (`owner_role`, a `Role` value) and its `state`:
+`open`, or `overdue` once `due_date` has passed. An alert disappears when the facts no longer break
+the rule (an alert is computed, not stored: its resolution is the fix itself, `resolution` says
+what it is). Alerts are listed to officials of the region only, never published and never ranked
+(国办函〔2026〕12号): the list is ordered by due date, kind and region code, not by any score.
+
+Sources are registered by kind, each a function `fn(region, on) -> Iterable[Alert]` reading the
+rows under the region with a fixed number of queries (scope is checked by `alerts_for`):
+
+    from touyan.dashboards import alerts
+
+    def certificates_expiring(region: Region, on: dt.date) -> Iterable[alerts.Alert]:
+        for cert in ...:
+            yield alerts.Alert(kind="certificate_expiring", rule="R-TRN-05", region=cert.village_id,
+                               subject=..., due_date=cert.expires_on, owner_role=Role.TOWNSHIP_OFFICER,
+                               resolution=_("上传新证书"))
+
+    alerts.register("certificate_expiring", certificates_expiring)
+
+The built-in sources (`alert_sources.py`): attendance shortfall and duty gaps (R-ATT-01), missing
+quarterly evaluations (R-ASMT-01), excellent share over the quota (R-ASMT-03), full-time cadres
+over the village quota (R-POS-01), pay floors broken (R-PAY-02), weak collective economies
+(R-PAY-12), disclosures overdue (R-OPEN-01/02) and objections unanswered (R-OPEN-03).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from django.utils import timezone
+
+from touyan.regions.models import Region
+
+from .figures import access_dashboard_region
+
+OPEN = "open"
+OVERDUE = "overdue"
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str
+    rule: str
+    region: str
+    subject: str
+    due_date: dt.date | None
+    owner_role: str
+    state: str = OPEN
+    resolution: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["due_date"] = self.due_date.isoformat() if self.due_date else None
+        return out
+
+
+SourceFn = Callable[[Region, dt.date], Iterable[Alert]]
+_SOURCES: dict[str, SourceFn] = {}
+
+
+def register(kind: str, fn: SourceFn) -> None:
+    """Add (or replace) the source of the alerts of `kind`."""
+    _SOURCES[kind] = fn
+
+
+def unregister(kind: str) -> None:
+    _SOURCES.pop(kind, None)
+
+
+def kinds() -> tuple[str, ...]:
+    return tuple(_SOURCES)
+
+
+def stated(alert: Alert, on: dt.date) -> Alert:
+    """The alert with its state on `on`: overdue once its due date has passed."""
+    overdue = alert.due_date is not None and alert.due_date < on
+    return replace(alert, state=OVERDUE if overdue else OPEN)
+
+
+def collect(region: Region, on: dt.date, kinds: Iterable[str] = ()) -> list[Alert]:
+    """Every registered source's alerts under the region on `on`, ordered by due date (at once
+    first), kind and region — no score, no ranking."""
+    wanted = set(kinds)
+    out: list[Alert] = []
+    for kind, fn in _SOURCES.items():
+        if wanted and kind not in wanted:
+            continue
+        out.extend(stated(a, on) for a in fn(region, on))
+    out.sort(key=lambda a: (a.due_date or dt.date.min, a.kind, a.region, a.subject))
+    return out
+
+
+def alerts_for(
+    *, actor: Any, code: str, on: dt.date | None = None, kinds: Iterable[str] = ()
+) -> tuple[Region, list[Alert]]:
+    """The alerts of a region in the actor's scope (the same roles as the dashboards)."""
+    region = access_dashboard_region(actor=actor, code=code)
+    day = on or timezone.localdate()
+    return region, collect(region, day, kinds)
