@@ -163,3 +163,24 @@ def test_scope_and_defaults(county: dict[str, Any], api_client: Any) -> None:
     assert r.status_code == 200 and r.json()["region"] == TOWNSHIP_A1
     r = api_client(county["national"]).get("/api/v1/alerts")
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "region"
+
+
+def test_floor_broken(county: dict[str, Any], api_client: Any) -> None:
+    """R-PAY-02: county A raises the secretary's floor to 70,000; the standard year at 称职 with full
+    attendance (60,000) falls below it, for the county and every region in it."""
+    from touyan.policy.models import PolicyDocument
+
+    client = api_client(county["county_a_admin"])
+    assert fetch(client, COUNTY_A, "floor_broken") == []
+    PolicyDocument.objects.create(
+        region_id=COUNTY_A, effective_from=dt.date(2026, 1, 1), params={"annual_floor_ps": "70000"}
+    )
+    items = fetch(client, COUNTY_A, "floor_broken")
+    assert [(a["region"], a["rule"], a["owner_role"]) for a in items] == [(COUNTY_A, "R-PAY-02", "admin")]
+    assert "60000" in items[0]["subject"] and "70000" in items[0]["subject"]
+    assert [a["region"] for a in fetch(api_client(county["prefecture_admin"]), "522300000000", "floor_broken")] == [
+        COUNTY_A
+    ]
+    assert [a["region"] for a in fetch(api_client(county["township_a1"]), TOWNSHIP_A1, "floor_broken")] == [COUNTY_A]
+    r = client.get(f"/api/v1/dashboards/{COUNTY_A}?on={ON.isoformat()}")
+    assert r.json()["payroll"]["standard"]["breaches"] == 1
