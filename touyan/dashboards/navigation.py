@@ -129,6 +129,8 @@ MODULES: tuple[NavModule, ...] = (
         (
             NavItem(_("工作台"), "home", "speedometer2"),
             NavItem(_("队伍结构"), "structure_current", "pie-chart", account_rules.CADRES_READ),
+            NavItem(_("驾驶舱"), "cockpit_current", "speedometer", account_rules.CADRES_READ),
+            NavItem(_("预警中心"), "alerts_current", "bell", account_rules.CADRES_READ),
         ),
     ),
     NavModule(
