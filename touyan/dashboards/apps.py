@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.apps import AppConfig
 
 
@@ -21,3 +23,18 @@ class DashboardsConfig(AppConfig):
         ):
             figures.register(name, fn)
         alert_sources.register_all()
+        _connect_invalidation(figures.invalidate)
+
+
+def _connect_invalidation(receiver: Callable[..., None]) -> None:
+    """Cached cockpit figures go stale when a cadre file, a post, a policy or a region statistic
+    is written (docs/operations.md); presence, pay and the rest age out with the cache's timeout."""
+    from django.db.models.signals import post_delete, post_save
+
+    from touyan.cadres.models import Person, Post
+    from touyan.policy.models import PolicyDocument
+    from touyan.regions.models import RegionStat
+
+    for model in (Person, Post, PolicyDocument, RegionStat):
+        post_save.connect(receiver, sender=model, dispatch_uid=f"dashboards.invalidate.save.{model.__name__}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"dashboards.invalidate.delete.{model.__name__}")

@@ -234,6 +234,14 @@ def charts(d: dict[str, Any]) -> list[Chart]:
     return out
 
 
+def _computed(d: dict[str, Any]) -> str:
+    """When the figures were computed, in local time (they may come from the cache)."""
+    raw = d.get("computed_at")
+    if not raw:
+        return ""
+    return timezone.localtime(dt.datetime.fromisoformat(raw)).strftime("%Y-%m-%d %H:%M")
+
+
 def pay_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     standard = (d.get("payroll") or {}).get("standard")
     if not standard:
@@ -241,7 +249,18 @@ def pay_rows(d: dict[str, Any]) -> list[dict[str, Any]]:
     return [r | {"label": str(PAY_POST_LABELS.get(r["post"], r["post"]))} for r in standard["rows"]]
 
 
-KNOWN_BLOCKS = {"region", "on", "cadres", "villages", "attendance", "assessment", "payroll", "affairs", "children"}
+KNOWN_BLOCKS = {
+    "region",
+    "on",
+    "computed_at",
+    "cadres",
+    "villages",
+    "attendance",
+    "assessment",
+    "payroll",
+    "affairs",
+    "children",
+}
 
 
 def other_blocks(d: dict[str, Any]) -> list[tuple[str, list[tuple[str, Any]]]]:
@@ -295,7 +314,7 @@ def cockpit_current(request: AuthedRequest) -> HttpResponse:
 @web_errors
 def cockpit(request: AuthedRequest, code: str) -> HttpResponse:
     form, on = _day(request)
-    d = figures.dashboard(actor=request.user, code=code, on=on)
+    d = figures.dashboard_warm(actor=request.user, code=code, on=on)
     region = Region(code=d["region"]["code"], name=d["region"]["name"], level=d["region"]["level"])
     day = dt.date.fromisoformat(d["on"])
     query = f"?on={d['on']}" if on else ""
@@ -311,6 +330,7 @@ def cockpit(request: AuthedRequest, code: str) -> HttpResponse:
             "charts": items,
             "others": other_blocks(d),
             "pay_rows": pay_rows(d),
+            "computed_at": _computed(d),
             "data": chart_data(items),
             "query": query,
             "export_url": reverse("cockpit_export", args=[region.code]) + query,
@@ -325,7 +345,7 @@ def cockpit(request: AuthedRequest, code: str) -> HttpResponse:
 @web_errors
 def cockpit_export(request: AuthedRequest, code: str) -> HttpResponse:
     _form, on = _day(request)
-    d = figures.dashboard(actor=request.user, code=code, on=on)
+    d = figures.dashboard_warm(actor=request.user, code=code, on=on)
     body = cockpit_workbook(d)
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(

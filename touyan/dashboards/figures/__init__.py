@@ -35,6 +35,8 @@ from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from touyan.accounts import rules as account_rules
@@ -84,13 +86,11 @@ def access_dashboard_region(*, actor: Any, code: str) -> Region:
     return access_region(actor=actor, code=code)
 
 
-def dashboard(*, actor: Any, code: str, on: dt.date | None = None, only: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Every registered block of the region on `on` (default today, Asia/Shanghai), plus the
-    region itself and its child regions' main figures (`children`, for the drill-down)."""
+def compute(region: Region, day: dt.date, only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every registered block of the region on `day` (or those in `only`), plus the region itself
+    and its child regions' main figures (`children`, for the drill-down). No scope check."""
     from .core import children_block
 
-    region = access_dashboard_region(actor=actor, code=code)
-    day = on or timezone.localdate()
     out: dict[str, Any] = {
         "region": {"code": region.code, "name": region.name, "level": region.level},
         "on": day.isoformat(),
@@ -102,3 +102,60 @@ def dashboard(*, actor: Any, code: str, on: dt.date | None = None, only: tuple[s
     if not only or "children" in only:
         out["children"] = children_block(region, day)
     return out
+
+
+def dashboard(*, actor: Any, code: str, on: dt.date | None = None, only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The dashboard of a region in the actor's scope on `on` (default today, Asia/Shanghai),
+    computed now: what `GET /api/v1/dashboards/{code}` returns (every figure a direct count)."""
+    region = access_dashboard_region(actor=actor, code=code)
+    return compute(region, on or timezone.localdate(), only)
+
+
+# --- warm figures for the cockpit pages (docs/operations.md "Cockpit figures") -----------------
+
+GENERATION_KEY = "touyan:dash:generation"
+
+
+def cache_seconds() -> int:
+    """How long a computed dashboard may serve the cockpit pages (TOUYAN_DASHBOARD_CACHE_SECONDS;
+    0, the default, computes every page afresh)."""
+    return int(getattr(settings, "TOUYAN_DASHBOARD_CACHE_SECONDS", 0))
+
+
+def generation() -> int:
+    return int(cache.get(GENERATION_KEY) or 0)
+
+
+def invalidate(**_kwargs: Any) -> None:
+    """Make every cached dashboard stale (a signal receiver: a cadre file, post, policy or region
+    statistic was written). Figures fed by high-volume rows (presence, payslips) age out instead."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
+
+
+def cache_key(code: str, day: dt.date) -> str:
+    return f"touyan:dash:{generation()}:{code}:{day.isoformat()}"
+
+
+def warm(region: Region, day: dt.date) -> dict[str, Any]:
+    """Compute and store the region's dashboard for `day` (the warm-up command and a cache miss)."""
+    data = compute(region, day)
+    data["computed_at"] = timezone.now().isoformat(timespec="seconds")
+    seconds = cache_seconds()
+    if seconds > 0:
+        cache.set(cache_key(region.code, day), data, seconds)
+    return data
+
+
+def dashboard_warm(*, actor: Any, code: str, on: dt.date | None = None) -> dict[str, Any]:
+    """The cockpit page's read: scope checked every time, then the cached dashboard of (region,
+    day) when there is one no older than TOUYAN_DASHBOARD_CACHE_SECONDS, else computed now."""
+    region = access_dashboard_region(actor=actor, code=code)
+    day = on or timezone.localdate()
+    if cache_seconds() > 0:
+        hit = cache.get(cache_key(region.code, day))
+        if hit is not None:
+            return dict(hit)
+    return warm(region, day)

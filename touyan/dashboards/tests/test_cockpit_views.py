@@ -41,7 +41,9 @@ def test_cockpit_drills_down_from_prefecture_to_village(county: dict[str, Any], 
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-chart="children"' in html and "兴义市" in html
-    data = json.loads(re.search(r'id="structure-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    found = re.search(r'id="structure-data"[^>]*>(.*?)</script>', html, re.S)
+    assert found is not None
+    data = json.loads(found.group(1))
     assert data["children"]["categories"] == ["兴义市", "兴仁市"]
     assert data["children"]["values"] == [8, 1]  # county A's eight cadres, county B's one
     for code in (COUNTY_A, TOWNSHIP_A1, V1):
@@ -91,7 +93,9 @@ def test_alerts_page_and_export(county: dict[str, Any], login: Any) -> None:
     html = client.get(reverse("alerts", args=[COUNTY_A]) + "?on=2026-03-10&kind=quota_exceeded").content.decode()
     assert "栗坪村 专职干部 4 人,超过核定 3 人" in html and "专职干部超职数" in html
     r = client.get(reverse("alerts_export", args=[COUNTY_A]) + "?on=2026-03-10")
-    rows = list(load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True))
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert ("专职干部超职数", "R-POS-01", V2) in [tuple(row[:3]) for row in rows]
     assert login(county["county_b_admin"]).get(reverse("alerts", args=[COUNTY_B])).status_code == 200
 
@@ -116,3 +120,32 @@ def test_page_queries_do_not_grow_with_villages(county: dict[str, Any], login: A
             ),
         )  # fmt: skip
     assert {c: count(c) for c in (PREFECTURE, COUNTY_A, TOWNSHIP_A1)} == before
+
+
+def test_warm_figures_serve_the_page_and_go_stale_on_a_write(county: dict[str, Any], login: Any, settings: Any) -> None:
+    """docs/operations.md: with TOUYAN_DASHBOARD_CACHE_SECONDS the page reads the cached figures
+    (scope still checked), a new post makes them stale; the API is always computed afresh."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    settings.TOUYAN_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    client = login(county["county_a_admin"])
+    url = reverse("cockpit", args=[COUNTY_A])
+    call_command("warm_cockpit", "--level", "county", "--prefix", "522301", stdout=io.StringIO())
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(url)
+    assert page.status_code == 200 and "数据计算于" in page.content.decode()
+    assert len(warm.captured_queries) < 15  # session, user, region, scope: no figure is computed
+    assert login(county["county_b_admin"]).get(url).status_code == 404
+    cadre_create(
+        actor=county["county_a_admin"],
+        data=PersonIn(
+            name="新增", id_number=id_number("19900101", False), village=V1, education="college",
+            political_status="party_member", posts=[full("VDD")],
+        ),
+    )  # fmt: skip
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(url).status_code == 200
+    assert len(cold.captured_queries) > len(warm.captured_queries)  # computed again
+    cache.clear()
