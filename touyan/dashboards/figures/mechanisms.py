@@ -34,9 +34,9 @@ from . import money, share
 from .core import code_range, team_posts, villages_of
 
 GRADES = tuple(Grade.values)
-# Above this many villages the per-village disclosure schedule is not walked (a province has
-# ≈30,000 villages × ≈50 catalogue items); the block says so with `disclosures: None`.
-DISCLOSURE_VILLAGE_LIMIT = 5000
+# Above this many villages (a large county has ≈600) the per-village disclosure schedule is not
+# walked (a province has ≈30,000 villages × ≈50 catalogue items); the block says `disclosures: None`.
+DISCLOSURE_VILLAGE_LIMIT = 600
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -271,9 +271,9 @@ def disclosure_state(region: Region, on: dt.date) -> Disclosures | None:
     """R-OPEN-01/02 (affairs.disclosures_due): for each village and periodic catalogue item, its last
     closed period; `missing` = not published yet; overdue = past its deadline. None above
     DISCLOSURE_VILLAGE_LIMIT villages."""
-    villages = list(villages_of(region).order_by("code"))
-    if len(villages) > DISCLOSURE_VILLAGE_LIMIT:
+    if villages_of(region).count() > DISCLOSURE_VILLAGE_LIMIT:
         return None
+    villages = list(villages_of(region).order_by("code"))
     if not villages:
         return Disclosures(0, [])
     policies = policy_resolve_many([v.code for v in villages], on)
