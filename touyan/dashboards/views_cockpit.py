@@ -24,7 +24,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.scope import NATIONAL, require, scope_prefix
 from touyan.assessment.models import Grade
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, web_errors
@@ -34,6 +36,7 @@ from touyan.regions.selectors import visible_path
 
 from . import figures
 from .alerts import Alert, alerts_for
+from .figures.core import provinces_block
 from .navigation import current_region
 from .views_structure import XLSX, DayForm, _day, _shown
 
@@ -307,7 +310,45 @@ def _go_current(request: AuthedRequest, url_name: str) -> HttpResponse:
 @login_required
 @web_errors
 def cockpit_current(request: AuthedRequest) -> HttpResponse:
+    """The current region's cockpit; for a national administrator with no region chosen, the
+    country: one row per province, to drill down from."""
+    if current_region(request) is None and scope_prefix(request.user) == NATIONAL:
+        return cockpit_nation(request)
     return _go_current(request, "cockpit")
+
+
+def cockpit_nation(request: AuthedRequest) -> HttpResponse:
+    require(request.user, account_rules.CADRES_READ)
+    form, on = _day(request)
+    day = on or timezone.localdate()
+    rows = provinces_block(day)
+    totals = {
+        k: sum(r[k] for r in rows) for k in ("cadres", "full_time", "villages", "one_shoulder", "vacant_secretary")
+    }
+    chart = Chart(
+        "children",
+        _("各省两委干部人数"),
+        _("区域"),
+        _("人数"),
+        [(r["name"], r["cadres"], _pct(r["one_shoulder_share"])) for r in rows],
+        horizontal=True,
+        unit=_("人"),
+    )
+    return render(
+        request,
+        "dashboards/cockpit_nation.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "one_shoulder_share": _pct(figures.share(totals["one_shoulder"], totals["villages"])),
+            "chart": chart,
+            "data": chart_data([chart]),
+            "form": _shown(form, day),
+            "query": f"?on={day.isoformat()}" if on else "",
+            "on": day,
+            "breadcrumbs": [{"label": _("统计分析"), "url": None}, {"label": _("驾驶舱"), "url": None}],
+        },
+    )
 
 
 @login_required

@@ -22,8 +22,9 @@ Definitions (all on the day `on`; the same as the structure page, `dashboards.st
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -40,6 +41,20 @@ from . import share
 AGE_PLACES = Decimal("0.1")
 
 
+class Under(Protocol):
+    """What the queries need of a region: its code prefix ("" for the whole country)."""
+
+    @property
+    def prefix(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Nation:
+    """The whole country, for a national administrator's overview of the provinces."""
+
+    prefix: str = ""
+
+
 def code_range(prefix: str, field: str = "village_id") -> Q:
     """The codes under a prefix as a range of 12-digit codes (an index range scan)."""
     if not prefix:
@@ -47,12 +62,12 @@ def code_range(prefix: str, field: str = "village_id") -> Q:
     return Q(**{f"{field}__gte": prefix.ljust(12, "0"), f"{field}__lte": prefix.ljust(12, "9")})
 
 
-def team_posts(region: Region, on: dt.date) -> QuerySet[Post]:
+def team_posts(region: Under, on: dt.date) -> QuerySet[Post]:
     """Current posts other than FS/RSV in the region's villages."""
     return current_posts(on).filter(code_range(region.prefix), post__in=TEAM_POSTS).order_by()
 
 
-def cadres_of(region: Region, on: dt.date) -> QuerySet[Person]:
+def cadres_of(region: Under, on: dt.date) -> QuerySet[Person]:
     """The cadres (see the module docstring) of the region on `on`."""
     posts = team_posts(region, on)
     return (
@@ -60,7 +75,7 @@ def cadres_of(region: Region, on: dt.date) -> QuerySet[Person]:
     )
 
 
-def villages_of(region: Region) -> QuerySet[Region]:
+def villages_of(region: Under) -> QuerySet[Region]:
     return Region.objects.filter(code_range(region.prefix, "code"), level=region_rules.VILLAGE).order_by()
 
 
@@ -173,11 +188,22 @@ def child_level(level: str) -> str | None:
 
 def children_block(region: Region, on: dt.date) -> list[dict[str, Any]]:
     """One row per child region (the drill-down): cadres, full-time, villages, one-shoulder share,
-    vacant secretaries. Four grouped queries whatever the number of children; [] for a village."""
+    vacant secretaries. Five grouped queries whatever the number of children; [] for a village."""
     level = child_level(region.level)
     if level is None:
         return []
-    width = region_rules.PREFIX_LENGTH[level]
+    return child_rows(region, region_rules.PREFIX_LENGTH[level], Region.objects.filter(parent=region), on)
+
+
+def provinces_block(on: dt.date) -> list[dict[str, Any]]:
+    """The children rows of the whole country: one per province (the national overview)."""
+    provinces = Region.objects.filter(level=region_rules.PROVINCE)
+    return child_rows(Nation(), region_rules.PREFIX_LENGTH[region_rules.PROVINCE], provinces, on)
+
+
+def child_rows(region: Under, width: int, children: QuerySet[Region], on: dt.date) -> list[dict[str, Any]]:
+    """The rows of `children_block` for the regions `children` under `region`, whose codes start
+    with their first `width` digits."""
     people: dict[str, Any] = {
         r["c"]: r
         for r in cadres_of(region, on)
@@ -213,7 +239,7 @@ def children_block(region: Region, on: dt.date) -> list[dict[str, Any]]:
         for r in villages_of(region).annotate(c=Substr("code", 1, width)).values("c").annotate(n=Count("pk")).order_by()
     }
     rows = []
-    for child in Region.objects.filter(parent=region).order_by("code").values("code", "name", "level"):
+    for child in children.order_by("code").values("code", "name", "level"):
         key = child["code"][:width]
         p = people.get(key, {"total": 0, "women": 0, "party": 0, "college": 0, "young": 0, "age_sum": 0})
         h = heads.get(key, {"with_ps": 0, "rows": 0, "people": 0})

@@ -149,3 +149,15 @@ def test_warm_figures_serve_the_page_and_go_stale_on_a_write(county: dict[str, A
         assert client.get(url).status_code == 200
     assert len(cold.captured_queries) > len(warm.captured_queries)  # computed again
     cache.clear()
+
+
+def test_national_overview_lists_the_provinces(county: dict[str, Any], login: Any) -> None:
+    """Nation → province: a national administrator with no region chosen sees every province."""
+    page = login(county["national"]).get(reverse("cockpit_current") + "?on=2026-03-01")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("cockpit", args=["520000000000"]) in html and "云南省" in html
+    assert "9" in html  # Guizhou's nine cadres: county A's eight and county B's one
+    found = re.search(r'id="structure-data"[^>]*>(.*?)</script>', html, re.S)
+    assert found is not None
+    assert json.loads(found.group(1))["children"]["values"] == [9, 0]
