@@ -104,3 +104,39 @@ def alerts_for(
     region = access_dashboard_region(actor=actor, code=code)
     day = on or timezone.localdate()
     return region, collect(region, day, kinds)
+
+
+# Regions whose alerts the workbench counts (above a county the alerts centre lists them on demand:
+# a prefecture's sources read a month of attendance for thousands of cadres).
+WORKBENCH_LEVELS = ("county", "township", "village")
+
+
+def alerts_todo(user: Any, ctx: Any) -> list[Any]:
+    """The workbench's line for the alerts centre (core.todos): how many rules are broken in the
+    region the official is looking at, the earliest due date, red when one is overdue."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from touyan.accounts import rules as account_rules
+    from touyan.accounts.scope import in_scope
+    from touyan.core.todos import Todo
+
+    region = ctx.region
+    if region is None or region.level not in WORKBENCH_LEVELS or not in_scope(user, region.code):
+        return []
+    if not account_rules.has_capability(user.role, account_rules.CADRES_READ, is_superuser=user.is_superuser):
+        return []
+    items = collect(region, ctx.today)
+    overdue = sum(1 for a in items if a.state == OVERDUE)
+    return [
+        Todo(
+            label=_("预警中心"),
+            count=len(items),
+            url=reverse("alerts", args=[region.code]),
+            due=min((a.due_date for a in items if a.due_date), default=None),
+            icon="bell",
+            note=_("其中 %(n)s 项已逾期") % {"n": overdue} if overdue else "",
+            urgent=bool(overdue),
+            group=_("统计分析"),
+        )
+    ]

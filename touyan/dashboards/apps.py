@@ -8,6 +8,9 @@ class DashboardsConfig(AppConfig):
     label = "dashboards"
 
     def ready(self) -> None:
+        from .todos import register_all
+
+        register_all()
         # The built-in cockpit blocks and alert sources; other apps register theirs the same way
         # (see dashboards.figures and dashboards.alerts).
         from . import alert_sources, figures
@@ -23,6 +26,11 @@ class DashboardsConfig(AppConfig):
         ):
             figures.register(name, fn)
         alert_sources.register_all()
+        from touyan.core import todos
+
+        from .alerts import alerts_todo
+
+        todos.register(alerts_todo, key="dashboards.alerts")
         _connect_invalidation(figures.invalidate)
 
 

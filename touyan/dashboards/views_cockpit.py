@@ -290,9 +290,13 @@ def chart_data(items: list[Chart]) -> dict[str, Any]:
 
 
 def _crumbs(request: AuthedRequest, region: Region, title: str, url_name: str) -> list[dict[str, Any]]:
+    nation = []
+    if url_name == "cockpit" and scope_prefix(request.user) == NATIONAL:
+        nation = [{"label": _("全国"), "url": reverse("cockpit_current") + "?all=1"}]
     return [
         {"label": _("统计分析"), "url": None},
         {"label": title, "url": None},
+        *nation,
         *(
             {"label": r.name, "url": reverse(url_name, args=[r.code])}
             for r in visible_path(actor=request.user, region=region)
@@ -311,8 +315,8 @@ def _go_current(request: AuthedRequest, url_name: str) -> HttpResponse:
 @web_errors
 def cockpit_current(request: AuthedRequest) -> HttpResponse:
     """The current region's cockpit; for a national administrator with no region chosen, the
-    country: one row per province, to drill down from."""
-    if current_region(request) is None and scope_prefix(request.user) == NATIONAL:
+    country (also with ?all=1): one row per province, to drill down from."""
+    if scope_prefix(request.user) == NATIONAL and (request.GET.get("all") or current_region(request) is None):
         return cockpit_nation(request)
     return _go_current(request, "cockpit")
 

@@ -153,7 +153,9 @@ def test_warm_figures_serve_the_page_and_go_stale_on_a_write(county: dict[str, A
 
 def test_national_overview_lists_the_provinces(county: dict[str, Any], login: Any) -> None:
     """Nation → province: a national administrator with no region chosen sees every province."""
-    page = login(county["national"]).get(reverse("cockpit_current") + "?on=2026-03-01")
+    client = login(county["national"])
+    assert reverse("cockpit_current") + "?all=1" in client.get(reverse("cockpit", args=[PREFECTURE])).content.decode()
+    page = client.get(reverse("cockpit_current") + "?all=1&on=2026-03-01")
     assert page.status_code == 200
     html = page.content.decode()
     assert reverse("cockpit", args=["520000000000"]) in html and "云南省" in html
@@ -161,3 +163,9 @@ def test_national_overview_lists_the_provinces(county: dict[str, Any], login: An
     found = re.search(r'id="structure-data"[^>]*>(.*?)</script>', html, re.S)
     assert found is not None
     assert json.loads(found.group(1))["children"]["values"] == [9, 0]
+
+
+def test_workbench_counts_the_alerts(county: dict[str, Any], login: Any) -> None:
+    """On each workbench (county and below): the alerts centre's line with its count."""
+    page = login(county["township_a1"]).get("/").content.decode()
+    assert "预警中心" in page and reverse("alerts", args=[TOWNSHIP_A1]) in page
