@@ -19,6 +19,11 @@ ROUTES: dict[str, Rule] = {
     "alerts_current": OFFICIALS,
     "alerts": OFFICIALS,
     "alerts_export": OFFICIALS,
+    "report_start": OFFICIALS,
+    # a report job is seen by the user who started it only (core.jobs.access_job)
+    "report_job": OFFICIALS,
+    "report_status": OFFICIALS,
+    "report_download": OFFICIALS,
     # API
     "GET /api/v1/dashboards/{code}": OFFICIALS,
     "GET /api/v1/alerts": OFFICIALS,

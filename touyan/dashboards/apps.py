@@ -26,6 +26,9 @@ class DashboardsConfig(AppConfig):
         ):
             figures.register(name, fn)
         alert_sources.register_all()
+        from . import actions, reports  # noqa: F401 - the audit actions' names
+
+        reports.register_all()
         from touyan.core import todos
 
         from .alerts import alerts_todo

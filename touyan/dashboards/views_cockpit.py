@@ -380,6 +380,7 @@ def cockpit(request: AuthedRequest, code: str) -> HttpResponse:
             "query": query,
             "export_url": reverse("cockpit_export", args=[region.code]) + query,
             "alerts_url": reverse("alerts", args=[region.code]) + query,
+            "report_url": reverse("report_start", args=[region.code]) + query,
             "children_are_villages": bool(d["children"]) and d["children"][0]["level"] == VILLAGE,
             "breadcrumbs": _crumbs(request, region, _("驾驶舱"), "cockpit"),
         },

@@ -381,6 +381,7 @@ CALLS: list[Call] = [
     Call("stats/cockpit/<str:code>/export/", "get", "/stats/cockpit/{code}/export/", api=False),
     Call("stats/alerts/<str:code>/", "get", "/stats/alerts/{code}/", api=False),
     Call("stats/alerts/<str:code>/export/", "get", "/stats/alerts/{code}/export/", api=False),
+    Call("stats/cockpit/<str:code>/report/", "post", "/stats/cockpit/{code}/report/", api=False),
     Call("/api/v1/dashboards/{code}", "get", "/api/v1/dashboards/{code}"),
     Call("/api/v1/alerts", "get", "/api/v1/alerts?region={code}"),
     Call("regions/<str:code>/", "get", "/regions/{code}/", api=False),
@@ -815,6 +816,10 @@ UNSCOPED = {
     "stats/structure/",  # the current region, always inside the scope
     "stats/cockpit/",  # the current region, always inside the scope
     "stats/alerts/",  # the current region, always inside the scope
+    # Report jobs: only their creator sees them (core.jobs.access_job); touyan/dashboards/tests.
+    "stats/reports/<int:job_id>/",
+    "stats/reports/<int:job_id>/status/",
+    "stats/reports/<int:job_id>/download/",
     # Attendance: the signed-in cadre's own page, pickers that open the current region, lists
     # built from the scoped selectors, and the national working-day calendar (no region);
     # each is tested in touyan/attendance/tests/test_views.py.
