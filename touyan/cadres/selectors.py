@@ -228,7 +228,7 @@ def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) 
     # LIKE of scope_filter: a second condition on village_id would make PostgreSQL misjudge how many
     # rows match, and sort a whole county where walking the index for one page is enough.
     scope = None if _is_cadre(actor) else scope_prefix(actor)
-    base = cadres_in_scope(actor=actor) if scope is None else Person.objects.all()
+    base = cadres_in_scope(actor=actor) if scope is None else Person.objects.unscoped()  # scoped below
     qs = RosterQuerySet(model=Person, query=base.query.chain(), using=base.db)
     # The narrowest prefix, the scope's or the region asked for (the pages and the API only ask for
     # regions inside the scope; one outside it matches nothing).

@@ -1,4 +1,5 @@
-"""The access table of oversight (accounts.access): the cockpit, the alerts centre and their API.
+"""The access table of the home page and oversight (accounts.access): the structure statistics, the
+cockpit, the alerts centre, the standard reports and their API.
 
 Aggregate figures and alerts of a region are for its officials — admin, township officer, liaison
 and finance, each within their own region (REGION); an auditor reads audit events, a reviewer their
@@ -7,12 +8,17 @@ department's reviews and a cadre their own file (SPEC A8): they are refused.
 
 from __future__ import annotations
 
-from touyan.accounts.access import REGION, Rule, allow
+from touyan.accounts.access import REGION, Rule, allow, everyone
 
-OFFICIALS = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION)
+STATS = allow(admin=REGION, township_officer=REGION, liaison=REGION, finance=REGION)
+OFFICIALS = STATS
 
 ROUTES: dict[str, Rule] = {
-    # pages
+    "home": everyone(),
+    "structure_current": STATS,
+    "structure": STATS,
+    "structure_export": STATS,
+    # the cockpit, the alerts centre and the standard reports
     "cockpit_current": OFFICIALS,
     "cockpit": OFFICIALS,
     "cockpit_export": OFFICIALS,
