@@ -56,6 +56,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=3)
     parser.add_argument("--replace", action="store_true", help="delete the cadres already in the database first")
+    parser.add_argument("--within", default="", help="only villages under this code prefix (e.g. 43: one province)")
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
@@ -82,7 +83,11 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
 
-    if Region.objects.filter(level=region_rules.PROVINCE).count() < 31:
+    if args.within and not Region.objects.filter(code__startswith=args.within, level=region_rules.VILLAGE).exists():
+        print(f"importing the divisions under {args.within} from {DIVISIONS} …", flush=True)
+        report = import_divisions(source=DIVISIONS, within=args.within)
+        print(f"  {report.summary()}  ({time.perf_counter() - started:.0f} s)", flush=True)
+    elif not args.within and Region.objects.filter(level=region_rules.PROVINCE).count() < 31:
         print(f"importing the national divisions from {DIVISIONS} …", flush=True)
         report = import_divisions(source=DIVISIONS)
         print(f"  {report.summary()}  ({time.perf_counter() - started:.0f} s)", flush=True)
@@ -95,7 +100,10 @@ def main() -> None:
 
     t = time.perf_counter()
     villages = list(
-        Region.objects.filter(level=region_rules.VILLAGE).order_by("code").values_list("code", "name").iterator()
+        Region.objects.filter(level=region_rules.VILLAGE, code__startswith=args.within)
+        .order_by("code")
+        .values_list("code", "name")
+        .iterator()
     )
     rng = random.Random(args.seed)
     wanted = min(len(villages), math.ceil(args.people / MEAN_COMMITTEE * 1.02))

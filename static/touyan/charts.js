@@ -2,7 +2,7 @@
 // (CSP forbids inline script). ECharts is served locally; nothing is fetched.
 //
 // Data shape (see touyan/dashboards/views_structure.py chart_data):
-//   {"unit": "人",
+//   {"unit": "人",   (a chart's own "unit" wins over the page's)
 //    "<key>": {"kind": "bar", "horizontal": bool, "categories": [...], "values": [...]},
 //    "<key>": {"kind": "pie", "items": [{"name": ..., "value": ...}, ...]}}
 (function () {
@@ -80,13 +80,13 @@
         return;
       }
       const chart = window.echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(spec.kind === "pie" ? pieOption(spec, unit, el) : barOption(spec, unit, el));
+      chart.setOption(spec.kind === "pie" ? pieOption(spec, spec.unit || unit, el) : barOption(spec, spec.unit || unit, el));
       charts.push({ chart: chart, spec: spec, el: el });
     });
     // Resize with the element (phone rotation, side menu, window): redraw for narrow screens too.
     const redraw = (item) => {
       item.chart.resize();
-      item.chart.setOption(item.spec.kind === "pie" ? pieOption(item.spec, unit, item.el) : barOption(item.spec, unit, item.el));
+      item.chart.setOption(item.spec.kind === "pie" ? pieOption(item.spec, item.spec.unit || unit, item.el) : barOption(item.spec, item.spec.unit || unit, item.el));
     };
     if ("ResizeObserver" in window) {
       const observer = new ResizeObserver((entries) => {

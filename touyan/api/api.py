@@ -178,6 +178,8 @@ def _register() -> None:
     from touyan.attendance.api import leave_router
     from touyan.attendance.api import router as attendance_router
     from touyan.cadres.api import router as cadres_router
+    from touyan.dashboards.api import alerts_router
+    from touyan.dashboards.api import router as dashboards_router
     from touyan.payroll.api import router as payroll_router
     from touyan.policy.api import router as policy_router
     from touyan.regions.api import router as regions_router
@@ -195,6 +197,8 @@ def _register() -> None:
     training_api.mount(api)
     api.add_router("/affairs", affairs_router)
     api.add_router("/public", public_affairs_router)
+    api.add_router("/dashboards", dashboards_router)
+    api.add_router("/alerts", alerts_router)
 
 
 _register()

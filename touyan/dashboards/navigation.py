@@ -193,7 +193,11 @@ MODULES: tuple[NavModule, ...] = (
     NavModule(
         _("统计分析"),
         "bar-chart",
-        (NavItem(_("队伍结构"), "structure_current", "pie-chart", account_rules.CADRES_READ),),
+        (
+            NavItem(_("队伍结构"), "structure_current", "pie-chart", account_rules.CADRES_READ),
+            NavItem(_("驾驶舱"), "cockpit_current", "speedometer", account_rules.CADRES_READ),
+            NavItem(_("预警中心"), "alerts_current", "bell", account_rules.CADRES_READ),
+        ),
     ),
     NavModule(
         _("系统设置"),

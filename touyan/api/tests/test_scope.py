@@ -379,6 +379,13 @@ CALLS: list[Call] = [
     ),
     Call("stats/structure/<str:code>/", "get", "/stats/structure/{code}/", api=False),
     Call("stats/structure/<str:code>/export/", "get", "/stats/structure/{code}/export/", api=False),
+    Call("stats/cockpit/<str:code>/", "get", "/stats/cockpit/{code}/", api=False),
+    Call("stats/cockpit/<str:code>/export/", "get", "/stats/cockpit/{code}/export/", api=False),
+    Call("stats/alerts/<str:code>/", "get", "/stats/alerts/{code}/", api=False),
+    Call("stats/alerts/<str:code>/export/", "get", "/stats/alerts/{code}/export/", api=False),
+    Call("stats/cockpit/<str:code>/report/", "post", "/stats/cockpit/{code}/report/", api=False),
+    Call("/api/v1/dashboards/{code}", "get", "/api/v1/dashboards/{code}"),
+    Call("/api/v1/alerts", "get", "/api/v1/alerts?region={code}"),
     Call("regions/<str:code>/", "get", "/regions/{code}/", api=False),
     Call(
         "regions/<str:code>/",
@@ -822,6 +829,12 @@ UNSCOPED = {
     "cadres/excel/jobs/<int:job_id>/status/",
     "cadres/excel/jobs/<int:job_id>/download/",
     "stats/structure/",  # the current region, always inside the scope
+    "stats/cockpit/",  # the current region, always inside the scope
+    "stats/alerts/",  # the current region, always inside the scope
+    # Report jobs: only their creator sees them (core.jobs.access_job); touyan/dashboards/tests.
+    "stats/reports/<int:job_id>/",
+    "stats/reports/<int:job_id>/status/",
+    "stats/reports/<int:job_id>/download/",
     # Attendance: the signed-in cadre's own page, pickers that open the current region, lists
     # built from the scoped selectors, and the national working-day calendar (no region);
     # each is tested in touyan/attendance/tests/test_views.py.
