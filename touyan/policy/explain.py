@@ -74,7 +74,6 @@ SENTENCES: dict[str, Any] = {
     "tier1_amount": _("专业化管理一档书记每月的补贴。"),
     "tier2_amount": _("专业化管理二档书记每月的补贴。"),
     "tier3_amount": _("专业化管理三档书记每月的补贴。"),
-    "pay_notice_days": _("工资批次在村内公示满这些天后,乡镇才能审批;设为 0 表示公示当天即可审批。"),
     "pension_subsidy": _("村主干每年的养老保险补贴,按月发放。"),
     "annual_floor_ps": _("书记全年报酬不低于此数。"),
     "annual_floor_vd": _("主任全年报酬不低于此数。"),
