@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "touyan.assessment",
     "touyan.payroll",
     "touyan.affairs",
+    "touyan.selection",
     "touyan.dashboards",
     "touyan.api",
     "ninja",

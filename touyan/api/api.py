@@ -85,6 +85,8 @@ def _register() -> None:
     from touyan.payroll.api import router as payroll_router
     from touyan.policy.api import router as policy_router
     from touyan.regions.api import router as regions_router
+    from touyan.selection.api import eligibility_router, exits_router
+    from touyan.selection.api import router as selection_router
 
     api.add_router("/auth", token_router)
     api.add_router("/users", accounts_router)
@@ -97,6 +99,9 @@ def _register() -> None:
     api.add_router("/payroll", payroll_router)
     api.add_router("/affairs", affairs_router)
     api.add_router("/public", public_affairs_router)
+    api.add_router("/selection", selection_router)
+    api.add_router("/exits", exits_router)
+    api.add_router("/cadres", eligibility_router)  # A7 /cadres/{id}/eligibility (selection is above cadres)
 
 
 _register()
