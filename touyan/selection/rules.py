@@ -197,8 +197,8 @@ def eligibility(
                     "age",
                 )
             )
-        target = {post} if post else held
-        if not (target & TWO_COMMITTEES) - HEAD_POSTS or (post and post in HEAD_POSTS):
+        proposed: set[str] = {post} if post else held
+        if not (proposed & TWO_COMMITTEES) - HEAD_POSTS or (post and post in HEAD_POSTS):
             out.append(Violation("R-POS-04", _("年轻专业化干部须为书记、主任以外的两委成员"), "post"))
     return out
 

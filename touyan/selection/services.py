@@ -217,7 +217,7 @@ def round_submit(*, actor: Any, case_ids: Sequence[int], today: dt.date | None =
         if not CASE.can(actor, c, "submit"):
             raise Forbidden(_("您无权提交其中的案件:%(id)s") % {"id": c.pk})
     plans: dict[str, tuple[list[str], dt.date, int]] = {}
-    reviews = []
+    reviews: list[Review] = []
     for c in cases:
         county = county_of(c.village_id)
         if county not in plans:
