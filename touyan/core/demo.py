@@ -28,6 +28,7 @@ from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
 from touyan.regions.services import region_stat_put
+from touyan.selection.demo import load_demo_selection
 
 DEMO_PASSWORD = "Touyan@2026"
 PREFECTURE = "522300000000"
@@ -176,4 +177,5 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
             (cadre.username, "村干部(手机签到 /attendance/me/, 今日值班)", f"{cadre.village_name} {cadre.person_name}")
         )
     load_demo_affairs(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins.rows, say=say)
+    load_demo_selection(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins.rows, say=say)
     return logins
