@@ -15,6 +15,7 @@ from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat
 from touyan.regions.selectors import count_descendants, region_roots, visible_path
+from touyan.selection.selectors import workbench as selection_workbench
 
 from .navigation import current_region
 
@@ -54,6 +55,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         {
             "region": region,
             "todo": todo,
+            "selection": selection_workbench(actor=user),
             "counts": counts,
             "stat": stat,
             "path": path,

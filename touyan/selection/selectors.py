@@ -333,3 +333,23 @@ def quota_board(*, actor: Any, prefix: str, today: dt.date | None = None) -> lis
         row.young = len(young.get(code, ()))
         row.young_cap = cadre_rules.share_cap(p["young_share"], row.villages)
     return list(rows.values())
+
+
+@dataclass(frozen=True)
+class Workbench:
+    """What the workbench shows of selection: a county's overdue reviews (escalated, WF-1), a
+    reviewer's open reviews, a township's cases waiting for its decision."""
+
+    overdue_reviews: int | None = None
+    open_reviews: int | None = None
+    soft_flags: int | None = None
+
+
+def workbench(*, actor: Any, today: dt.date | None = None) -> Workbench | None:
+    if is_reviewer(actor):
+        return Workbench(open_reviews=reviews_for(actor=actor, open_only=True).count())
+    if not is_official(actor):
+        return None
+    if actor.role == Role.ADMIN or actor.is_superuser:
+        return Workbench(overdue_reviews=overdue_reviews(actor=actor, today=today).count())
+    return Workbench(soft_flags=cases_in_scope(actor=actor).filter(state=Case.State.SOFT_FLAG).count())

@@ -150,3 +150,15 @@ def test_exit_page_actions(login, sel, make_cadre) -> None:
     town.post(reverse("selection:exit_action", args=[e.pk]), {"action": "handover"})
     e.refresh_from_db()
     assert e.state == "filed"
+
+
+def test_workbench_shows_selection_work(login, sel, make_cadre) -> None:
+    """WF-1: the county's workbench shows overdue reviews; a reviewer's shows their open ones."""
+    _submitted(sel, make_cadre, 2)
+    Review.objects.update(due_date=dt.date.today() - dt.timedelta(days=1))
+    home = login(sel["county"]).get(reverse("home")).content.decode()
+    assert "逾期未反馈的部门联审" in home and reverse("selection:overdue") in home
+    mine = login(sel["police"]).get(reverse("home")).content.decode()
+    assert "待反馈的联审任务" in mine
+    assert selectors.workbench(actor=sel["county"]).overdue_reviews == 4
+    assert selectors.workbench(actor=sel["county_b"]).overdue_reviews == 0
