@@ -158,3 +158,27 @@ def finance(personas: dict[str, User]) -> dict[str, User]:
         "a": _user("finance_a", Role.FINANCE, COUNTY_A),
         "b": _user("finance_b", Role.FINANCE, COUNTY_B),
     }
+
+
+@pytest.fixture
+def no_waiting_periods(db: Any) -> None:
+    """A national policy with no appeal window (`appeal_days = 0`, WF-5) and no pay notice period
+    (`pay_notice_days = 0`, WF-8), for tests that take the next step in the same minute; the tests
+    of those periods set them on a region."""
+    import datetime as dt
+
+    from touyan.policy.models import PolicyDocument
+
+    PolicyDocument.objects.create(
+        region_id=None, effective_from=dt.date(2000, 1, 1), params={"appeal_days": 0, "pay_notice_days": 0}
+    )
+
+
+def use_no_waiting_periods(request: pytest.FixtureRequest) -> None:
+    """For a test directory's autouse fixture: `no_waiting_periods` for every database test."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        return
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+    request.getfixturevalue("no_waiting_periods")

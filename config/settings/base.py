@@ -196,6 +196,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # ISO dates in every date input (issue 16)
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

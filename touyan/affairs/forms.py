@@ -8,9 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from touyan.core.forms import IsoDateInput
+
 from .models import Decision, SupervisionRecord
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = IsoDateInput(attrs={"class": "form-control"})
 
 
 def _bootstrap(form: forms.Form) -> None:

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from touyan.accounts.services import token_user
+from touyan.core import validation
 from touyan.core.errors import DomainError, InvalidInput
 
 
@@ -56,11 +57,8 @@ def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    detail = [
-        {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "")), "type": e.get("type", "value_error")}
-        for e in exc.errors
-    ]
-    return api.create_response(request, {"detail": detail}, status=422)
+    """Each error where it was (`loc`), its message in Chinese (core.validation)."""
+    return api.create_response(request, {"detail": validation.errors(list(exc.errors))}, status=422)
 
 
 @api.exception_handler(AuthenticationError)

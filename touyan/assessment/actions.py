@@ -10,6 +10,7 @@ from touyan.audit.actions import AuditAction
 
 class AssessmentAction(AuditAction):
     PERIOD_OPEN = "assessment.period.open", _("开启考核期")
+    PERIOD_EXEMPT = "assessment.period.exempt", _("列为考核例外")
     QUARTERLY_SCORE = "assessment.quarterly.score", _("季度评价打分")
     QUARTERLY_CORRECT = "assessment.quarterly.correct", _("更正季度评价")
     ANNUAL_COMPUTE = "assessment.annual.compute", _("计算年度考核")

@@ -140,9 +140,13 @@ def post_annual(request: HttpRequest, body: AnnualIn) -> Status[AnnualOut]:
                                  grade=a.grade, status=a.status))  # fmt: skip
 
 
+class FinalizeIn(Schema):
+    reason: str = Field("", max_length=300)  # the county's exception above the 优秀 quota (R-ASMT-03)
+
+
 @router.post("/annual/{annual_id}/finalize", response=AnnualOut, summary="年度考核定稿")
-def finalize_annual(request: HttpRequest, annual_id: int) -> AnnualOut:
-    a = annual_finalize(actor=request.user, annual_id=annual_id)
+def finalize_annual(request: HttpRequest, annual_id: int, body: FinalizeIn | None = None) -> AnnualOut:
+    a = annual_finalize(actor=request.user, annual_id=annual_id, reason=body.reason if body else "")
     return AnnualOut(id=a.pk, work_score=a.work_score, demo_score=a.demo_score, total=a.total, grade=a.grade,
                      status=a.status)  # fmt: skip
 

@@ -19,14 +19,18 @@ read (`facts_of=selectors.<flow>_facts`, gathered after the row is locked, `sele
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import User
 from touyan.core.workflow import Flow, Transition
 
+from . import rules
 from .models import AnnualAssessment, Period, Pledge, QuarterlyEvaluation, TargetPlan
 
 
@@ -52,13 +56,71 @@ def cadre_or_assessor(actor: User, obj: Any) -> bool:
     return (own is not None and own == obj.person_id) or assessor(actor, obj)
 
 
+# --- guards: pure (obj, facts) -> refusal or None; a page asking without facts gets None ----------
+
+
+def _finalizable_message(day: Any) -> str:
+    return _g("申诉期未满,%(d)s 起方可定稿") % {"d": day.isoformat()}
+
+
+def period_appeal_over(period: Any, facts: Mapping[str, Any]) -> str | Promise | None:
+    """WF-5: a publicised period is final only once its appeal deadline (`appeal_until`, set
+    `appeal_days` after publication) has come."""
+    today = facts.get("today")
+    if today is not None and rules.in_appeal_window(period.appeal_until, today):
+        return _finalizable_message(period.appeal_until)
+    return None
+
+
+def quarterly_appeal_over(ev: Any, facts: Mapping[str, Any]) -> str | Promise | None:
+    """WF-5 / A7: a quarterly score is final only after its appeal window (`appeal_days` after it
+    was entered and publicised, or the period's deadline): 409 before; `appeal_days = 0` at once."""
+    today, ends = facts.get("today"), facts.get("finalizable_from")
+    if today is not None and rules.in_appeal_window(ends, today):
+        return _finalizable_message(ends)
+    return None
+
+
+def all_scored(period: Any, facts: Mapping[str, Any]) -> str | Promise | None:
+    """WF-5: a quarter is published only when every in-post cadre is scored or listed as an exception."""
+    unscored = facts.get("unscored") or 0
+    if unscored:
+        return _g("尚有 %(n)s 名在岗干部未评分,请先评分或列为例外后再公示") % {"n": unscored}
+    return None
+
+
+def _over_quota(annual: Any, facts: Mapping[str, Any]) -> bool:
+    counts, share = facts.get("round"), facts.get("excellent_max_share")
+    if counts is None or share is None or annual.grade != rules.EXCELLENT:
+        return False
+    total = max(int(facts.get("round_size") or 0), sum(counts.values()))
+    return rules.over_excellent_quota(counts.get(rules.EXCELLENT, 0), total, share)
+
+
+def within_excellent_quota(annual: Any, facts: Mapping[str, Any]) -> str | Promise | None:
+    """R-ASMT-03: a township's annual 优秀 above `excellent_max_share` (20 %) needs the county's exception."""
+    if _over_quota(annual, facts):
+        share = facts["excellent_max_share"]
+        return _g("本乡镇年度优秀等次将超过 %(p)s%% 的比例上限,须由县委组织部说明理由后例外定稿") % {
+            "p": f"{share * 100:.0f}"
+        }
+    return None
+
+
+def quota_exceeded(annual: Any, facts: Mapping[str, Any]) -> str | Promise | None:
+    """R-ASMT-03: the county's exception is for a grade that is over the quota, not a second way around the rule."""
+    if "round" in facts and not _over_quota(annual, facts):
+        return _g("未超过优秀比例上限,按正常程序定稿")
+    return None
+
+
 P = Period.State
 PERIOD_FLOW = Flow(
     model=Period,
     action_prefix="assessment.period",
     transitions=(
-        Transition("publicise", (P.OPEN,), P.PUBLICISED, _("进入公示"), who=county),
-        Transition("finalize", (P.PUBLICISED,), P.FINAL, _("考核期定稿"), who=county),
+        Transition("publicise", (P.OPEN,), P.PUBLICISED, _("进入公示"), who=county, guards=(all_scored,)),
+        Transition("finalize", (P.PUBLICISED,), P.FINAL, _("考核期定稿"), who=county, guards=(period_appeal_over,)),
         Transition("reopen", (P.PUBLICISED,), P.OPEN, _("退回评分(申诉)"), who=county),
     ),
 )
@@ -68,7 +130,9 @@ QUARTERLY_FLOW = Flow(
     model=QuarterlyEvaluation,
     action_prefix="assessment.quarterly",
     state_field="status",
-    transitions=(Transition("finalize", (Q.DRAFT,), Q.FINAL, _("季度评价定稿"), who=assessor),),
+    transitions=(
+        Transition("finalize", (Q.DRAFT,), Q.FINAL, _("季度评价定稿"), who=assessor, guards=(quarterly_appeal_over,)),
+    ),
 )
 
 A = AnnualAssessment.Status
@@ -76,7 +140,22 @@ ANNUAL_FLOW = Flow(
     model=AnnualAssessment,
     action_prefix="assessment.annual",
     state_field="status",
-    transitions=(Transition("finalize", (A.COMPUTED,), A.FINAL, _("年度考核定稿"), who=assessor),),
+    transitions=(
+        Transition(
+            "finalize", (A.COMPUTED,), A.FINAL, _("年度考核定稿"), who=assessor, guards=(within_excellent_quota,)
+        ),
+        # R-ASMT-03: above the 优秀 quota only the county finalizes, with a reason (audited).
+        Transition(
+            "finalize_exception",
+            (A.COMPUTED,),
+            A.FINAL,
+            _("超比例例外定稿"),
+            who=county,
+            guards=(quota_exceeded,),
+            refused=_("超过优秀比例的例外定稿由县委组织部办理"),
+            reason_required=True,
+        ),
+    ),
 )
 
 S = Pledge.State

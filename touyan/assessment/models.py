@@ -49,6 +49,25 @@ class Period(models.Model):
         return f"{self.region_id} {self.kind} {self.year}-{self.number}"
 
 
+class PeriodExemption(models.Model):
+    """WF-5: an in-post cadre a quarter is published without (on leave for the whole quarter,
+    newly elected…): listed by the county with a reason, so publication is not held up."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="exemptions")
+    person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("例外理由"), max_length=300)
+    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["period", "person"], name="period_exemption_once")]
+        verbose_name = _("考核例外")
+        verbose_name_plural = _("考核例外")
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.person_id}"
+
+
 class QuarterlyEvaluation(models.Model):
     """A quarter's score and grade for one cadre. Final evaluations are never changed in
     place: a correction is a new version with a reason (R-ASMT-01, WF-5)."""

@@ -141,6 +141,13 @@ def leave_route(days: int, *, is_secretary: bool, secretary_max: int = 1, liaiso
     return LeaveRoute(("secretary", "township"))
 
 
+def distinct_approver(previous_approver_id: int | None, actor_id: int | None) -> bool:
+    """R-ATT-02 (separation of duties): a user who approved one level of a leave does not approve
+    the next one — a township officer who signed for the secretary leaves the township's level
+    to a colleague. No earlier level, or another user: allowed."""
+    return previous_approver_id is None or previous_approver_id != actor_id
+
+
 # --- location fences for web sign-in (A4 Compliance, R-ATT-04, R-DATA-01) ---
 
 EARTH_RADIUS_M = 6_371_008.8  # the mean Earth radius (IUGG), in metres

@@ -485,14 +485,37 @@ def leave_submit(*, actor: Any, cadre_id: int, start: dt.date, end: dt.date, rea
     return leave
 
 
+def _previous_approver(leave: LeaveRequest) -> int | None:
+    """Who approved the level before the current one, if the leave is past its first level."""
+    if not leave.route or leave.next_level == leave.route[0]:
+        return None
+    return (
+        LeaveApproval.objects.filter(leave=leave, decision="approve")
+        .order_by("-at", "-id")
+        .values_list("approver_id", flat=True)
+        .first()
+    )
+
+
+def approved_previous_level(actor: Any, leave: LeaveRequest) -> bool:
+    """R-ATT-02: did the actor approve the level before this one (then not this one too)?"""
+    return not rules.distinct_approver(_previous_approver(leave), getattr(actor, "pk", None))
+
+
 def can_decide(actor: Any, leave: LeaveRequest) -> bool:
-    """Who may act at the leave's current level (R-ATT-02)."""
+    """Who may act at the leave's current level (R-ATT-02); nobody approves two consecutive levels."""
     level = leave.next_level
     village = leave.village_id
     if not level or leave.status != LeaveRequest.Status.SUBMITTED:
         return False
     if actor.pk == leave.created_by_id and _is_self(actor, leave.person):
         return False  # nobody approves their own leave
+    if not _may_act_at(actor, leave, level, village):
+        return False
+    return not approved_previous_level(actor, leave)
+
+
+def _may_act_at(actor: Any, leave: LeaveRequest, level: str, village: str) -> bool:
     if level == "secretary":
         return (
             getattr(actor, "role", None) == Role.CADRE
@@ -523,6 +546,8 @@ def leave_decide(*, actor: Any, leave_id: int, approve: bool, note: str = "") ->
     grants the leave. A liaison record (2–3 days) is noted, it does not hold the leave."""
     leave = _leave_for_update(actor, leave_id)
     if not can_decide(actor, leave):
+        if leave.status == LeaveRequest.Status.SUBMITTED and approved_previous_level(actor, leave):
+            raise Forbidden(_("同一人不能连续办理两级审批,请由其他人员办理"))
         raise Forbidden(_("该请假当前不由您审批"))
     level = leave.next_level
     LeaveApproval.objects.create(

@@ -2,39 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from django.urls import path
 
-from django.urls import path, register_converter
+from touyan.core import urlparams  # noqa: F401 - registers the yyyymm, isodate and year converters
 
 from . import views, views_fence, views_leave, views_month, views_roster
-
-
-class MonthConverter:
-    """YYYY-MM in the address, the month's first day in the view (a bad month is a 404)."""
-
-    regex = r"\d{4}-\d{2}"
-
-    def to_python(self, value: str) -> dt.date:
-        return dt.date(int(value[:4]), int(value[5:7]), 1)
-
-    def to_url(self, value: dt.date | str) -> str:
-        return value.strftime("%Y-%m") if isinstance(value, dt.date) else str(value)
-
-
-class DayConverter:
-    """YYYY-MM-DD in the address, a date in the view (a bad date is a 404)."""
-
-    regex = r"\d{4}-\d{2}-\d{2}"
-
-    def to_python(self, value: str) -> dt.date:
-        return dt.date.fromisoformat(value)
-
-    def to_url(self, value: dt.date | str) -> str:
-        return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-register_converter(MonthConverter, "yyyymm")
-register_converter(DayConverter, "isodate")
 
 app_name = "attendance"
 urlpatterns = [

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from touyan.core import idnumber
-from touyan.core.forms import StyledForm
+from touyan.core.forms import IsoDateInput, StyledForm
 
 from .models import Education, EndReason, Gender, Origin, PoliticalStatus, PostCode, Source
 
@@ -58,9 +58,7 @@ class PersonForm(StyledForm):
         label=_("手机号"), max_length=12, required=False, help_text=_("加密保存,列表中只显示 138****5678 形式")
     )
     political_status = forms.ChoiceField(label=_("政治面貌"), choices=PoliticalStatus.choices)
-    party_join_date = forms.DateField(
-        label=_("入党时间"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    party_join_date = forms.DateField(label=_("入党时间"), required=False, widget=IsoDateInput())
     education = forms.ChoiceField(label=_("学历"), choices=Education.choices)
     full_time_education = forms.BooleanField(label=_("全日制学历"), required=False)
     origin = forms.ChoiceField(label=_("来源"), choices=Origin.choices)
@@ -83,7 +81,7 @@ class NewPersonForm(PersonForm):
 
 class PostForm(StyledForm):
     post = forms.ChoiceField(label=_("职务"), choices=PostCode.choices)
-    start_date = forms.DateField(label=_("任职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(label=_("任职日期"), widget=IsoDateInput())
     term_year = forms.IntegerField(label=_("届次(选举年份)"), required=False, min_value=1980, max_value=2100)
     source = forms.ChoiceField(label=_("产生方式"), choices=Source.choices)
     full_time = forms.BooleanField(label=_("专职"), required=False)
@@ -98,7 +96,7 @@ class PostForm(StyledForm):
 
 
 class EndPostForm(StyledForm):
-    end_date = forms.DateField(label=_("离任日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("离任日期"), widget=IsoDateInput())
     end_reason = forms.ChoiceField(label=_("离任原因"), choices=EndReason.choices)
 
 

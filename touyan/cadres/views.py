@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import scope_filter, scope_prefix
 from touyan.core.errors import Conflict, DomainError, InvalidInput, TooManyAttempts
+from touyan.core.urlparams import query_int
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -129,8 +130,8 @@ def roster_page(request: AuthedRequest) -> HttpResponse:
         ]
     filters = _filters(form)
     qs = roster(actor=request.user, filters=filters).with_estimated_count()
-    size = int(request.GET.get("page_size") or 20) if (request.GET.get("page_size") or "20").isdigit() else 20
-    page = Paginator(qs, min(size, 200)).get_page(request.GET.get("page"))
+    size = query_int(request.GET.get("page_size"), default=20, lo=1, hi=200) or 20
+    page = Paginator(qs, size).get_page(request.GET.get("page"))
     today = dt.date.today()
     rows = []
     for person in page:

@@ -28,7 +28,6 @@ from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
 from touyan.regions.services import region_stat_put
-from touyan.selection.demo import load_demo_selection
 
 DEMO_PASSWORD = "Touyan@2026"
 PREFECTURE = "522300000000"
@@ -38,7 +37,41 @@ YEARS = (2024, 2025)
 
 @dataclass
 class DemoLogins:
+    """The logins `load_demo` prints: every row a demo step appended (a step of another app appends
+    its own, e.g. the selection reviewers), and for each what to try first."""
+
     rows: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role label, region name)
+    tries: dict[str, str] = field(default_factory=dict)  # username → what to try, in a line
+
+    def add(self, username: str, role: str, region: str, tries: str = "") -> None:
+        """Append a row before the phone sign-in example, which stays the last line."""
+        at = len(self.rows) - 1 if self.rows and self.rows[-1][0] == "cadre_demo" else len(self.rows)
+        self.rows.insert(at, (username, role, region))
+        if tries:
+            self.tries[username] = tries
+
+
+# Demo steps of other apps: fn(*, actor, township, password, logins: DemoLogins, say) -> None, run
+# after the core steps in registration order (an app registers in its AppConfig.ready).
+DemoStep = Callable[..., None]
+EXTRA_STEPS: dict[str, DemoStep] = {}
+
+
+def register_step(fn: DemoStep, *, key: str | None = None) -> DemoStep:
+    EXTRA_STEPS[key or f"{fn.__module__}.{fn.__qualname__}"] = fn
+    return fn
+
+
+# What each role can try, printed under its login (SPEC A1, A2's year of a county).
+TRIES: dict[str, str] = {
+    "admin": "全国管理员:各模块打开时默认在黔西南州;系统设置 → 用户管理",
+    "admin_5223": "州委组织部:工作台待办、统计分析 → 队伍结构、政策参数",
+    "audit_5223": "安全审计员(只读):审计日志",
+    "secadmin_5223": "安全管理员:安全管理(账号锁定、双因素认证、令牌),不能管理业务数据",
+    "admin_522301": "县委组织部:备案管理、考核定稿、工资批次、政策参数(本县可调)",
+    "finance_522301": "县财政:工资发放 → 县财政审批 → 一卡通发放(下载代发文件)→ 关闭批次",
+    "cadre_demo": "村干部:手机打开 / 即签到;我的工资条、我的考核、请假",
+}
 
 
 def _national_admin() -> User:
@@ -140,12 +173,17 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
     prefecture = Region.objects.get(code=PREFECTURE)
     _ensure_user(admin, "admin_5223", Role.ADMIN, prefecture, "州委组织部管理员")
     _ensure_user(admin, "audit_5223", Role.AUDITOR, prefecture, "州安全审计员")
+    _ensure_user(admin, "secadmin_5223", Role.SECURITY_ADMIN, prefecture, "州安全管理员")
     logins.rows.append(("admin_5223", "州组织部管理员", prefecture.name))
     logins.rows.append(("audit_5223", "安全审计员", prefecture.name))
+    logins.rows.append(("secadmin_5223", "安全管理员", prefecture.name))
     counties = Region.objects.filter(parent=prefecture).order_by("code")
     for county in counties:
         _ensure_user(admin, f"admin_{county.code[:6]}", Role.ADMIN, county, f"{county.name}委组织部管理员")
         logins.rows.append((f"admin_{county.code[:6]}", "县组织部管理员", county.name))
+    example_county = Region.objects.get(code=region_rules.normalize_code(EXAMPLE_COUNTY))
+    _ensure_user(admin, f"finance_{EXAMPLE_COUNTY}", Role.FINANCE, example_county, f"{example_county.name}财政局")
+    logins.rows.append((f"finance_{EXAMPLE_COUNTY}", "县财政(审批、发放工资批次)", example_county.name))
     townships = Region.objects.filter(code__startswith="5223", level=region_rules.TOWNSHIP).order_by("code")
     for township in townships:
         _ensure_user(admin, f"town_{township.code[:9]}", Role.TOWNSHIP_OFFICER, township, f"{township.name}党委干部")
@@ -158,7 +196,7 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
             first_township.name,
         )
     )
-    say(f"  演示账号已就绪: {2 + counties.count() + townships.count()} 个")
+    say(f"  演示账号已就绪: {4 + counties.count() + townships.count()} 个")
     _stats(admin, say)
     example = _cadres(admin, say)
     if example is not None:
@@ -176,6 +214,41 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
         logins.rows.append(
             (cadre.username, "村干部(手机签到 /attendance/me/, 今日值班)", f"{cadre.village_name} {cadre.person_name}")
         )
+    _liaison(admin, first_township, cadre.username if cadre is not None else None, logins)
     load_demo_affairs(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins.rows, say=say)
-    load_demo_selection(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins.rows, say=say)
+    for step in EXTRA_STEPS.values():
+        step(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins, say=say)
+    for username, text in TRIES.items():
+        logins.tries.setdefault(username, text)
+    town = f"town_{first_township.code[:9]}"
+    logins.tries.setdefault(
+        town, "乡镇党委:工作台待办(请假、值班缺口、出勤不足)、月度考勤锁定、工资批次计算与公示、季度评价"
+    )
     return logins
+
+
+def _liaison(admin: User, township: Region, cadre_username: str | None, logins: DemoLogins) -> None:
+    """The liaison official (包村干部) of the demo cadre's village: co-approves its leave, scores
+    and signs spending there (R-ATT-02, R-FIN-02). A liaison's reach is the region of the login:
+    here the one village assigned."""
+    village = None
+    if cadre_username:
+        village = User.objects.filter(username=cadre_username).values_list("region_id", flat=True).first()
+    if village is None:
+        village = (
+            Region.objects.filter(parent=township, level=region_rules.VILLAGE)
+            .order_by("code")
+            .values_list("code", flat=True)
+            .first()
+        )
+    if village is None:
+        return
+    region = Region.objects.get(code=village)
+    username = f"liaison_{township.code[:9]}"
+    _ensure_user(admin, username, Role.LIAISON, region, f"{township.name}包村干部")
+    logins.add(
+        username,
+        "包村干部(包村: 本村)",
+        f"{township.name} {region.name}",
+        "包村干部:工作台 → 待我审批的请假(请假的包村干部一级)、季度评价录入、村务联审联签",
+    )

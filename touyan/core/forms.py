@@ -40,9 +40,33 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
+ISO_DATE = "%Y-%m-%d"
+
+
+class IsoDateInput(forms.DateInput):
+    """`<input type="date">` whose value is always ISO YYYY-MM-DD, whatever the language: a browser
+    shows nothing for "2015/11/04", and a form posted back then erased the date (issue 16)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, format: str | None = None) -> None:
+        super().__init__(attrs=attrs, format=format or ISO_DATE)
+
+
+def iso_dates(form: forms.BaseForm) -> None:
+    """Every date widget of the form renders ISO (a `type="date"` input, or any DateInput)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.DateInput):
+            widget.format = ISO_DATE
+            widget.input_type = "date"
+            widget.attrs["type"] = "date"
+
+
 class StyledForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        iso_dates(self)
         for field in self.fields.values():
             widget = field.widget
             if type(widget) is forms.Select:  # exactly Select: same HTML, rendered faster

@@ -11,12 +11,15 @@ from .errors import InvalidInput
 
 M = TypeVar("M", bound=Model)
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000  # an offset beyond any list; a larger page number would overflow the SQL OFFSET
 
 
 def page_bounds(page: int, page_size: int) -> tuple[int, int]:
     errors: dict[str, str] = {}
     if page < 1:
         errors["page"] = _("页码须从 1 开始")
+    elif page > MAX_PAGE:
+        errors["page"] = _("页码过大")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         errors["page_size"] = _("每页条数须在 1 到 %(n)s 之间") % {"n": MAX_PAGE_SIZE}
     if errors:

@@ -6,14 +6,15 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from .errors import Forbidden, NotFound
+from .errors import DomainError, Forbidden, NotFound
 
 
 def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Turn NotFound into a 404 page and Forbidden into a 403 page."""
+    """Turn NotFound into a 404 page, Forbidden into a 403 page, and any other domain error that
+    reaches the page (bad input in the address: a region code "x") into a 400 page, never a 500."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -23,6 +24,8 @@ def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             raise Http404(exc.message) from exc
         except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
+        except DomainError as exc:
+            raise BadRequest(exc.text()) from exc
 
     return wrapper
 

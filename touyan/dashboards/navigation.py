@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +50,12 @@ class NavModule:
 # Village affairs (issue 19): officials of the region and the village's own cadres.
 AFFAIRS_ROLES = (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON, Role.CADRE)
 
+# System settings: officials who work with regions and rules (a village cadre, a reviewer, the
+# auditor and the security administrator have their own pages).
+SETTINGS_ROLES = (Role.ADMIN, Role.TOWNSHIP_OFFICER, Role.LIAISON, Role.FINANCE)
+
 MODULES: tuple[NavModule, ...] = (
+    NavModule(_("工作台"), "speedometer2", (NavItem(_("工作台"), "home", "speedometer2"),)),
     NavModule(
         _("干部档案"),
         "person-vcard",
@@ -136,17 +142,14 @@ MODULES: tuple[NavModule, ...] = (
     NavModule(
         _("统计分析"),
         "bar-chart",
-        (
-            NavItem(_("工作台"), "home", "speedometer2"),
-            NavItem(_("队伍结构"), "structure_current", "pie-chart", account_rules.CADRES_READ),
-        ),
+        (NavItem(_("队伍结构"), "structure_current", "pie-chart", account_rules.CADRES_READ),),
     ),
     NavModule(
         _("系统设置"),
         "gear",
         (
-            NavItem(_("行政区划"), "regions:detail_current", "diagram-3"),
-            NavItem(_("政策参数"), "policy:edit_current", "sliders"),
+            NavItem(_("行政区划"), "regions:detail_current", "diagram-3", None, SETTINGS_ROLES),
+            NavItem(_("政策参数"), "policy:edit_current", "sliders", None, SETTINGS_ROLES),
             NavItem(_("用户管理"), "accounts:users", "people", account_rules.USERS_MANAGE),
             NavItem(_("审计日志"), "audit:events", "journal-text", account_rules.AUDIT_READ),
             NavItem(_("安全管理"), "accounts:security", "shield-lock", account_rules.SECURITY_MANAGE),
@@ -167,7 +170,29 @@ def current_region(request: HttpRequest) -> Region | None:
             return region
     if user.region_id:
         return Region.objects.filter(code=user.region_id).first()
-    return None
+    return default_region(request)
+
+
+def default_region(request: HttpRequest) -> Region | None:
+    """For a user without a region of their own (the national administrator): the region where
+    the data is, so the menu's pages open on it rather than bouncing to 切换区域 (issue 16). From
+    the top, while only one region has anything below it, step down into it (贵州省 → 黔西南州)."""
+    if hasattr(request, "_default_region"):
+        cached: Region | None = request._default_region
+        return cached
+    from touyan.regions.selectors import region_roots
+
+    region: Region | None = None
+    level = list(region_roots(actor=request.user).annotate(n=Count("children")).filter(n__gt=0).order_by("code")[:2])
+    for _depth in range(4):  # province → prefecture → county → township at most
+        if len(level) != 1:
+            break
+        region = level[0]
+        level = list(Region.objects.filter(parent=region).annotate(n=Count("children")).filter(n__gt=0)[:2])
+        if len(level) == 1 and Region.objects.filter(parent=region).count() > 1:
+            break  # several children, only one with data below: stay at the parent
+    request._default_region = region  # type: ignore[attr-defined]
+    return region
 
 
 def shell_context(request: HttpRequest) -> dict[str, Any]:

@@ -10,19 +10,66 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.models import Role
 from touyan.attendance.selectors import township_todo
+from touyan.core import todos
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat
 from touyan.regions.selectors import count_descendants, region_roots, visible_path
-from touyan.selection.selectors import workbench as selection_workbench
 
 from .navigation import current_region
+
+
+def _cadre_home(request: AuthedRequest) -> HttpResponse:
+    """A village cadre's home: today's sign-in, this month's attendance, the latest payslip and
+    evaluation, leave in progress and what waits for them (a secretary approves leave)."""
+    from touyan.assessment.models import AnnualAssessment, QuarterlyEvaluation
+    from touyan.attendance.models import LeaveRequest, Presence
+    from touyan.attendance.selectors import cadre_month
+    from touyan.cadres.selectors import access_cadre
+    from touyan.payroll.selectors import payslips_of_self
+
+    user = request.user
+    today = timezone.localdate()
+    context: dict[str, object] = {"today": today, "breadcrumbs": crumbs((_("工作台"), None))}
+    if user.cadre_id is None:
+        return render(request, "dashboards/cadre_home.html", context | {"person": None})
+    person = access_cadre(actor=user, cadre_id=user.cadre_id)
+    month = cadre_month(person_id=person.pk, village_code=person.village_id, year=today.year, month=today.month)
+    slips = payslips_of_self(actor=user)
+    quarterly = (
+        QuarterlyEvaluation.objects.filter(person=person, status=QuarterlyEvaluation.Status.FINAL)
+        .order_by("-year", "-quarter", "-version")
+        .first()
+    )
+    annual = (
+        AnnualAssessment.objects.filter(person=person, status=AnnualAssessment.Status.FINAL).order_by("-year").first()
+    )
+    leaves = list(
+        LeaveRequest.objects.filter(
+            person=person, status__in=(LeaveRequest.Status.SUBMITTED, LeaveRequest.Status.APPROVED)
+        ).order_by("start_date")[:5]
+    )
+    context |= {
+        "person": person,
+        "record": Presence.objects.filter(person_id=person.pk, date=today).first(),
+        "month": month,
+        "slip": slips[0] if slips else None,
+        "slip_count": len(slips),
+        "quarterly": quarterly,
+        "annual": annual,
+        "leaves": leaves,
+        "todos": [t for t in todos.for_user(user, todos.TodoContext(region=None, today=today)) if t.count],
+    }
+    return render(request, "dashboards/cadre_home.html", context)
 
 
 @login_required
 @web_errors
 def home(request: AuthedRequest) -> HttpResponse:
+    if request.user.role == Role.CADRE and not request.user.is_superuser:
+        return _cadre_home(request)
     region = current_region(request)
     counts: list[dict[str, object]] = []
     stat = None
@@ -49,13 +96,15 @@ def home(request: AuthedRequest) -> HttpResponse:
         if region is not None and region.level == region_rules.TOWNSHIP and reads_cadres
         else None
     )
+    waiting = todos.for_user(user, todos.TodoContext(region=region, today=timezone.localdate()))
     return render(
         request,
         "dashboards/home.html",
         {
             "region": region,
             "todo": todo,
-            "selection": selection_workbench(actor=user),
+            "todos": waiting,
+            "todos_waiting": sum(1 for t in waiting if t.count),
             "counts": counts,
             "stat": stat,
             "path": path,

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.cadres.models import Education, Origin, PostCode
+from touyan.core.forms import IsoDateInput
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, web_errors
 from touyan.regions.models import Region
@@ -51,7 +52,7 @@ class DayForm(forms.Form):
         label=gettext_lazy("统计日期"),
         required=False,
         error_messages={"invalid": gettext_lazy("请输入有效的日期,如 2026-03-01")},
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+        widget=IsoDateInput(attrs={"class": "form-control form-control-sm"}),
     )
 
 

@@ -62,7 +62,8 @@ def pct(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Explanation:
-    formula: str  # "基本报酬 = max(42,000, 3 × 14,000) × (1 + 5% × 2) ÷ 12 = 3,850.00"
+    # "基本报酬 = max(标准 42,000 元, 3 × 上年农村居民人均可支配收入 14,000 元) × (1 + 5% × 连任 2 届) ÷ 12 = 3,850.00"
+    formula: str
     words: str  # the same in a sentence, for a cadre
 
 
@@ -160,11 +161,25 @@ def _explain_base(label: str, money: str, b: dict[str, Any]) -> Explanation:
     standard, income, multiple = Decimal(b["base_standard"]), b.get("income_ref"), Decimal(b["base_multiple"])
     n, uplift = int(b.get("consecutive_terms", 0)), Decimal(b["uplift"])
     annual_paid = Decimal(b["base_annual_paid"])
-    inner = f"max({num(standard)}, {num(multiple)} × {num(income)})" if income not in (None, "None") else num(standard)
+    yuan, std_word = _("元"), _("标准")
+    if income not in (None, "None"):
+        inner = _("max(%(std_word)s %(std)s %(yuan)s, %(m)s × 上年农村居民人均可支配收入 %(inc)s %(yuan)s)") % {
+            "std_word": std_word,
+            "std": num(standard),
+            "yuan": yuan,
+            "m": num(multiple),
+            "inc": num(income),
+        }
+    else:
+        inner = f"{std_word} {num(standard)} {yuan}"
     up = ""
     if n:
         rate = (uplift - 1) / n
-        up = f" × (1 + {pct(rate)} × {n})" if rate == rate.quantize(Decimal("0.0001")) else f" × {uplift}"
+        up = (
+            " × (1 + " + _("%(rate)s × 连任 %(n)s 届") % {"rate": pct(rate), "n": n} + ")"
+            if rate == rate.quantize(Decimal("0.0001"))
+            else f" × {uplift}"
+        )
     monthly = to_fen(annual_paid / 12)
     post = str(POST_LABELS.get(b.get("post", ""), b.get("post", "")))
     words = _(

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from touyan.accounts import rules as account_rules
@@ -23,6 +24,7 @@ from touyan.accounts.models import Role
 from touyan.core.errors import InvalidInput
 from touyan.core.workflow import Flow, Guard, Transition
 
+from . import rules
 from .models import CollectiveReward, DepartureAllowance, PayRun
 
 S = PayRun.State
@@ -66,6 +68,16 @@ def note_given(field: str, message: str | Promise) -> Guard:
     return guard
 
 
+def notice_period_over(run: Any, facts: Mapping[str, Any]) -> str | Promise | None:
+    """WF-8: the village notice (村内公示) lasts `pay_notice_days` before the township approves."""
+    if "today" not in facts:
+        return None
+    ends = rules.notice_running(facts.get("notice_from"), int(facts.get("notice_days") or 0), facts["today"])
+    if ends is not None:
+        return gettext("村内公示期未满,%(d)s 起方可审批") % {"d": ends.isoformat()}
+    return None
+
+
 BY_TOWNSHIP = _("该步骤由乡镇办理")
 BY_FINANCE = _("该步骤由县财政办理")
 BY_COUNTY = _("该步骤由县委组织部办理")
@@ -77,8 +89,25 @@ PAYRUN = Flow(
         # Calculated by the batch path (services.runs): it checks this step for every run it writes.
         Transition("calculate", (S.OPEN, S.CALCULATED), S.CALCULATED, _("计算工资"), who=cadres_write),
         Transition("publicise", (S.CALCULATED,), S.NOTICE, _("开始村内公示"), who=township, refused=BY_TOWNSHIP),
-        Transition("approve_township", (S.NOTICE,), S.TOWNSHIP, _("乡镇审批"), who=township, refused=BY_TOWNSHIP),
-        Transition("approve_finance", (S.TOWNSHIP,), S.FINANCE, _("县财政审批"), who=finance, refused=BY_FINANCE),
+        Transition(
+            "approve_township",
+            (S.NOTICE,),
+            S.TOWNSHIP,
+            _("乡镇审批"),
+            who=township,
+            refused=BY_TOWNSHIP,
+            guards=(notice_period_over,),
+        ),
+        # Separation of duties: whoever approved for the township does not approve for finance.
+        Transition(
+            "approve_finance",
+            (S.TOWNSHIP,),
+            S.FINANCE,
+            _("县财政审批"),
+            who=finance,
+            refused=BY_FINANCE,
+            distinct_from=("approve_township",),
+        ),
         Transition("disburse", (S.FINANCE,), S.DISBURSED, _("一卡通发放"), who=finance, refused=BY_FINANCE),
         Transition("close", (S.DISBURSED,), S.CLOSED, _("关闭批次"), who=finance, refused=BY_FINANCE),
     ),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from touyan.core.errors import InvalidInput
 from touyan.core.forms import StyledForm
 
-from .rules.benefits import CONDOLENCE_KINDS, HONOUR_LEVELS, normalize_account
+from .rules.benefits import ACCOUNT_KINDS, CARD, CONDOLENCE_KINDS, HONOUR_LEVELS, check_account, normalize_account
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -74,11 +74,46 @@ class BankAccountForm(StyledForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    kind = forms.ChoiceField(
+        label=_("账户类型"),
+        choices=list(ACCOUNT_KINDS.items()),
+        initial=CARD,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("银行卡为 16 至 19 位并校验卡号校验位;老式存折账号请选“存折”"),
+    )
+
     def clean_account(self) -> str:
         try:
             return normalize_account(self.cleaned_data["account"])
         except InvalidInput as exc:
             raise forms.ValidationError(exc.errors["account"][0]) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["kind"] = data.get("kind") or CARD
+        if data.get("account"):
+            try:
+                data["account"] = check_account(data["account"], data["kind"])
+            except InvalidInput as exc:
+                for key, messages in exc.errors.items():
+                    self.add_error(key if key in self.fields else "account", messages[0])
+        return data
+
+
+class BankImportForm(StyledForm):
+    file = forms.FileField(
+        label=_("一卡通账号文件"),
+        help_text=_("用下载的模板填写,保存为 .xlsx;不超过 5 MB、5000 行"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": _("请选择要导入的文件")},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 文件(旧版 .xls 请先另存为 .xlsx)"))
+        return upload
 
 
 class InsuranceForm(forms.Form):

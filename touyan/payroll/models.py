@@ -112,7 +112,13 @@ class BankAccount(models.Model):
     number appears only in the payout file county finance downloads (audited)."""
 
     person = models.OneToOneField("cadres.Person", on_delete=models.CASCADE, related_name="bank_account")
+
+    class Kind(models.TextChoices):
+        CARD = "card", _("银行卡")  # 16–19 digits with a Luhn check digit
+        PASSBOOK = "passbook", _("存折")  # the marked exception: no check digit
+
     bank = models.CharField(_("开户行"), max_length=60)
+    kind = models.CharField(_("账户类型"), max_length=10, choices=Kind.choices, default=Kind.CARD)
     account_enc = models.TextField(editable=False)
     account_masked = models.CharField(_("账号"), max_length=40, editable=False)
     updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")

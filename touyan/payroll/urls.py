@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from touyan.core import urlparams  # noqa: F401 - registers the year converter
+
 from . import views
 
 app_name = "payroll"
@@ -21,9 +23,11 @@ urlpatterns = [
     path("payslips/<int:payslip_id>/pdf/", views.payslip_pdf, name="payslip_pdf"),
     path("me/", views.my_payslips, name="me"),
     path("cadres/<int:cadre_id>/bank/", views.bank_account, name="bank"),
+    path("bank/import/", views.bank_import, name="bank_import"),
+    path("bank/import/template.xlsx", views.bank_import_template, name="bank_import_template"),
     path("insurance/", views.insurance_current, name="insurance_current"),
-    path("insurance/<str:code>/<int:year>/", views.insurance, name="insurance"),
-    path("insurance/<str:code>/<int:year>/save/", views.insurance_save, name="insurance_save"),
+    path("insurance/<str:code>/<year:year>/", views.insurance, name="insurance"),
+    path("insurance/<str:code>/<year:year>/save/", views.insurance_save, name="insurance_save"),
     path("rewards/", views.rewards, name="rewards"),
     path("rewards/new/", views.reward_new, name="reward_new"),
     path("rewards/<int:reward_id>/", views.reward_detail, name="reward"),
@@ -40,5 +44,5 @@ urlpatterns = [
     path("departures/<int:departure_id>/advance/", views.departure_advance, name="departure_advance"),
     path("departures/<int:departure_id>/steps/<str:step>/", views.departure_step_view, name="departure_step"),
     path("weak/", views.weak_current, name="weak_current"),
-    path("weak/<str:code>/<int:year>/", views.weak, name="weak"),
+    path("weak/<str:code>/<year:year>/", views.weak, name="weak"),
 ]

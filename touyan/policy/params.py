@@ -321,6 +321,7 @@ PARAMS: tuple[Param, ...] = (
     Param("reelection_uplift", D, D("0.05"), _("连任每届上浮比例"), "R-PAY-05", "pay", ge=D(0), le=D("0.5")),
     Param("uplift_compound", bool, False, _("连任上浮按复利计算"), "R-PAY-05", "pay"),
     Param("term_gap_days", int, 90, _("连任认定间隔(天)"), "A6", "pay", ge=0, le=730, unit=DAYS),
+    Param("pay_notice_days", int, 5, _("村干部报酬村内公示期(天)"), "WF-8", "pay", ge=0, le=30, unit=DAYS),
     Param("perf_share", D, D("0.4"), _("绩效报酬占年度报酬比例"), "R-PAY-04", "pay", ge=D(0), le=D("0.9")),
     Param("grade_factor_excellent", D, D("1.2"), _("绩效系数·优秀"), "R-PAY-04", "pay", ge=D(0), le=D(3)),
     Param("grade_factor_competent", D, D("1.0"), _("绩效系数·称职"), "R-PAY-04", "pay", ge=D(0), le=D(3)),

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.audit.services import audit_record
+from touyan.core import validation
 from touyan.core.errors import InvalidInput
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
@@ -26,7 +27,7 @@ def _pydantic_errors(exc: ValidationError) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for err in exc.errors():
         key = str(err["loc"][0]) if err["loc"] else "params"
-        msg = _("未知参数") if err["type"] == "extra_forbidden" else err["msg"]
+        msg = _("未知参数") if err["type"] == "extra_forbidden" else validation.message(err)
         errors.setdefault(f"params.{key}", []).append(msg)
     return errors
 

@@ -9,16 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.models import Role
 from touyan.core.errors import Forbidden, InvalidInput
+from touyan.core.urlparams import query_date
 from touyan.core.views import AuthedRequest, web_errors
 from touyan.dashboards.navigation import current_region
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, visible_path
 
+from . import explain
 from .params import GROUPS, PARAMS, Param
 from .selectors import merged_for, policy_documents, policy_resolve
 from .services import policy_put
@@ -32,7 +34,9 @@ def _field_kind(p: Param) -> str:
     return "number" if p.type is not str else "text"
 
 
-def _display(value: Any) -> str:
+def _display(value: Any, p: Param | None = None) -> str:
+    if p is not None and _field_kind(p) == "choice":
+        return explain.choice_label(value)
     if value is None:
         return _("不限")
     if value is True:
@@ -64,14 +68,14 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
         request.user.role, account_rules.POLICY_WRITE, is_superuser=request.user.is_superuser
     )
     today = timezone.localdate()
-    on = parse_date(request.GET.get("on", "")) or today
+    on = query_date(request.GET.get("on"), default=today) or today
     errors: dict[str, list[str]] = {}
     submitted: dict[str, str] = {}
     effective_from = today
     if request.method == "POST":
         if not can_edit:
             raise Forbidden(_("您的角色无权修改政策参数"))
-        effective_from = parse_date(request.POST.get("effective_from", "")) or today
+        effective_from = query_date(request.POST.get("effective_from"), default=today, field="effective_from") or today
         params = {}
         for p in PARAMS:
             raw = request.POST.get(p.key, "").strip()
@@ -112,12 +116,16 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
                 {
                     "p": p,
                     "kind": _field_kind(p),
-                    "choices": list(getattr(p.type, "__args__", ())) if _field_kind(p) == "choice" else [],
-                    "value": _display(values[p.key]),
+                    "label": explain.label(p),
+                    "sentence": explain.sentence(p),
+                    "choices": [(c, explain.choice_label(c)) for c in getattr(p.type, "__args__", ())]
+                    if _field_kind(p) == "choice"
+                    else [],
+                    "value": _display(values[p.key], p),
                     "source": names.get(source, _("全国")) if source else _("默认值"),
                     "is_own": p.key in own,
                     "own": submitted.get(p.key, "" if p.key not in own else _form_value(own[p.key])),
-                    "inherited": _display(parent_merged.values[p.key]),
+                    "inherited": _display(parent_merged.values[p.key], p),
                     "inherited_from": names.get(parent_source or "", "")
                     or (_("全国") if parent_source else _("默认值")),
                     "errors": errors.get(p.key, []),
@@ -132,6 +140,8 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
             "groups": groups,
             "on": on,
             "can_edit": can_edit,
+            # Parameter keys and rule ids are for administrators, folded (issue 16).
+            "show_tech": request.user.is_superuser or request.user.role == Role.ADMIN,
             "effective_from": effective_from,
             "documents": policy_documents(region_code=region.code)[:20],
             "general_errors": errors.get("__all__", []),

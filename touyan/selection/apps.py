@@ -5,3 +5,12 @@ class SelectionConfig(AppConfig):
     name = "touyan.selection"
     label = "selection"
     verbose_name = "选用与退出"
+
+    def ready(self) -> None:
+        from touyan.core import demo, todos
+
+        from . import hooks
+        from .demo import load_demo_selection
+
+        todos.register(hooks.selection_todos)
+        demo.register_step(load_demo_selection)

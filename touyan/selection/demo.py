@@ -57,7 +57,7 @@ def load_demo_selection(
     actor: Any,
     township: Region,
     password: str,
-    logins: list[tuple[str, str, str]],
+    logins: Any,
     say: Callable[[str], None] = print,
     today: dt.date | None = None,
 ) -> int:
@@ -66,11 +66,13 @@ def load_demo_selection(
         return 0
     day = today or timezone.localdate()
     reviewers = _reviewers(actor, password)
-    row = ("review_police_522301", "联审部门(公安;每个部门一个: review_部门代码_522301) /selection/reviews/", "兴义市")
-    # The phone sign-in example (attendance's cadre_demo) stays the last line the console prints.
-    at = len(logins) - 1 if logins and logins[-1][0] == "cadre_demo" else len(logins)
-    if row not in logins:
-        logins.insert(at, row)
+    if not any(r[0] == "review_police_522301" for r in logins.rows):
+        logins.add(
+            "review_police_522301",
+            "联审部门(公安;每个部门一个: review_部门代码_522301)",
+            "兴义市",
+            "联审部门:联审任务(手机可用),勾选本页人选一并反馈无异议;只看到本部门的意见",
+        )
     existing = Case.objects.filter(village__code__startswith=township.code[:9], election_round=ROUND).count()
     if existing:
         say(f"  选用演示已就绪: {existing} 个案件")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import VILLAGE_A1
 from touyan.affairs import selectors, services
 from touyan.affairs.models import DisclosureItem
 from touyan.affairs.services import StepIn
@@ -147,3 +148,26 @@ def test_a_county_catalogue_replaces_the_default(api_client, village, personas) 
     )
     assert r.status_code == 422
     assert DisclosureItem.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_reward_is_approved_only_on_a_closed_collective_reward_decision(personas) -> None:
+    """R-PAY-08: payroll's reward approval asks affairs for the village's closed 四议两公开 decision."""
+    from touyan.core.errors import Conflict
+    from touyan.payroll import services as payroll_services
+    from touyan.payroll.tests.factories import CadreFactory, closed_reward_decision
+
+    CadreFactory.create(secretary=True)
+    officer = personas["township_a1"]
+    reward = payroll_services.reward_propose(
+        actor=officer,
+        village_code=VILLAGE_A1,
+        year=2025,
+        income=Decimal(300000),
+        previous_income=Decimal(200000),
+        decision_ref="坪东〔2026〕3号",
+    )
+    with pytest.raises(Conflict, match="四议两公开"):
+        payroll_services.reward_approve(actor=officer, reward_id=reward.pk)
+    closed_reward_decision(VILLAGE_A1, "坪东〔2026〕3号")
+    assert payroll_services.reward_approve(actor=officer, reward_id=reward.pk).state == "approved"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from touyan.accounts.models import Role
 from touyan.cadres.selectors import access_cadre
 from touyan.core.errors import DomainError, Forbidden
+from touyan.core.urlparams import query_year
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions.models import RegionStat
@@ -273,7 +274,7 @@ def collective(request: AuthedRequest) -> HttpResponse:
     """Each village's collective operating income for a year, entered by the township (R-PAY-08/12)."""
     if request.user.role not in (Role.ADMIN, Role.TOWNSHIP_OFFICER) and not request.user.is_superuser:
         raise Forbidden(_("集体经济收入由乡镇党委干部或县组织部录入"))
-    year = int(request.GET.get("year") or timezone.localdate().year - 1)
+    year = query_year(request.GET.get("year"), default=timezone.localdate().year - 1)
     villages = list(selectors.villages_in_scope(actor=request.user).select_related("parent")[:500])
     report = None
     import_form = IncomeImportForm(initial={"year": year})

@@ -37,6 +37,17 @@ def half_policy_day(year: int, half: int) -> dt.date:
     return dt.date(year, half * 6, 1)
 
 
+def appeal_ends(published: dt.date, appeal_days: int) -> dt.date:
+    """WF-5: the first day a publicised result may be made final: `appeal_days` after its
+    publication (published 2026-04-01 with 5 days → 2026-04-06; with 0 days the same day)."""
+    return published + dt.timedelta(days=max(appeal_days, 0))
+
+
+def in_appeal_window(finalizable_from: dt.date | None, today: dt.date) -> bool:
+    """WF-5 / A7: is the appeal window still open today (finalization refused, 409)?"""
+    return finalizable_from is not None and today < finalizable_from
+
+
 def first_of_next_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 

@@ -4,7 +4,7 @@ WF-5…7). Every write is audited; every state change goes through `flows.py`.""
 
 from .annual import annual_compute, annual_finalize, consequence_done
 from .competency import competency_record
-from .periods import period_advance, period_open, period_step
+from .periods import period_advance, period_exempt, period_open, period_step
 from .pledges import (
     pledge_advance,
     pledge_publicise,
@@ -28,6 +28,7 @@ __all__ = [
     "competency_record",
     "consequence_done",
     "period_advance",
+    "period_exempt",
     "period_open",
     "period_step",
     "pioneer_record",

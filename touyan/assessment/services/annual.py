@@ -18,7 +18,7 @@ from touyan.core.workflow import transition
 
 from .. import rules
 from ..actions import AssessmentAction
-from ..flows import ANNUAL_FLOW
+from ..flows import ANNUAL_FLOW, quota_exceeded
 from ..models import AnnualAssessment, BallotTally, Consequence, QuarterlyEvaluation
 from ..selectors import access_annual, access_consequence, annual_facts, assessment_policy, current_quarterly
 from .common import record_consequence, require_assessor, scorer
@@ -133,18 +133,24 @@ def _annual_consequences(annual: AnnualAssessment) -> list[str]:
 
 
 @transaction.atomic
-def annual_finalize(*, actor: User, annual_id: int) -> AnnualAssessment:
+def annual_finalize(*, actor: User, annual_id: int, reason: str = "") -> AnnualAssessment:
     """Final: consequences are recorded (R-ASMT-05); two consecutive 不称职 flag the post for exit.
-    Finalizing a final one changes nothing."""
+    Finalizing a final one changes nothing. R-ASMT-03: a 优秀 that takes the township's annual
+    round above `excellent_max_share` is refused (409) unless the county finalizes it as an
+    exception with a `reason` (ANNUAL_FLOW.finalize_exception, audited with the reason)."""
     require_assessor(actor)
     annual = access_annual(actor=actor, annual_id=annual_id, for_update=True)
     if annual.status == AnnualAssessment.Status.FINAL:
         return annual
+    step = "finalize"
+    if reason.strip() and quota_exceeded(annual, annual_facts(annual)) is None:
+        step = "finalize_exception"
     done: AnnualAssessment = transition(
         ANNUAL_FLOW,
         actor=actor,
         obj=annual,
-        name="finalize",
+        name=step,
+        reason=reason.strip(),
         effect=_annual_consequences,
         facts_of=annual_facts,
         changes={"grade": [None, annual.grade]},

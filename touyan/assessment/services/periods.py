@@ -14,14 +14,16 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.models import User
 from touyan.accounts.scope import require
 from touyan.audit.services import audit_record
+from touyan.cadres.selectors import access_cadre
 from touyan.core.errors import Conflict, InvalidInput
 from touyan.core.workflow import transition
+from touyan.regions.rules import prefix_of as region_prefix
 from touyan.regions.selectors import access_region
 
 from .. import rules
 from ..actions import AssessmentAction
 from ..flows import PERIOD_FLOW, PERIOD_STEP_TO
-from ..models import Period
+from ..models import Period, PeriodExemption
 from ..selectors import access_period, assessment_policy, period_facts
 
 
@@ -71,3 +73,31 @@ def period_advance(*, actor: User, period_id: int, to: str) -> Period:
     if step is None:
         raise InvalidInput(errors={"state": _("当前状态不能进行该步骤")})
     return period_step(actor=actor, period_id=period_id, step=step)
+
+
+@transaction.atomic
+def period_exempt(*, actor: User, period_id: int, cadre_id: int, reason: str) -> PeriodExemption:
+    """WF-5: list an in-post cadre the quarter is published without (a reason is required), so
+    that 公示 is not held up by a cadre who cannot be scored; audited with the reason."""
+    require(actor, account_rules.POLICY_WRITE)
+    period = access_period(actor=actor, period_id=period_id)
+    person = access_cadre(actor=actor, cadre_id=cadre_id)
+    if not person.village_id.startswith(region_prefix(period.region_id)):
+        raise InvalidInput(errors={"cadre": _("该干部不在本考核期的区域内")})
+    if not (reason or "").strip():
+        raise InvalidInput(errors={"reason": _("请填写例外理由")})
+    if period.state != Period.State.OPEN:
+        raise Conflict(_("考核期已公示,不能再列例外"), field="state")
+    exemption, created = PeriodExemption.objects.get_or_create(
+        period=period, person=person, defaults={"reason": reason.strip()[:300], "created_by": actor}
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action=AssessmentAction.PERIOD_EXEMPT,
+            obj=period,
+            region_code=period.region_id,
+            reason=exemption.reason,
+            changes={"person": [None, person.pk]},
+        )
+    return exemption

@@ -17,12 +17,12 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from conftest import VILLAGE_A1
+from conftest import COUNTY_A, VILLAGE_A1
 from touyan.accounts.models import Role, User
 from touyan.accounts.services import user_create
 from touyan.assessment import flows, services
 from touyan.assessment.actions import AssessmentAction
-from touyan.assessment.models import Period, Pledge, TargetPlan
+from touyan.assessment.models import AnnualAssessment, Period, Pledge, QuarterlyEvaluation, TargetPlan
 from touyan.assessment.tests.factories import (
     AnnualAssessmentFactory,
     CadreFactory,
@@ -33,7 +33,8 @@ from touyan.assessment.tests.factories import (
 )
 from touyan.audit.actions import label_of
 from touyan.audit.models import AuditEvent
-from touyan.core.errors import DomainError
+from touyan.core.errors import Conflict, DomainError, Forbidden, InvalidInput
+from touyan.policy.models import PolicyDocument
 
 APP = Path(__file__).resolve().parents[1]
 
@@ -146,6 +147,7 @@ def test_period_flow_publicise_reopen_finalize(personas: dict[str, User]) -> Non
     period = PeriodFactory.create()
     assert [t.name for t in flows.PERIOD_FLOW.available(county, period)] == ["publicise"]
     assert flows.PERIOD_FLOW.available(officer, period) == []
+    _waiting(COUNTY_A, appeal_days=5)
     period = services.period_step(actor=county, period_id=period.pk, step="publicise")
     assert period.appeal_until == timezone.localdate() + dt.timedelta(days=5)
     assert [t.name for t in flows.PERIOD_FLOW.available(county, period)] == ["finalize", "reopen"]
@@ -153,6 +155,9 @@ def test_period_flow_publicise_reopen_finalize(personas: dict[str, User]) -> Non
     assert period.state == Period.State.OPEN
     assert not _succeeds(lambda: services.period_advance(actor=county, period_id=period.pk, to="final"))
     services.period_step(actor=county, period_id=period.pk, step="publicise")
+    with pytest.raises(Conflict, match="申诉期未满"):  # WF-5: not before the appeal deadline
+        services.period_step(actor=county, period_id=period.pk, step="finalize")
+    Period.objects.filter(pk=period.pk).update(appeal_until=timezone.localdate())
     services.period_step(actor=county, period_id=period.pk, step="finalize")
     events = AuditEvent.objects.filter(object_type="assessment.period", object_id=str(period.pk))
     codes = list(events.order_by("id").values_list("action", flat=True))
@@ -259,6 +264,95 @@ def test_the_facts_issue_16s_guards_will_read(personas: dict[str, User]) -> None
     assert selectors.quarterly_facts(ev)["period"] == period
     annual = AnnualAssessmentFactory.create(grade="excellent", total=D(95))
     AnnualAssessmentFactory.create(person=CadreFactory.create(village="522301001002", posts=("VDD",)))
-    facts = selectors.annual_facts(annual)
-    assert facts["round"]["excellent"] == 1 and sum(facts["round"].values()) == 2
+    facts = selectors.annual_facts(annual)  # the round once this one is final: the final ones and this one
+    assert facts["round"]["excellent"] == 1 and sum(facts["round"].values()) == 1 and facts["round_size"] == 2
     assert facts["excellent_max_share"] == D("0.20")
+
+
+def _waiting(region: str, **params: Any) -> None:
+    """A region's own appeal window (this directory's tests otherwise have none)."""
+    PolicyDocument.objects.create(region_id=region, effective_from=dt.date(2000, 1, 1), params=params)
+
+
+@pytest.mark.django_db
+def test_quarterly_finalize_waits_for_the_appeal_window(personas: dict[str, User], api_client: Any) -> None:
+    """A7 / WF-5: a score entered (and publicised) today with `appeal_days = 5` is final from
+    today + 5: finalize → 409 before; a county that sets `appeal_days = 0` finalizes at once (200)."""
+    officer = api_client(personas["township_a1"])
+    cadre = CadreFactory.create(secretary=True)
+    _waiting(COUNTY_A, appeal_days=5)
+    r = officer.post(
+        "/api/v1/assessments/quarterly",
+        {"cadre": cadre.pk, "year": 2026, "quarter": 4, "score": "92"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["grade"] == "excellent"
+    ev = r.json()["id"]
+    r = officer.post(f"/api/v1/assessments/quarterly/{ev}/finalize", {}, content_type="application/json")
+    ends = timezone.localdate() + dt.timedelta(days=5)
+    assert r.status_code == 409 and ends.isoformat() in r.content.decode()
+    assert QuarterlyEvaluation.objects.get(pk=ev).status == "draft"
+    _waiting(COUNTY_A, appeal_days=0)  # a newer document of the county
+    r = officer.post(f"/api/v1/assessments/quarterly/{ev}/finalize", {}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "final"
+
+
+def test_appeal_window_rules() -> None:
+    """WF-5: published 2026-04-01 with 5 days → final from 2026-04-06; 0 days → the same day."""
+    from touyan.assessment import rules
+
+    ends = rules.appeal_ends(dt.date(2026, 4, 1), 5)
+    assert ends == dt.date(2026, 4, 6)
+    assert rules.in_appeal_window(ends, dt.date(2026, 4, 5)) and not rules.in_appeal_window(ends, dt.date(2026, 4, 6))
+    assert not rules.in_appeal_window(rules.appeal_ends(dt.date(2026, 4, 1), 0), dt.date(2026, 4, 1))
+    assert not rules.in_appeal_window(None, dt.date(2026, 4, 1))
+
+
+@pytest.mark.django_db
+def test_publishing_a_quarter_needs_every_cadre_scored_or_an_exception(personas: dict[str, User]) -> None:
+    """WF-5: of two in-post cadres one is scored → 公示 refused (409, "尚有 1 名"); the county lists the
+    other as an exception with a reason (audited) → 公示 goes through."""
+    county = personas["county_a_admin"]
+    scored, unscored = CadreFactory.create(secretary=True), CadreFactory.create(director=True)
+    from touyan.cadres.models import Post
+
+    Post.objects.filter(person__in=[scored, unscored]).update(full_time=True)
+    QuarterlyEvaluationFactory.create(person=scored)
+    period = PeriodFactory.create()
+    assert not _succeeds(lambda: services.period_step(actor=county, period_id=period.pk, step="publicise"))
+    with pytest.raises(Conflict, match="尚有 1 名"):
+        services.period_step(actor=county, period_id=period.pk, step="publicise")
+    with pytest.raises(InvalidInput):
+        services.period_exempt(actor=county, period_id=period.pk, cadre_id=unscored.pk, reason=" ")
+    services.period_exempt(actor=county, period_id=period.pk, cadre_id=unscored.pk, reason="整季度病休")
+    event = AuditEvent.objects.get(action="assessment.period.exempt")
+    assert event.reason == "整季度病休" and label_of(event.action) == "列为考核例外"
+    period = services.period_step(actor=county, period_id=period.pk, step="publicise")
+    assert period.state == Period.State.PUBLICISED
+
+
+@pytest.mark.django_db
+def test_annual_excellent_quota_needs_a_county_exception(personas: dict[str, User]) -> None:
+    """R-ASMT-03: a township's annual round of 5 with `excellent_max_share = 0.20`: the first 优秀
+    (1 of 5, 20 %) is final; the second (2 of 5, 40 %) is refused for the township (409) and for
+    the county without a reason; the county finalizes it as an exception with a reason, audited;
+    a 称职 grade is never held up."""
+    officer, county = personas["township_a1"], personas["county_a_admin"]
+    villages = ["522301001001", "522301001002"]
+    people = [CadreFactory.create(village=villages[i % 2], posts=("VDD",)) for i in range(5)]
+    first, second = (AnnualAssessmentFactory.create(person=p, total=D(95)) for p in people[:2])
+    others = [AnnualAssessmentFactory.create(person=p, total=D(80)) for p in people[2:]]
+    assert first.grade == second.grade == "excellent" and others[0].grade == "competent"
+    assert services.annual_finalize(actor=officer, annual_id=first.pk).status == "final"
+    with pytest.raises(Conflict, match="20%"):
+        services.annual_finalize(actor=officer, annual_id=second.pk)
+    with pytest.raises(Conflict):
+        services.annual_finalize(actor=county, annual_id=second.pk)
+    with pytest.raises(Forbidden):  # the township cannot grant itself the exception
+        services.annual_finalize(actor=officer, annual_id=second.pk, reason="成绩突出")
+    assert AnnualAssessment.objects.get(pk=second.pk).status == "computed"
+    done = services.annual_finalize(actor=county, annual_id=second.pk, reason="抗洪抢险表现突出,经县委组织部研究同意")
+    assert done.status == "final"
+    event = AuditEvent.objects.get(action="assessment.annual.finalize_exception")
+    assert event.reason.startswith("抗洪抢险") and label_of(event.action) == "超比例例外定稿"
+    assert services.annual_finalize(actor=officer, annual_id=others[0].pk).status == "final"

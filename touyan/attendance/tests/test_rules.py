@@ -173,3 +173,10 @@ def test_lock_opens_the_day_after_the_lock_day_of_the_next_month() -> None:
     assert lock_opens(dt.date(2026, 11, 1), 3) == dt.date(2026, 12, 4)
     assert lock_opens(dt.date(2026, 12, 15), 3) == dt.date(2027, 1, 4)
     assert lock_opens(dt.date(2026, 1, 31), 28) == dt.date(2026, 3, 1)
+
+
+def test_distinct_approver() -> None:
+    """R-ATT-02: the approver of the previous level (user 7) may not approve the next; user 8 may."""
+    assert rules.distinct_approver(None, 7)
+    assert not rules.distinct_approver(7, 7)
+    assert rules.distinct_approver(7, 8)

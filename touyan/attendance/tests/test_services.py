@@ -140,7 +140,7 @@ def test_not_reporting_back_makes_unexcused_days(personas, cadre_user) -> None:
         actor=personas["township_a1"], cadre_id=me.cadre_id, start=D(2026, 3, 2), end=D(2026, 3, 6), reason="探亲"
     )
     services.leave_decide(actor=personas["township_a1"], leave_id=leave.pk, approve=True)
-    services.leave_decide(actor=personas["township_a1"], leave_id=leave.pk, approve=True)
+    services.leave_decide(actor=personas["county_a_admin"], leave_id=leave.pk, approve=True)  # another user
     workdays = sorted(month_calendar(2026, 3).workdays)
     absent = {D(2026, 3, d) for d in (2, 3, 4, 5, 6, 9, 10)}
     Presence.objects.bulk_create(
@@ -697,3 +697,27 @@ def test_post_begun_or_ended_inside_locked_months_updates_their_stored_results(p
     assert stored(b.pk, D(2026, 3, 1)) == computed(b.pk, D(2026, 3, 1))
     assert stored(b.pk, D(2026, 3, 1)) == (17, 17)  # 9–13, 16–20, 23–27, 30–31 March
     assert stored(b.pk, D(2026, 4, 1)) == computed(b.pk, D(2026, 4, 1)) != (0, 0)
+
+
+@pytest.mark.django_db
+def test_one_user_does_not_approve_two_levels_of_a_leave(personas, cadre_user, api_client) -> None:
+    """R-ATT-02 (separation of duties): a 5-day leave goes secretary → township; the township
+    officer who signed for the secretary is refused the township's level (403, page and API
+    alike), and nothing changes; a colleague then approves it."""
+    me = cadre_user(posts=("VM",))
+    officer, colleague = personas["township_a1"], personas["county_a_admin"]
+    leave = services.leave_submit(
+        actor=me, cadre_id=me.cadre_id, start=D(2026, 12, 7), end=D(2026, 12, 11), reason="家中有事"
+    )
+    leave = services.leave_decide(actor=officer, leave_id=leave.pk, approve=True)
+    assert (leave.status, leave.next_level) == ("submitted", "township")
+    assert not services.can_decide(officer, leave) and services.can_decide(colleague, leave)
+    with pytest.raises(Forbidden, match="同一人不能连续办理两级审批"):
+        services.leave_decide(actor=officer, leave_id=leave.pk, approve=True)
+    api = api_client(officer)
+    response = api.post(f"/api/v1/leave-requests/{leave.pk}/approve", {}, content_type="application/json")
+    assert response.status_code == 403
+    leave.refresh_from_db()
+    assert (leave.status, leave.next_level, leave.approvals.count()) == ("submitted", "township", 1)
+    leave = services.leave_decide(actor=colleague, leave_id=leave.pk, approve=True)
+    assert leave.status == "approved"

@@ -30,6 +30,23 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
     current = Post.objects.filter(end_date__isnull=True)
     assert current.filter(post="VD").values("village").distinct().count() == 1294
     assert current.filter(post="PS").count() >= 1294 * 0.95
+    # A login for every role of SPEC A1, each with what to try (issue 16).
+    usernames = [row[0] for row in logins.rows]
+    for username, role in (
+        ("finance_522301", Role.FINANCE),
+        ("liaison_522301001", Role.LIAISON),
+        ("audit_5223", Role.AUDITOR),
+        ("secadmin_5223", Role.SECURITY_ADMIN),
+        ("admin_522301", Role.ADMIN),
+        ("town_522301001", Role.TOWNSHIP_OFFICER),
+        ("cadre_demo", Role.CADRE),
+    ):
+        assert username in usernames and User.objects.get(username=username).role == role, username
+        assert logins.tries.get(username), username
+    assert User.objects.get(username="finance_522301").region_id == "522301000000"
+    liaison_village = User.objects.get(username="liaison_522301001").region
+    assert liaison_village.level == "village" and liaison_village.code.startswith("522301001")
+    assert liaison_village.code == User.objects.get(username="cadre_demo").region_id
     example = [row for row in logins.rows if row[1].startswith("示例干部档案")]
     assert len(example) == 1 and example[0][0] == "admin_522301"
     # The first township's attendance and its cadre login (touyan/attendance/tests/test_demo.py).
@@ -62,3 +79,27 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
     assert r.status_code == 200 and example[0][2].split()[-1] in r.content.decode()
     r = c.get("/cadres/")
     assert r.status_code == 200
+
+
+def test_load_demo_prints_every_login_with_what_to_try(monkeypatch) -> None:
+    """`make demo` prints each row the demo steps returned (a later app's reviewers too) and its hint."""
+    import io
+
+    from django.core.management import call_command
+
+    from touyan.core import demo
+    from touyan.core.management.commands import load_demo as command
+
+    logins = demo.DemoLogins()
+    logins.rows.append(("finance_522301", "县财政", "兴义市"))
+    logins.rows.append(("cadre_demo", "村干部", "坪东社区"))
+    logins.add("reviewer_jw", "联审部门(纪委监委)", "兴义市", "联审:返回意见")
+    logins.tries["finance_522301"] = "县财政审批"
+    monkeypatch.setattr(command, "load_demo", lambda say: logins)
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "finance_522301" in text and "可以试试: 县财政审批" in text
+    assert "reviewer_jw" in text and "可以试试: 联审:返回意见" in text
+    assert text.index("reviewer_jw") < text.index("cadre_demo")  # the phone sign-in stays last
+    assert DEMO_PASSWORD in text

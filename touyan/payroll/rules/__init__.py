@@ -2,6 +2,7 @@
 R-PAY-07…12), the departure allowance (`departure`, R-PAY-10) and the typed parameter groups
 (`params`). The monthly pay's names are re-exported here: `rules.compute_pay(facts, policy)`."""
 
+from .notice import notice_ends, notice_running
 from .pay import (
     GRADES,
     POSTS,
@@ -38,6 +39,8 @@ __all__ = [
     "base_standard",
     "compute_pay",
     "monthly_share",
+    "notice_ends",
+    "notice_running",
     "pay_standard",
     "secretary_base_annual",
     "uplift_factor",

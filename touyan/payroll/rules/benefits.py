@@ -41,6 +41,43 @@ def mask_account(account: str) -> str:
     return f"{account[:4]}****{account[-4:]}"
 
 
+CARD = "card"
+PASSBOOK = "passbook"
+ACCOUNT_KINDS: dict[str, Any] = {CARD: gettext_lazy("银行卡"), PASSBOOK: gettext_lazy("存折")}
+CARD_LENGTHS = range(16, 20)  # bank card numbers: 16 to 19 digits (GB/T 15694, ISO/IEC 7812)
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check digit of a bank card number (ISO/IEC 7812): 6217000011112220 passes,
+    6217000011112222 does not."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return bool(digits) and total % 10 == 0
+
+
+def check_account(raw: str, kind: str = CARD) -> str:
+    """A 一卡通 account number as stored (digits only), or InvalidInput naming `account`/`kind`:
+    a bank card has 16–19 digits and a valid Luhn check digit ("62170000", 8 digits, is refused);
+    a passbook (存折) account, marked as such, has 8–32 digits and no check digit."""
+    if kind not in ACCOUNT_KINDS:
+        raise InvalidInput(errors={"kind": _("账户类型应为“银行卡”或“存折”")})
+    digits = normalize_account(raw)
+    if kind == CARD:
+        if len(digits) not in CARD_LENGTHS:
+            raise InvalidInput(
+                errors={
+                    "account": _("银行卡号应为 16 至 19 位数字(现为 %(n)s 位);存折账号请选“存折”") % {"n": len(digits)}
+                }
+            )
+        if not luhn_ok(digits):
+            raise InvalidInput(errors={"account": _("银行卡号校验位不符,请核对是否抄错")})
+    return digits
+
+
 def normalize_account(raw: str) -> str:
     """Digits only (spaces and dashes as people type them are dropped), or InvalidInput."""
     digits = "".join(ch for ch in (raw or "") if ch not in " -\u3000")

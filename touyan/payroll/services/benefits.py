@@ -33,10 +33,11 @@ from ..actions import PayrollAction
 from ..flows import REWARD
 from ..models import Adjustment, BankAccount, CollectiveReward, Insurance
 from ..rules.benefits import (
+    CARD,
     CONDOLENCE_KINDS,
     HONOUR_LEVELS,
+    check_account,
     mask_account,
-    normalize_account,
     reward_pool,
     split_evenly,
 )
@@ -62,26 +63,37 @@ def _require_finance_or_write(actor: User) -> None:
 
 
 @transaction.atomic
-def bank_account_set(*, actor: User, cadre_id: int, bank: str, account: str) -> BankAccount:
+def bank_account_set(*, actor: User, cadre_id: int, bank: str, account: str, kind: str = CARD) -> BankAccount:
     """Set a cadre's 一卡通 account (R-DATA-01 sensitive, R-DATA-03): stored encrypted, shown as
     6217****1234; the audit trail records only the masks. Township officers, county admins and
-    county finance may set it."""
+    county finance may set it. A bank card is checked for 16–19 digits and its Luhn digit; a
+    passbook account is the marked exception (`kind="passbook"`, rules.check_account)."""
     _require_finance_or_write(actor)
     person = access_cadre(actor=actor, cadre_id=cadre_id)
-    bank = (bank or "").strip()
+    digits = _checked_account(bank, account, kind)
+    return _bank_account_write(actor, person, bank.strip(), digits, kind)
+
+
+def _checked_account(bank: str, account: str, kind: str) -> str:
     errors: dict[str, str] = {}
-    if not bank:
+    if not (bank or "").strip():
         errors["bank"] = _("请填写开户行")
+    digits = ""
     try:
-        digits = normalize_account(account)
+        digits = check_account(account, kind)
     except InvalidInput as exc:
         errors |= {k: v[0] for k, v in exc.errors.items()}
     if errors:
         raise InvalidInput(errors=errors)
+    return digits
+
+
+def _bank_account_write(actor: User, person: Any, bank: str, digits: str, kind: str) -> BankAccount:
     existing = BankAccount.objects.select_for_update().filter(person=person).first()
     old = (existing.bank, existing.account_masked) if existing else (None, None)
     record = existing or BankAccount(person=person)
     record.bank = bank[:60]
+    record.kind = kind
     record.account_enc = crypto.encrypt(digits, context=BANK_CONTEXT)
     record.account_masked = mask_account(digits)
     record.updated_by = actor

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
@@ -25,6 +26,7 @@ from touyan.attendance.models import MonthLock
 from touyan.cadres.models import Post
 from touyan.core.errors import Conflict, DomainError, Forbidden, InvalidInput
 from touyan.core.workflow import transition
+from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
@@ -128,8 +130,30 @@ def payrun_step(*, actor: User, run: PayRun, name: str, note: str = "") -> PayRu
     def record(locked: PayRun) -> None:
         PayrunStep.objects.create(run=locked, state=locked.state, actor=actor, note=note[:300])
 
-    transition(PAYRUN, actor=actor, obj=run, name=name, reason=note, effect=record, region_code=run.region_id)
+    transition(
+        PAYRUN,
+        actor=actor,
+        obj=run,
+        name=name,
+        reason=note,
+        effect=record,
+        facts_of=payrun_facts,
+        region_code=run.region_id,
+    )
     return run
+
+
+def payrun_facts(run: PayRun) -> dict[str, Any]:
+    """The guards' facts (flows.notice_period_over): today, the day the village notice began and
+    the region's `pay_notice_days` (WF-8)."""
+    today = timezone.localdate()
+    notices = PayrunStep.objects.filter(run=run, state=PayRun.State.NOTICE).order_by("-at", "-id")
+    started = notices.values_list("at", flat=True).first()
+    return {
+        "today": today,
+        "notice_from": timezone.localdate(started) if started else None,
+        "notice_days": policy_resolve(run.region_id, today)["pay_notice_days"],
+    }
 
 
 # ---------------------------------------------------------------------------

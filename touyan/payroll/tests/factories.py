@@ -196,3 +196,19 @@ class DepartureAllowanceFactory(_OfCadre[DepartureAllowance]):
     monthly_amount = Decimal(350)
     start_month = dt.date(2025, 1, 1)
     state = DepartureAllowance.State.APPROVED
+
+
+def closed_reward_decision(village_code: str, ref: str) -> None:
+    """The village's closed 四议两公开 decision on distributing collective income (R-PAY-08)."""
+    from django.utils import timezone
+
+    from touyan.affairs.models import Decision
+
+    Decision.objects.create(
+        village_id=village_code,
+        ref=ref,
+        title="集体经济收益分配",
+        category=Decision.Category.COLLECTIVE_REWARD,
+        state=Decision.State.CLOSED,
+        closed_at=timezone.now(),
+    )

@@ -21,7 +21,12 @@ from touyan.payroll.models import Adjustment, BankAccount, PayLine, PayRun
 from touyan.payroll.rules import benefits as benefit_rules
 from touyan.payroll.rules.departure import DepartureFacts, DeparturePolicy, departure_amount
 from touyan.payroll.selectors import benefits as benefit_selectors
-from touyan.payroll.tests.factories import CadreFactory, CountyStatsFactory, MonthLockFactory
+from touyan.payroll.tests.factories import (
+    CadreFactory,
+    CountyStatsFactory,
+    MonthLockFactory,
+    closed_reward_decision,
+)
 from touyan.regions.models import RegionStat
 
 d = dt.date
@@ -65,7 +70,7 @@ def test_months_and_service() -> None:
 
 
 def test_mask_account() -> None:
-    assert benefit_rules.mask_account("6217001234567891234") == "6217****1234"
+    assert benefit_rules.mask_account("6217001234567891237") == "6217****1237"
     assert benefit_rules.normalize_account("6217 0012-3456 7891") == "6217001234567891"
     with pytest.raises(InvalidInput):
         benefit_rules.normalize_account("12ab")
@@ -199,15 +204,15 @@ def test_departure_other_strategies() -> None:
 def test_bank_account_encrypted_masked_audited_and_scoped(personas, finance, make_cadre) -> None:
     person = make_cadre(village=VILLAGE_A1)
     record = services.bank_account_set(
-        actor=personas["township_a1"], cadre_id=person.pk, bank="兴义农商银行", account="6217001234567891234"
+        actor=personas["township_a1"], cadre_id=person.pk, bank="兴义农商银行", account="6217001234567891237"
     )
-    assert record.account_masked == "6217****1234"
-    assert crypto.decrypt(record.account_enc, context="bank_account") == "6217001234567891234"
-    assert services.bank_account_number(record) == "6217001234567891234"
+    assert record.account_masked == "6217****1237"
+    assert crypto.decrypt(record.account_enc, context="bank_account") == "6217001234567891237"
+    assert services.bank_account_number(record) == "6217001234567891237"
     event = AuditEvent.objects.get(action="payroll.bank_account.set")
-    assert event.changes["account"] == [None, "6217****1234"] and "6217001234567891234" not in str(event.changes)
-    services.bank_account_set(actor=finance["a"], cadre_id=person.pk, bank="农信社", account="6228480000123456")
-    assert BankAccount.objects.get().account_masked == "6228****3456"
+    assert event.changes["account"] == [None, "6217****1237"] and "6217001234567891237" not in str(event.changes)
+    services.bank_account_set(actor=finance["a"], cadre_id=person.pk, bank="农信社", account="6228480000123452")
+    assert BankAccount.objects.get().account_masked == "6228****3452"
     with pytest.raises(NotFound):
         services.bank_account_set(actor=personas["township_b1"], cadre_id=person.pk, bank="x", account="62284800001")
     with pytest.raises(NotFound):
@@ -285,6 +290,9 @@ def test_reward_propose_and_approve_pays_in_the_next_run(personas, make_cadre) -
         )
     with pytest.raises(NotFound):
         services.reward_approve(actor=personas["township_b1"], reward_id=reward.pk)
+    with pytest.raises((Conflict, InvalidInput)):  # no closed 四议两公开 decision with that number yet
+        services.reward_approve(actor=officer, reward_id=reward.pk)
+    closed_reward_decision(VILLAGE_A1, "坪东〔2026〕1号")
     services.reward_approve(actor=officer, reward_id=reward.pk)
     with pytest.raises(Conflict):
         services.reward_approve(actor=officer, reward_id=reward.pk)

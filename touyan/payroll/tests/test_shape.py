@@ -167,8 +167,9 @@ def test_departure_rejection_needs_a_reason_and_after_the_notice_the_county(pers
 
 
 @pytest.mark.django_db
-def test_another_app_adds_a_check_to_the_reward_decision(personas) -> None:
+def test_another_app_adds_a_check_to_the_reward_decision(personas, monkeypatch) -> None:
     """The hook `register_reward_check` (for the village-affairs app's 四议两公开 decision)."""
+    monkeypatch.setattr(flows, "REWARD_CHECKS", [])  # this check alone, not the one affairs registers
     CadreFactory.create(secretary=True)
     officer = personas["township_a1"]
     reward = services.reward_propose(
@@ -282,3 +283,50 @@ def test_one_post_url_per_step_and_one_colour_per_state(login, personas) -> None
     assert flows.tag_of(run) == "warning"
     adj = AdjustmentFactory.create()
     assert flows.tag_of(adj) == "secondary"  # no flow: the neutral colour
+
+
+def test_notice_period_rule() -> None:
+    """WF-8: a notice posted 2026-04-01 for `pay_notice_days = 5` runs until 2026-04-05; from
+    2026-04-06 the township may approve; with 0 days at once."""
+    assert rules.notice_ends(dt.date(2026, 4, 1), 5) == dt.date(2026, 4, 6)
+    assert rules.notice_running(dt.date(2026, 4, 1), 5, dt.date(2026, 4, 5)) == dt.date(2026, 4, 6)
+    assert rules.notice_running(dt.date(2026, 4, 1), 5, dt.date(2026, 4, 6)) is None
+    assert rules.notice_running(dt.date(2026, 4, 1), 0, dt.date(2026, 4, 1)) is None
+    assert rules.notice_running(None, 5, dt.date(2026, 4, 1)) is None
+
+
+@pytest.mark.django_db
+def test_village_notice_lasts_its_period_before_township_approval(personas) -> None:
+    """WF-8: 村内公示 → 乡镇审批 in the same minute is refused (409) while `pay_notice_days` (5, set
+    by the county) runs; once the notice began 5 days ago the township approves."""
+    from touyan.payroll.models import PayrunStep
+    from touyan.policy.models import PolicyDocument
+
+    officer = personas["township_a1"]
+    PolicyDocument.objects.create(region_id="522301000000", effective_from=dt.date(2000, 1, 1),
+                                  params={"pay_notice_days": 5})  # fmt: skip
+    run = PayRunFactory.create(calculated=True)
+    services.payrun_advance(actor=officer, run_id=run.pk, to="village_notice")
+    with pytest.raises(Conflict, match="村内公示期未满"):
+        services.payrun_advance(actor=officer, run_id=run.pk, to="township_approved")
+    run.refresh_from_db()
+    assert run.state == "village_notice"
+    from django.utils import timezone
+
+    PayrunStep.objects.filter(run=run, state="village_notice").update(at=timezone.now() - dt.timedelta(days=5))
+    assert services.payrun_advance(actor=officer, run_id=run.pk, to="township_approved").state == "township_approved"
+
+
+@pytest.mark.django_db
+def test_one_user_does_not_approve_a_run_for_township_and_finance(personas, finance) -> None:
+    """WF-8 separation of duties: the national administrator may take either approval, but not
+    both of one run (403); county finance then approves it."""
+    national = personas["national"]
+    run = PayRunFactory.create(notice=True)
+    services.payrun_advance(actor=national, run_id=run.pk, to="township_approved")
+    with pytest.raises(Forbidden, match="同一人不能连续办理两级审批"):
+        services.payrun_advance(actor=national, run_id=run.pk, to="county_finance_approved")
+    run.refresh_from_db()
+    assert run.state == "township_approved" and not flows.PAYRUN.can(national, run, "approve_finance")
+    done = services.payrun_advance(actor=finance["a"], run_id=run.pk, to="county_finance_approved")
+    assert done.state == "county_finance_approved"

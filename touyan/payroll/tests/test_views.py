@@ -25,7 +25,13 @@ from touyan.cadres.services import PersonIn, PostIn, cadre_create
 from touyan.core.models import Job
 from touyan.payroll.models import Adjustment, BankAccount, CollectiveReward, DepartureAllowance, Insurance, PayRun
 from touyan.payroll.tests import test_services
-from touyan.payroll.tests.factories import AdjustmentFactory, CadreFactory, CountyStatsFactory, MonthLockFactory
+from touyan.payroll.tests.factories import (
+    AdjustmentFactory,
+    CadreFactory,
+    CountyStatsFactory,
+    MonthLockFactory,
+    closed_reward_decision,
+)
 from touyan.policy.models import PolicyDocument
 from touyan.regions.models import RegionStat
 
@@ -113,16 +119,16 @@ def test_payout_file_is_for_county_finance_and_sums_to_the_run_total(
     slip = run.payslips.get(person=worked_example)
     r = officer.post(
         f"/payroll/cadres/{worked_example.pk}/bank/",
-        {"bank": "兴义农商银行", "account": "6217 0000 1111 2222 333", "next": f"/payroll/payslips/{slip.pk}/"},
+        {"bank": "兴义农商银行", "account": "6217 0000 1111 2222 337", "next": f"/payroll/payslips/{slip.pk}/"},
     )
     assert r.status_code == 302 and r["Location"] == f"/payroll/payslips/{slip.pk}/"
     assert (
-        cf.post(f"/payroll/cadres/{other.pk}/bank/", {"bank": "农村信用社", "account": "6228480000123456"}).status_code
+        cf.post(f"/payroll/cadres/{other.pk}/bank/", {"bank": "农村信用社", "account": "6228480000123452"}).status_code
         == 302
     )
     account = BankAccount.objects.get(person=worked_example)
-    assert account.account_masked == "6217****2333" and "6217000011112222333" not in account.account_enc
-    assert "6217000011112222333" not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
+    assert account.account_masked == "6217****2337" and "6217000011112222337" not in account.account_enc
+    assert "6217000011112222337" not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
     # Township officers and other counties' finance never get the file.
     assert officer.get(url).status_code == 403
     assert login(finance["b"]).get(url).status_code == 404
@@ -132,7 +138,7 @@ def test_payout_file_is_for_county_finance_and_sums_to_the_run_total(
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0] == ["姓名", "身份证号", "开户行", "账号", "金额"]
     body = {row[0]: row for row in rows[1:]}
-    assert body["韦书记"][3] == "6217000011112222333"  # full number, only here
+    assert body["韦书记"][3] == "6217000011112222337"  # full number, only here
     assert "*" in body["韦书记"][1] and body["韦书记"][1] == worked_example.id_masked
     assert sum(D(row[4]) for row in rows[1:]) == run.total == D("12879.37")
     event = AuditEvent.objects.get(action="payroll.payout.download")
@@ -145,7 +151,11 @@ def test_payslip_page_explains_each_line(login, personas, worked_example) -> Non
     run = _open_and_calculate(officer)
     slip = run.payslips.get()
     page = officer.get(f"/payroll/payslips/{slip.pk}/").content.decode()
-    assert "基本报酬 = max(42,000, 3 × 14,000) × (1 + 5% × 2) ÷ 12 = 3,850.00" in page
+    # The formula in words and numbers (issue 16): each figure named, with its unit.
+    assert (
+        "基本报酬 = max(标准 42,000 元, 3 × 上年农村居民人均可支配收入 14,000 元)"
+        " × (1 + 5% × 连任 2 届) ÷ 12 = 3,850.00" in page
+    )
     assert "绩效报酬 = 28,000 ÷ 4 × 1.0 × 0.9661 = 6,762.70" in page
     assert "本季度在岗 57 天、应在岗 59 天" in page
     assert "养老保险补贴 = 2,000 ÷ 12 = 166.67" in page
@@ -321,6 +331,9 @@ def test_reward_pages(login, personas, make_cadre) -> None:
     page = officer.get(f"/payroll/rewards/{reward.pk}/").content.decode()
     assert "¥10,000.00" in page and "钱书记" in page
     r = officer.post(f"/payroll/rewards/{reward.pk}/decide/", {"decision": "approve"})
+    assert not Adjustment.objects.filter(kind="reward").exists()  # R-PAY-08: no closed decision yet
+    closed_reward_decision(VILLAGE_A1, "坪东〔2026〕1号")
+    r = officer.post(f"/payroll/rewards/{reward.pk}/decide/", {"decision": "approve"})
     assert r.status_code == 302
     assert Adjustment.objects.get(kind="reward").amount == D("10000.00")
     r = officer.post(
@@ -425,7 +438,7 @@ def test_payout_file_refuses_when_rows_do_not_add_up(personas, finance, worked_e
     MonthLockFactory.create(month=dt.date(2026, 3, 1))
     run = services.payrun_open(actor=officer, region_code=TOWNSHIP_A1, month=dt.date(2026, 3, 1))
     services.payrun_calculate(actor=officer, run_id=run.pk)
-    bank_account_set(actor=officer, cadre_id=worked_example.pk, bank="农商银行", account="6217000011112222")
+    bank_account_set(actor=officer, cadre_id=worked_example.pk, bank="农商银行", account="6217000011112220")
     PayRun.objects.filter(pk=run.pk).update(state="county_finance_approved", total=D("11379.36"))
     with pytest.raises(outputs.PayoutMismatch):
         outputs.payout_file(actor=finance["a"], run_id=run.pk)

@@ -3,7 +3,7 @@ Every page answers 404 outside the user's region; village cadres have only their
 
 from .departures import departure_advance, departure_detail, departure_new, departure_step_view, departures
 from .insurance import insurance, insurance_current, insurance_save
-from .payslips import bank_account, my_payslips, payslip_detail, payslip_pdf
+from .payslips import bank_account, bank_import, bank_import_template, my_payslips, payslip_detail, payslip_pdf
 from .rewards import (
     condolence_new,
     condolences,
@@ -32,6 +32,8 @@ from .weak import weak, weak_current
 
 __all__ = [
     "bank_account",
+    "bank_import",
+    "bank_import_template",
     "condolence_new",
     "condolences",
     "departure_advance",

@@ -3,7 +3,7 @@ setting a cadre's 一卡通 account."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,8 @@ from touyan.core.errors import InvalidInput
 from touyan.core.views import crumbs, web_errors
 
 from .. import outputs
-from ..forms import BankAccountForm
+from ..bankimport import BankImportInvalid, bank_accounts_import, bank_template, read_bank_file
+from ..forms import BankAccountForm, BankImportForm
 from ..models import BankAccount
 from ..selectors import access_payslip, officials_only, payslips_of_self
 from ..services import bank_account_set
@@ -101,7 +102,8 @@ def bank_account(request: AuthedRequest, cadre_id: int) -> HttpResponse:
         require(request.user, account_rules.CADRES_WRITE)
     current = BankAccount.objects.filter(person=person).first()
     nxt = _next_url(request)
-    form = BankAccountForm(request.POST or None, initial={"bank": current.bank if current else ""})
+    initial = {"bank": current.bank if current else "", "kind": current.kind if current else "card"}
+    form = BankAccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             record = bank_account_set(actor=request.user, cadre_id=person.pk, **form.cleaned_data)
@@ -120,4 +122,55 @@ def bank_account(request: AuthedRequest, cadre_id: int) -> HttpResponse:
     }
     response = render(request, "payroll/bank.html", context)
     response["Cache-Control"] = "no-store"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@web_errors
+def bank_import(request: AuthedRequest) -> HttpResponse:
+    """Import 一卡通 accounts from a spreadsheet: all or nothing, with a report of every row's
+    problems (R-DATA-01); the accounts are checked as on the single page."""
+    officials_only(request.user)
+    if not _may_set_bank(request):
+        require(request.user, account_rules.CADRES_WRITE)
+    form = BankImportForm(request.POST or None, request.FILES or None)
+    problems: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_bank_file(form.cleaned_data["file"].read())
+            result = bank_accounts_import(actor=request.user, rows=rows)
+        except BankImportInvalid as exc:
+            problems = exc.rows
+            form.add_error(None, exc.message)
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已导入 %(n)s 个一卡通账号(银行卡 %(c)s 个,存折 %(p)s 个)")
+                % {"n": result.written, "c": result.cards, "p": result.passbooks},
+            )
+            return redirect(reverse("payroll:bank_import"))
+    context = {
+        "form": form,
+        "problems": problems,
+        "breadcrumbs": crumbs((MODULE, None), (_("导入一卡通账号"), None)),
+    }
+    response = render(request, "payroll/bank_import.html", context, status=422 if problems else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@web_errors
+def bank_import_template(request: AuthedRequest) -> HttpResponse:
+    """The import template (.xlsx)."""
+    officials_only(request.user)
+    if not _may_set_bank(request):
+        require(request.user, account_rules.CADRES_WRITE)
+    response = HttpResponse(bank_template(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, "一卡通账号导入模板.xlsx")
     return response

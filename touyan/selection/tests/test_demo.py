@@ -6,6 +6,7 @@ import pytest
 
 from conftest import PASSWORD, TOWNSHIP_A1, VILLAGE_A1
 from touyan.accounts.models import Role, User
+from touyan.core.demo import DemoLogins
 from touyan.regions.models import Region
 from touyan.selection.demo import load_demo_selection
 from touyan.selection.models import Case
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_cases_in_various_states(personas, make_cadre) -> None:
     for i in range(4):
         make_cadre(village=VILLAGE_A1 if i % 2 else "522301001002", posts=("VM",))
-    logins: list[tuple[str, str, str]] = [("cadre_demo", "", "")]
+    logins = DemoLogins(rows=[("cadre_demo", "", "")])
     township = Region.objects.get(code=TOWNSHIP_A1)
     n = load_demo_selection(actor=personas["national"], township=township, password=PASSWORD, logins=logins)
     assert n == 4
@@ -27,6 +28,6 @@ def test_demo_cases_in_various_states(personas, make_cadre) -> None:
         "publicity",
         "soft_flag",
     ]
-    assert logins[-1][0] == "cadre_demo" and logins[0][0] == "review_police_522301"
+    assert logins.rows[-1][0] == "cadre_demo" and logins.rows[0][0] == "review_police_522301"
     again = load_demo_selection(actor=personas["national"], township=township, password=PASSWORD, logins=logins)
-    assert again == 4 and Case.objects.count() == 4 and len(logins) == 2
+    assert again == 4 and Case.objects.count() == 4 and len(logins.rows) == 2

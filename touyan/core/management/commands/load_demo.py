@@ -20,4 +20,6 @@ class Command(BaseCommand):
         self.stdout.write(f"所有演示账号的密码: {DEMO_PASSWORD}")
         for username, role, region in logins.rows:
             self.stdout.write(f"  {username:<20} {role}  [{region}]")
+            if logins.tries.get(username):
+                self.stdout.write(f"  {'':<20} ↳ 可以试试: {logins.tries[username]}")
         self.stdout.write(line)
