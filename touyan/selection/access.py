@@ -43,6 +43,7 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/selection/cases/{case_id}/appoint": TOWNSHIP,
     "GET /api/v1/selection/reviews": allow(reviewer=DEPARTMENT),
     "POST /api/v1/selection/reviews/clear": allow(reviewer=DEPARTMENT),
+    "GET /api/v1/selection/reviews/overdue": allow(admin=REGION),
     "POST /api/v1/selection/reviews/{review_id}": allow(reviewer=DEPARTMENT),
     "POST /api/v1/exits": allow(township_officer=REGION),
     "GET /api/v1/exits": OFFICIALS,

@@ -96,6 +96,7 @@ class CaseOut(Schema):
     publicity_start: dt.date | None
     publicity_end: dt.date | None
     appointed_post: int | None
+    overdue: bool  # a department has not answered by its due date (WF-1: escalated to the county)
     opinions: list[OpinionOut]
 
 
@@ -127,6 +128,7 @@ def _case_out(request: HttpRequest, case: Case) -> CaseOut:
         publicity_start=case.publicity_start,
         publicity_end=case.publicity_end,
         appointed_post=case.appointed_post_id,
+        overdue=case.state == Case.State.JOINT_REVIEW and case.reviews.filter(result="", due_date__lt=today).exists(),
         opinions=[
             OpinionOut(
                 department=r.department,
@@ -332,6 +334,41 @@ class ClearOut(Schema):
 @router.post("/reviews/clear", response=ClearOut, summary="本页人选一并反馈无异议")
 def clear_reviews(request: HttpRequest, body: ClearIn) -> ClearOut:
     return ClearOut(cleared=services.reviews_clear(actor=request.user, review_ids=body.reviews))
+
+
+class OverdueRow(Schema):
+    id: int
+    case: int
+    department: str
+    name: str
+    village: str
+    due_date: dt.date
+
+
+class OverduePage(Schema):
+    items: list[OverdueRow]
+    total: int
+
+
+@router.get("/reviews/overdue", response=OverduePage, summary="逾期未反馈的部门联审(县级督办)")
+def list_overdue(request: HttpRequest, page: int = 1, page_size: int = 50) -> OverduePage:
+    """WF-1: reviews past their due date without an answer, escalated to the county admin."""
+    qs = selectors.overdue_reviews(actor=request.user).order_by("due_date", "id")
+    items, total = paginate(qs, page, page_size)
+    return OverduePage(
+        items=[
+            OverdueRow(
+                id=r.pk,
+                case=r.case_id,
+                department=r.department,
+                name=r.case.cadre.name,
+                village=r.case.village_id,
+                due_date=r.due_date,
+            )
+            for r in items
+        ],
+        total=total,
+    )
 
 
 class AnswerIn(Schema):

@@ -191,6 +191,11 @@ def test_unanswered_review_is_escalated_to_the_county(api_client, sel, make_cadr
     assert list(selectors.overdue_reviews(actor=sel["county"], today=TODAY)) == []
     assert list(selectors.overdue_reviews(actor=sel["county_b"], today=later)) == []
     assert list(selectors.overdue_reviews(actor=sel["township"], today=later)) == []
+    Review.objects.filter(case_id=case_id, department="police").update(due_date=TODAY - dt.timedelta(days=1))
+    body = api_client(sel["county"]).get("/api/v1/selection/reviews/overdue").json()
+    assert [(i["case"], i["department"]) for i in body["items"]] == [(case_id, "police")]
+    assert api_client(sel["county"]).get(f"/api/v1/selection/cases/{case_id}").json()["overdue"] is True
+    assert api_client(sel["county_b"]).get("/api/v1/selection/reviews/overdue").json()["total"] == 0
 
 
 def _professional_ready(person: Any, village: str = VILLAGE_A1) -> None:
