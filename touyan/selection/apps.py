@@ -10,7 +10,7 @@ class SelectionConfig(AppConfig):
         from touyan.core import demo, todos
 
         from . import hooks
-        from .demo import load_demo_selection
+        from .demo import demo_step
 
         todos.register(hooks.selection_todos)
-        demo.register_step(load_demo_selection)
+        demo.register_step(demo_step)

@@ -112,3 +112,8 @@ def load_demo_selection(
         services.case_publicize(actor=officer, case_id=public.pk, start_date=day, today=day)
     say(f"  选用演示: {township.name} 4 个案件(已提名、联审中、待乡镇研究、公示中); 联审部门账号 {len(reviewers)} 个")
     return len(cases)
+
+
+def demo_step(*, actor: Any, township: Region, password: str, logins: Any, say: Callable[[str], None]) -> None:
+    """The demo step core.demo runs after its own (registered in SelectionConfig.ready)."""
+    load_demo_selection(actor=actor, township=township, password=password, logins=logins, say=say)

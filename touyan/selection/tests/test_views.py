@@ -160,5 +160,6 @@ def test_workbench_shows_selection_work(login, sel, make_cadre) -> None:
     assert "逾期未反馈的部门联审" in home and reverse("selection:overdue") in home
     mine = login(sel["police"]).get(reverse("home")).content.decode()
     assert "待反馈的联审任务" in mine
-    assert selectors.workbench(actor=sel["county"]).overdue_reviews == 4
-    assert selectors.workbench(actor=sel["county_b"]).overdue_reviews == 0
+    county, other = selectors.workbench(actor=sel["county"]), selectors.workbench(actor=sel["county_b"])
+    assert county is not None and county.overdue_reviews == 4
+    assert other is not None and other.overdue_reviews == 0
