@@ -439,6 +439,44 @@ def post_appoint(*, actor: Any, cadre_id: int, data: PostIn) -> Post:
 
 
 @transaction.atomic
+def post_set_professional(
+    *, actor: Any, post_id: int, professionalized: bool, tier: int | None, since: dt.date
+) -> Post:
+    """Change a current post's professional status from `since` (the yearly list, S2 第十三条):
+    a post begun on or after `since` changes in place; an older one ends the day before and
+    continues as a new post line with the new status (history kept). Quotas R-POS-03/04 checked."""
+    post = Post.objects.select_for_update().select_related("village").filter(pk=post_id).first()
+    if post is None or post.end_date is not None:
+        raise InvalidInput(errors={"post": _("未找到在任的该任职")})
+    access_cadre(actor=actor, cadre_id=post.person_id, for_write=True)
+    tier = tier if professionalized else None
+    if (post.professionalized, post.tier) == (professionalized, tier):
+        return post
+    old = (post.professionalized, post.tier)
+    if post.start_date >= since:
+        post.professionalized, post.tier = professionalized, tier
+        post.save(update_fields=["professionalized", "tier"])
+        current = post
+    else:
+        post.end_date, post.end_reason = since - dt.timedelta(days=1), EndReason.OTHER
+        post.save(update_fields=["end_date", "end_reason"])
+        current = Post.objects.create(
+            person_id=post.person_id, village=post.village, post=post.post, organisation=post.organisation,
+            term_year=post.term_year, start_date=since, full_time=post.full_time, professionalized=professionalized,
+            tier=tier, source=post.source, created_by=actor if getattr(actor, "pk", None) else None,
+        )  # fmt: skip
+    check_quotas(current)
+    audit_record(
+        actor=actor,
+        action="cadres.post.professional",
+        obj=current,
+        region_code=current.village_id,
+        changes={"professionalized": [old[0], professionalized], "tier": [old[1], tier], "since": since},
+    )
+    return current
+
+
+@transaction.atomic
 def post_add(*, actor: Any, cadre_id: int, data: PostIn) -> Post:
     person = access_cadre(actor=actor, cadre_id=cadre_id, for_write=True)
     errors = validate_post(data)

@@ -13,3 +13,5 @@ class SelectionAction(AuditAction):
     ROUND_SUBMIT = "selection.case.submit_round", _("整批提交联审")
     RECORD_ADD = "selection.record.add", _("登记纪律处分或组织处理")
     EXIT_CREATE = "selection.exit.create", _("提出离任")
+    LIST_PROPOSE = "selection.list.propose", _("上报专业化书记名单")
+    LIST_APPROVE = "selection.list.approve", _("审核备案专业化书记名单")

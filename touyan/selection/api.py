@@ -15,7 +15,7 @@ from touyan.core.errors import InvalidInput
 from touyan.core.pagination import paginate
 
 from . import rules, selectors, services
-from .models import Case, Exit, Review
+from .models import Case, Exit, ProfessionalList, Review
 
 router = Router(tags=["selection"])
 exits_router = Router(tags=["exits"])
@@ -267,6 +267,58 @@ def object_case(request: HttpRequest, case_id: int, body: ReasonIn) -> StateOut:
 @router.post("/cases/{case_id}/appoint", response=StateOut, summary="任职(建立任职并报县级备案)")
 def appoint_case(request: HttpRequest, case_id: int, body: DateIn) -> StateOut:
     return _state(services.case_appoint(actor=request.user, case_id=case_id, start_date=body.start_date))
+
+
+# --- the yearly professionalisation list (S2 第十三条) ---------------------------------------------------
+class EntryIn(Schema):
+    cadre: int
+    tier: int
+
+
+class ProfListIn(Schema):
+    township: str
+    year: int
+    entries: list[EntryIn]
+
+
+class EntryOut(Schema):
+    cadre: int
+    name: str
+    tier: int
+
+
+class ProfListOut(Schema):
+    id: int
+    township: str
+    year: int
+    state: str
+    entries: list[EntryOut]
+
+
+def _list_out(plist: ProfessionalList) -> ProfListOut:
+    return ProfListOut(
+        id=plist.pk,
+        township=plist.township_id,
+        year=plist.year,
+        state=plist.state,
+        entries=[
+            EntryOut(cadre=e.person_id, name=e.person.name, tier=e.tier)
+            for e in plist.entries.select_related("person").order_by("tier", "id")
+        ],
+    )
+
+
+@router.post("/professional-lists", response={201: ProfListOut}, summary="上报年度专业化书记名单(乡镇)")
+def propose_list(request: HttpRequest, body: ProfListIn) -> Status[ProfListOut]:
+    plist = services.prof_list_propose(
+        actor=request.user, township=body.township, year=body.year, entries=[(e.cadre, e.tier) for e in body.entries]
+    )
+    return Status(201, _list_out(plist))
+
+
+@router.post("/professional-lists/{list_id}/approve", response=ProfListOut, summary="审核备案专业化书记名单(县级)")
+def approve_list(request: HttpRequest, list_id: int) -> ProfListOut:
+    return _list_out(services.prof_list_approve(actor=request.user, list_id=list_id))
 
 
 # --- a reviewer's queue -----------------------------------------------------------------------------

@@ -217,3 +217,42 @@ class Exit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id} {self.trigger} {self.state}"
+
+
+class ProfessionalList(models.Model):
+    """The yearly list of professionalised secretaries and their tiers (S2 第十三条): proposed by
+    the township each January, approved and filed by the county; it takes effect from the first
+    day of the year (or the day of approval, if later) and replaces last year's (reset each January)."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("乡镇已报")
+        APPROVED = "approved", _("县级已审核备案")
+
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_on = models.DateField(_("审核日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "township_id"]
+        constraints = [models.UniqueConstraint(fields=["township", "year"], name="prof_list_once_a_year")]
+        verbose_name = _("专业化书记名单")
+        verbose_name_plural = _("专业化书记名单")
+
+    def __str__(self) -> str:
+        return f"{self.township_id} {self.year}"
+
+
+class ProfessionalEntry(models.Model):
+    list = models.ForeignKey(ProfessionalList, on_delete=models.CASCADE, related_name="entries")
+    person = models.ForeignKey("cadres.Person", on_delete=models.PROTECT, related_name="+")
+    tier = models.PositiveSmallIntegerField(_("档次"))
+
+    class Meta:
+        ordering = ["tier", "id"]
+        constraints = [models.UniqueConstraint(fields=["list", "person"], name="prof_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.list_id} {self.person_id} {self.tier}"

@@ -353,3 +353,36 @@ class QuotaRow:
         if self.young > self.young_cap:
             out.append(_("年轻专业化干部超过比例"))
         return out
+
+
+# --- the yearly professionalisation list (S2 第十三条, R-POS-03, R-PAY-06) ----------------------------
+def list_problems(tiers: Sequence[int], villages: int, share: Decimal) -> list[Violation]:
+    """The list as a whole: at most `prof_secretary_share` of the township's villages (R-POS-03);
+    the three tiers about a third each (R-PAY-06: no tier above ⌈n/3⌉)."""
+    from touyan.cadres.rules import share_cap
+
+    out: list[Violation] = []
+    cap = share_cap(share, villages)
+    if len(tiers) > cap:
+        out.append(
+            Violation(
+                "R-POS-03",
+                _("名单 %(n)s 人,超过本乡镇 %(v)s 个村的比例上限 %(cap)s 人")
+                % {"n": len(tiers), "v": villages, "cap": cap},
+                "quota",
+            )
+        )
+    if any(t not in (1, 2, 3) for t in tiers):
+        out.append(Violation("R-PAY-06", _("档次为一、二、三档"), "tier"))
+    limit = -(-len(tiers) // 3)
+    for t in (1, 2, 3):
+        n = sum(1 for x in tiers if x == t)
+        if n > limit:
+            out.append(
+                Violation(
+                    "R-PAY-06",
+                    _("%(t)s档 %(n)s 人,三个档次各约三分之一(每档最多 %(m)s 人)") % {"t": t, "n": n, "m": limit},
+                    "tier_share",
+                )
+            )
+    return out

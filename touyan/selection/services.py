@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,19 @@ from touyan.regions.selectors import access_region
 from . import rules
 from .actions import SelectionAction
 from .flows import CASE, EXIT
-from .models import Case, DisciplineRecord, Exit, Purpose, RecordKind, RecordLevel, Review, Trigger
-from .selectors import access_case, access_exit, access_review, county_of, due_after, is_official
+from .models import (
+    Case,
+    DisciplineRecord,
+    Exit,
+    ProfessionalEntry,
+    ProfessionalList,
+    Purpose,
+    RecordKind,
+    RecordLevel,
+    Review,
+    Trigger,
+)
+from .selectors import access_case, access_exit, access_review, county_of, due_after, eligibility_for, is_official
 
 OPEN_STATES = (
     Case.State.NOMINATED,
@@ -528,3 +540,102 @@ def exit_handover(*, actor: Any, exit_id: int, done_on: dt.date | None = None) -
 def exit_withdraw(*, actor: Any, exit_id: int, reason: str) -> Exit:
     obj = access_exit(actor=actor, exit_id=exit_id)
     return transition(EXIT, actor=actor, obj=obj, name="withdraw", reason=reason, region_code=obj.village_id)
+
+
+# --- the yearly professionalisation list (S2 第十三条) ---------------------------------------------------
+@transaction.atomic
+def prof_list_propose(
+    *, actor: Any, township: str, year: int, entries: Sequence[tuple[int, int]], today: dt.date | None = None
+) -> ProfessionalList:
+    """The township proposes the year's professionalised secretaries and their tiers: each a
+    current secretary of the township who meets R-POS-03 (tier 1 needs 5★, R-PAY-06); the list
+    within ½ of the villages (R-POS-03) and the tiers about a third each. Replaces a proposal
+    not yet approved; an approved list is final."""
+    from touyan.cadres.models import Post
+    from touyan.regions import rules as region_rules
+    from touyan.regions.models import Region
+
+    today = today or _today()
+    region = access_region(actor=actor, code=township, field="township")
+    if region.level != region_rules.TOWNSHIP:
+        raise InvalidInput(errors={"township": _("请选择乡镇(街道)")})
+    _require_officer(actor, region.code, township_only=True)
+    errors: dict[str, str] = {}
+    people = {}
+    for i, (cadre_id, tier) in enumerate(entries):
+        holds = Post.objects.filter(
+            person_id=cadre_id, post="PS", end_date__isnull=True, village__code__startswith=region.code[:9]
+        ).exists()
+        if not holds:
+            errors[f"entries.{i}.cadre"] = _("须为本乡镇现任村党组织书记")
+            continue
+        person = access_cadre(actor=actor, cadre_id=cadre_id)
+        people[cadre_id] = person
+        found = eligibility_for(person, "professional_secretary", tier=tier, today=today)
+        if found.violations:
+            errors[f"entries.{i}.cadre"] = ";".join(v.message for v in found.violations)
+    if len({c for c, _t in entries}) != len(entries):
+        errors["entries"] = _("同一人只能列入一次")
+    villages = Region.objects.filter(level=region_rules.VILLAGE, code__startswith=region.code[:9]).count()
+    share = policy_resolve(region.code, today)["prof_secretary_share"]
+    for v in rules.list_problems([t for _c, t in entries], villages, share):
+        errors.setdefault("entries", "")
+        errors["entries"] = (errors["entries"] + ";" if errors["entries"] else "") + v.message
+    if errors:
+        raise InvalidInput(errors=errors)
+    existing = ProfessionalList.objects.select_for_update().filter(township=region, year=year).first()
+    if existing is not None and existing.state == ProfessionalList.State.APPROVED:
+        raise Conflict(_("%(y)s 年名单已经县级审核备案") % {"y": year}, field="year")
+    plist = existing or ProfessionalList.objects.create(township=region, year=year, proposed_by=actor)
+    plist.entries.all().delete()
+    ProfessionalEntry.objects.bulk_create([ProfessionalEntry(list=plist, person_id=c, tier=t) for c, t in entries])
+    audit_record(
+        actor=actor,
+        action=SelectionAction.LIST_PROPOSE,
+        obj=plist,
+        region_code=region.code,
+        changes={"year": year, "entries": [[c, t] for c, t in entries]},
+    )
+    return plist
+
+
+@transaction.atomic
+def prof_list_approve(*, actor: Any, list_id: int, today: dt.date | None = None) -> ProfessionalList:
+    """The county approves and files the list: from 1 January (or today, if later) the listed
+    secretaries are professionalised at their tiers and the others in the township are not (the
+    tiers reset each January). Posts change through the cadres service (quotas R-POS-03/04)."""
+    from touyan.cadres.models import Post
+    from touyan.cadres.services import post_set_professional
+
+    today = today or _today()
+    plist = ProfessionalList.objects.select_for_update().select_related("township").filter(pk=list_id).first()
+    if plist is None or not is_official(actor) or not in_scope(actor, plist.township_id):
+        raise NotFound(_("未找到该名单,或不在您的管辖范围内"))
+    if not (actor.is_superuser or actor.role == Role.ADMIN):
+        raise Forbidden(_("名单由县级组织部门审核备案"))
+    if plist.state == ProfessionalList.State.APPROVED:
+        raise Conflict(_("名单已经审核备案"), field="state")
+    since = max(dt.date(plist.year, 1, 1), today)
+    tiers = dict(plist.entries.values_list("person_id", "tier"))
+    current = list(
+        Post.objects.filter(post="PS", end_date__isnull=True, village__code__startswith=plist.township_id[:9])
+        .filter(Q(professionalized=True) | Q(person_id__in=list(tiers)))
+        .values_list("pk", "person_id", "professionalized", "tier")
+    )
+    # Off the list first, so a change of hands never counts both against the quota.
+    for pk, person_id, prof, _tier in current:
+        if prof and person_id not in tiers:
+            post_set_professional(actor=actor, post_id=pk, professionalized=False, tier=None, since=since)
+    for pk, person_id, _prof, _tier in current:
+        if person_id in tiers:
+            post_set_professional(actor=actor, post_id=pk, professionalized=True, tier=tiers[person_id], since=since)
+    plist.state, plist.approved_by, plist.approved_on = ProfessionalList.State.APPROVED, actor, today
+    plist.save(update_fields=["state", "approved_by", "approved_on"])
+    audit_record(
+        actor=actor,
+        action=SelectionAction.LIST_APPROVE,
+        obj=plist,
+        region_code=plist.township_id,
+        changes={"state": [ProfessionalList.State.PROPOSED, ProfessionalList.State.APPROVED], "since": since},
+    )
+    return plist

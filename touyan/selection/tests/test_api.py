@@ -332,3 +332,29 @@ def test_users_api_takes_a_reviewer_department(api_client, personas) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 422
+
+
+def test_the_yearly_professionalisation_list(api_client, sel, make_cadre) -> None:
+    """S2 第十三条: the township proposes (R-POS-03 conditions, ≤ ½ of the villages, tiers ≈ ⅓,
+    tier 1 needs 5★), the county approves; the posts change from 1 January (or the day approved)."""
+    a = make_cadre(village=VILLAGE_A1, posts=("PS",))
+    b = make_cadre(village=VILLAGE_A1B, posts=("PS",))
+    _professional_ready(a)
+    _professional_ready(b, VILLAGE_A1B)
+    town, county = api_client(sel["township"]), api_client(sel["county"])
+    url = "/api/v1/selection/professional-lists"
+    body = {"township": "522301001000", "year": TODAY.year, "entries": [{"cadre": a.pk, "tier": 2}]}
+    two = {**body, "entries": [{"cadre": a.pk, "tier": 2}, {"cadre": b.pk, "tier": 3}]}
+    r = town.post(url, two, content_type="application/json")
+    assert r.status_code == 422 and "比例上限" in str(r.json())  # R-POS-03: 2 villages → 1
+    tier1 = town.post(url, {**body, "entries": [{"cadre": a.pk, "tier": 1}]}, content_type="application/json")
+    assert tier1.status_code == 422 and "一档" in str(tier1.json())  # 4★ cannot be tier 1
+    r = town.post(url, body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["state"] == "proposed"
+    list_id = r.json()["id"]
+    assert town.post(f"{url}/{list_id}/approve").status_code == 403
+    r = county.post(f"{url}/{list_id}/approve")
+    assert r.status_code == 200 and r.json()["state"] == "approved"
+    current = Post.objects.get(person=a, end_date__isnull=True, post="PS")
+    assert current.professionalized and current.tier == 2
+    assert county.post(f"{url}/{list_id}/approve").status_code == 409
