@@ -353,3 +353,39 @@ def workbench(*, actor: Any, today: dt.date | None = None) -> Workbench | None:
     if actor.role == Role.ADMIN or actor.is_superuser:
         return Workbench(overdue_reviews=overdue_reviews(actor=actor, today=today).count())
     return Workbench(soft_flags=cases_in_scope(actor=actor).filter(state=Case.State.SOFT_FLAG).count())
+
+
+# --- the yearly professionalisation list -------------------------------------------------------------
+@dataclass(frozen=True)
+class ListRow:
+    post: Post
+    eligibility: Eligibility
+    proposed_tier: int | None
+
+
+def list_candidates(*, actor: Any, township: Region, year: int, today: dt.date | None = None) -> list[ListRow]:
+    """The township's current secretaries with their R-POS-03 check (a township has a few dozen)."""
+    from .models import ProfessionalList
+
+    today = today or dt.date.today()
+    if not is_official(actor) or scope_prefix(actor) is None or not township.code.startswith(scope_prefix(actor) or ""):
+        return []
+    plist = ProfessionalList.objects.filter(township=township, year=year).first()
+    proposed = dict(plist.entries.values_list("person_id", "tier")) if plist else {}
+    posts = (
+        Post.objects.filter(post="PS", end_date__isnull=True, village__code__startswith=township.code[:9])
+        .select_related("person", "village")
+        .order_by("village_id")
+    )
+    return [
+        ListRow(p, eligibility_for(p.person, "professional_secretary", today=today), proposed.get(p.person_id))
+        for p in posts
+    ]
+
+
+def lists_in_scope(*, actor: Any) -> QuerySet[Any]:
+    from .models import ProfessionalList
+
+    if not is_official(actor):
+        return ProfessionalList.objects.none()
+    return scope_filter(ProfessionalList.objects.all(), actor, "township__code").select_related("township")

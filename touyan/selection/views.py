@@ -333,6 +333,66 @@ def overdue(request: AuthedRequest) -> HttpResponse:
     )
 
 
+# --- the yearly professionalisation list -------------------------------------------------------------
+@login_required
+@web_errors
+def prof_lists(request: AuthedRequest) -> HttpResponse:
+    _officer(request)
+    region = current_region(request)
+    year = int(request.GET.get("year", "") or timezone.localdate().year)
+    township = region if region is not None and region.level == "township" else None
+    rows = selectors.list_candidates(actor=request.user, township=township, year=year) if township else []
+    lists = selectors.lists_in_scope(actor=request.user).filter(year=year)
+    if region is not None:
+        lists = lists.filter(township__code__startswith=region.prefix)
+    return render(
+        request,
+        "selection/prof_lists.html",
+        {
+            "township": township,
+            "year": year,
+            "rows": rows,
+            "lists": list(lists.order_by("township_id")[:500]),
+            "may_propose": request.user.role == Role.TOWNSHIP_OFFICER and township is not None,
+            "may_approve": request.user.role == Role.ADMIN or request.user.is_superuser,
+            "breadcrumbs": crumbs((_("选用管理"), reverse("selection:board")), (_("专业化书记名单"), None)),
+        },
+    )
+
+
+@login_required
+@require_POST
+@web_errors
+def prof_list_propose(request: AuthedRequest) -> HttpResponse:
+    entries = []
+    for key in request.POST:
+        if key.startswith("tier_") and request.POST[key]:
+            entries.append((int(key.removeprefix("tier_")), int(request.POST[key])))
+    year = int(request.POST.get("year", "0") or 0)
+    try:
+        services.prof_list_propose(
+            actor=request.user, township=request.POST.get("township", ""), year=year, entries=entries
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("名单已上报县级组织部门"))
+    return redirect(f"{reverse('selection:prof_lists')}?year={year}")
+
+
+@login_required
+@require_POST
+@web_errors
+def prof_list_approve(request: AuthedRequest, list_id: int) -> HttpResponse:
+    try:
+        plist = services.prof_list_approve(actor=request.user, list_id=list_id)
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("selection:prof_lists")
+    messages.success(request, _("名单已审核备案"))
+    return redirect(f"{reverse('selection:prof_lists')}?year={plist.year}")
+
+
 # --- exits ------------------------------------------------------------------------------------------
 @login_required
 @web_errors

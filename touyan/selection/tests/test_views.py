@@ -163,3 +163,21 @@ def test_workbench_shows_selection_work(login, sel, make_cadre) -> None:
     county, other = selectors.workbench(actor=sel["county"]), selectors.workbench(actor=sel["county_b"])
     assert county is not None and county.overdue_reviews == 4
     assert other is not None and other.overdue_reviews == 0
+
+
+def test_professional_list_page(login, sel, make_cadre) -> None:
+    from touyan.selection.models import ProfessionalList
+
+    person = make_cadre(posts=("PS",))
+    town = login(sel["township"])
+    session = town.session
+    session["current_region"] = TOWNSHIP_A1
+    session.save()
+    page = town.get(reverse("selection:prof_lists")).content.decode()
+    assert person.name in page and "没有上一年度的年度考核结果" in page
+    r = town.post(
+        reverse("selection:prof_list_propose"),
+        {"township": TOWNSHIP_A1, "year": dt.date.today().year, f"tier_{person.pk}": "2"},
+    )
+    assert r.status_code == 302 and not ProfessionalList.objects.exists()  # not eligible: refused with the reasons
+    assert login(sel["county"]).get(reverse("selection:prof_lists")).status_code == 200
