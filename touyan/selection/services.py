@@ -188,11 +188,18 @@ def case_submit(*, actor: Any, case_id: int, today: dt.date | None = None) -> Ca
 
     def effect(locked: Case) -> list[str]:
         existing = {r.department: r for r in Review.objects.select_for_update().filter(case=locked)}
+        earlier = _recent_opinions(locked, today, validity)
         new = []
         for dept in depts:
             r = existing.get(dept)
             if r is None:
-                new.append(Review(case=locked, county=county_of(locked.village_id), department=dept, due_date=due))
+                r = Review(case=locked, county=county_of(locked.village_id), department=dept, due_date=due)
+                if dept in earlier:  # R-ELIG-05: not reviewed twice within the validity period
+                    prev = earlier[dept]
+                    r.result, r.reason, r.answered_by_id, r.answered_at = (
+                        prev.result, prev.reason, prev.answered_by_id, prev.answered_at,
+                    )  # fmt: skip
+                new.append(r)
             elif not r.result or not rules.review_still_valid(
                 timezone.localdate(r.answered_at) if r.answered_at else today, today, validity
             ):
@@ -215,6 +222,20 @@ def case_submit(*, actor: Any, case_id: int, today: dt.date | None = None) -> Ca
         )
         _aggregate_if_done(actor, case, today)
     return case
+
+
+def _recent_opinions(case: Case, today: dt.date, validity: int) -> dict[str, Review]:
+    """The same person's answered opinions from another case still within `review_validity_days`."""
+    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=validity - 1), dt.time.min))
+    out: dict[str, Review] = {}
+    for r in (
+        Review.objects.filter(case__cadre_id=case.cadre_id, answered_at__gte=since)
+        .exclude(case=case)
+        .exclude(result="")
+        .order_by("answered_at")
+    ):
+        out[r.department] = r
+    return out
 
 
 @transaction.atomic
