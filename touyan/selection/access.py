@@ -46,6 +46,8 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/selection/cases/{case_id}/appoint": TOWNSHIP,
     "POST /api/v1/selection/professional-lists": allow(township_officer=REGION),
     "POST /api/v1/selection/professional-lists/{list_id}/approve": allow(admin=REGION),
+    "POST /api/v1/selection/careers": OFFICIALS,
+    "GET /api/v1/selection/careers/figures": OFFICIALS,
     "GET /api/v1/selection/reviews": allow(reviewer=DEPARTMENT),
     "POST /api/v1/selection/reviews/clear": allow(reviewer=DEPARTMENT),
     "GET /api/v1/selection/reviews/overdue": allow(admin=REGION),

@@ -14,4 +14,5 @@ class SelectionAction(AuditAction):
     RECORD_ADD = "selection.record.add", _("登记纪律处分或组织处理")
     EXIT_CREATE = "selection.exit.create", _("提出离任")
     LIST_PROPOSE = "selection.list.propose", _("上报专业化书记名单")
+    CAREER_RECORD = "selection.career.record", _("登记晋升通道")
     LIST_APPROVE = "selection.list.approve", _("审核备案专业化书记名单")

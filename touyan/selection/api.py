@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from touyan.cadres.rules import age_on
-from touyan.core.errors import InvalidInput
+from touyan.core.errors import InvalidInput, NotFound
 from touyan.core.pagination import paginate
 
 from . import rules, selectors, services
@@ -319,6 +319,47 @@ def propose_list(request: HttpRequest, body: ProfListIn) -> Status[ProfListOut]:
 @router.post("/professional-lists/{list_id}/approve", response=ProfListOut, summary="审核备案专业化书记名单(县级)")
 def approve_list(request: HttpRequest, list_id: int) -> ProfListOut:
     return _list_out(services.prof_list_approve(actor=request.user, list_id=list_id))
+
+
+# --- career channels (S3 三个通道) --------------------------------------------------------------------
+class CareerIn(Schema):
+    cadre: int
+    channel: str
+    date: dt.date
+    title: str = ""
+
+
+class CareerOut(Schema):
+    id: int
+    cadre: int
+    channel: str
+    date: dt.date
+
+
+class FiguresOut(Schema):
+    township_leadership: int
+    civil_service: int
+    public_institution: int
+    total: int
+
+
+@router.post("/careers", response={201: CareerOut}, summary="登记晋升通道(进入乡镇领导班子、考录公务员、招聘事业编制)")
+def record_career(request: HttpRequest, body: CareerIn) -> Status[CareerOut]:
+    m = services.career_record(
+        actor=request.user, cadre_id=body.cadre, channel=body.channel, date=body.date, title=body.title
+    )
+    return Status(201, CareerOut(id=m.pk, cadre=m.person_id, channel=m.channel, date=m.date))
+
+
+@router.get("/careers/figures", response=FiguresOut, summary="三个通道的人数")
+def career_figures(request: HttpRequest, region: str, year: int | None = None) -> FiguresOut:
+    from touyan.regions.selectors import access_region
+
+    code = access_region(actor=request.user, code=region).prefix
+    figures = selectors.career_figures(actor=request.user, prefix=code, year=year)
+    if not figures:
+        raise NotFound("未找到该区域,或不在您的管辖范围内")
+    return FiguresOut(**figures)
 
 
 # --- a reviewer's queue -----------------------------------------------------------------------------

@@ -256,3 +256,28 @@ class ProfessionalEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.list_id} {self.person_id} {self.tier}"
+
+
+class CareerMove(models.Model):
+    """A village cadre's step up one of the three channels (S3 三个通道, R-TRN-07): into township
+    leadership, a targeted civil-service post, or a township public-institution (事业) post."""
+
+    class Channel(models.TextChoices):
+        TOWNSHIP_LEADERSHIP = "township_leadership", _("进入乡镇领导班子")
+        CIVIL_SERVICE = "civil_service", _("定向考录公务员")
+        PUBLIC_INSTITUTION = "public_institution", _("定向招聘事业编制")
+
+    person = models.ForeignKey("cadres.Person", on_delete=models.PROTECT, related_name="career_moves")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("通道"), max_length=20, choices=Channel.choices)
+    date = models.DateField(_("日期"))
+    title = models.CharField(_("职务(岗位)"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name = _("晋升通道记录")
+        verbose_name_plural = _("晋升通道记录")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.channel} {self.date}"

@@ -389,3 +389,19 @@ def lists_in_scope(*, actor: Any) -> QuerySet[Any]:
     if not is_official(actor):
         return ProfessionalList.objects.none()
     return scope_filter(ProfessionalList.objects.all(), actor, "township__code").select_related("township")
+
+
+def career_figures(*, actor: Any, prefix: str, year: int | None = None) -> dict[str, int]:
+    """The county's (region's) figures of the three channels (S0: 7 secretaries into township
+    leadership, 5 into the civil service)."""
+    from .models import CareerMove
+
+    if not is_official(actor):
+        return {}
+    qs = scope_filter(CareerMove.objects.all(), actor, "village__code").filter(village__code__startswith=prefix)
+    if year:
+        qs = qs.filter(date__year=year)
+    counts = dict(qs.order_by().values("channel").annotate(n=Count("id")).values_list("channel", "n"))
+    out = {c: counts.get(c, 0) for c in CareerMove.Channel.values}
+    out["total"] = sum(out.values())
+    return out

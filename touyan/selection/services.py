@@ -31,6 +31,7 @@ from . import rules
 from .actions import SelectionAction
 from .flows import CASE, EXIT
 from .models import (
+    CareerMove,
     Case,
     DisciplineRecord,
     Exit,
@@ -660,3 +661,25 @@ def prof_list_approve(*, actor: Any, list_id: int, today: dt.date | None = None)
         changes={"state": [ProfessionalList.State.PROPOSED, ProfessionalList.State.APPROVED], "since": since},
     )
     return plist
+
+
+# --- career channels (S3 三个通道, R-TRN-07) -----------------------------------------------------------
+@transaction.atomic
+def career_record(*, actor: Any, cadre_id: int, channel: str, date: dt.date, title: str = "") -> CareerMove:
+    """A cadre promoted into township leadership, or recruited as a civil servant or into a 事业 post."""
+    person = access_cadre(actor=actor, cadre_id=cadre_id, for_write=True)
+    if channel not in CareerMove.Channel.values:
+        raise InvalidInput(errors={"channel": _("通道无效,可选: %(v)s") % {"v": ", ".join(CareerMove.Channel.values)}})
+    if date > _today():
+        raise InvalidInput(errors={"date": _("日期不能晚于今天")})
+    move = CareerMove.objects.create(
+        person=person, village_id=person.village_id, channel=channel, date=date, title=title[:100], recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=SelectionAction.CAREER_RECORD,
+        obj=move,
+        region_code=person.village_id,
+        changes={"channel": [None, channel], "date": [None, date]},
+    )
+    return move

@@ -311,6 +311,7 @@ def quotas(request: AuthedRequest) -> HttpResponse:
         {
             "rows": rows,
             "region": region,
+            "careers": selectors.career_figures(actor=request.user, prefix=region.prefix if region else ""),
             "breadcrumbs": crumbs((_("选用管理"), reverse("selection:board")), (_("职数与比例"), None)),
         },
     )

@@ -28,3 +28,25 @@ def test_a_review_is_not_repeated_within_its_validity(sel, make_cadre) -> None:
     second.refresh_from_db()
     assert second.state == "cleared"
     assert set(Review.objects.filter(case=second).values_list("result", flat=True)) == {"clear"}
+
+
+def test_career_channels_and_the_county_figures(api_client, sel, make_cadre) -> None:
+    """S3 三个通道 / R-TRN-07: records of the three channels and the county's figures."""
+    a, b = make_cadre(posts=("PS",)), make_cadre(posts=("VD",))
+    town = api_client(sel["township"])
+    for cadre, channel in ((a, "township_leadership"), (b, "civil_service"), (b, "public_institution")):
+        r = town.post(
+            "/api/v1/selection/careers",
+            {"cadre": cadre.pk, "channel": channel, "date": "2026-06-01"},
+            content_type="application/json",
+        )
+        assert r.status_code == 201
+    bad = town.post(
+        "/api/v1/selection/careers",
+        {"cadre": a.pk, "channel": "x", "date": "2026-06-01"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    figures = api_client(sel["county"]).get("/api/v1/selection/careers/figures?region=522301000000").json()
+    assert figures == {"township_leadership": 1, "civil_service": 1, "public_institution": 1, "total": 3}
+    assert api_client(sel["county_b"]).get("/api/v1/selection/careers/figures?region=522301000000").status_code == 404
