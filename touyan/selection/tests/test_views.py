@@ -181,3 +181,17 @@ def test_professional_list_page(login, sel, make_cadre) -> None:
     )
     assert r.status_code == 302 and not ProfessionalList.objects.exists()  # not eligible: refused with the reasons
     assert login(sel["county"]).get(reverse("selection:prof_lists")).status_code == 200
+
+
+def test_user_form_creates_a_reviewer_with_a_department(login, personas) -> None:
+    """A8 department on the user form too (R-ELIG-04)."""
+    from touyan.accounts.models import User
+
+    c = login(personas["county_a_admin"])
+    r = c.post(
+        reverse("accounts:users"),
+        {"username": "petition_a", "role": "reviewer", "department": "petition", "region": "522301000000",
+         "password": "Petition#2026x"},
+    )  # fmt: skip
+    assert r.status_code == 302
+    assert User.objects.get(username="petition_a").department == "petition"
