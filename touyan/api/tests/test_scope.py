@@ -664,9 +664,9 @@ CALLS: list[Call] = [
         api=False,
         writes=True,
     ),
-    Call("payroll/insurance/<str:code>/<int:year>/", "get", "/payroll/insurance/{code}/2026/", api=False),
+    Call("payroll/insurance/<str:code>/<year:year>/", "get", "/payroll/insurance/{code}/2026/", api=False),
     Call(
-        "payroll/insurance/<str:code>/<int:year>/",
+        "payroll/insurance/<str:code>/<year:year>/",
         "post",
         "/payroll/insurance/{township}/2026/",
         {"cadre": "{cadre}", "pension": "on"},
@@ -731,7 +731,7 @@ CALLS: list[Call] = [
         api=False,
         writes=True,
     ),
-    Call("payroll/weak/<str:code>/<int:year>/", "get", "/payroll/weak/{code}/2025/", api=False),
+    Call("payroll/weak/<str:code>/<year:year>/", "get", "/payroll/weak/{code}/2025/", api=False),
     # Payroll's actions with one POST URL each (the earlier combined URLs above still work).
     Call(
         "payroll/runs/open/",
@@ -743,7 +743,7 @@ CALLS: list[Call] = [
     ),
     Call("payroll/runs/<int:run_id>/steps/<str:step>/", "post", "/payroll/runs/{run}/steps/publicise/", api=False),
     Call(
-        "payroll/insurance/<str:code>/<int:year>/save/",
+        "payroll/insurance/<str:code>/<year:year>/save/",
         "post",
         "/payroll/insurance/{township}/2026/save/",
         {"cadre": "{cadre}"},

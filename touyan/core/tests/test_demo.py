@@ -45,6 +45,7 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
         assert logins.tries.get(username), username
     assert User.objects.get(username="finance_522301").region_id == "522301000000"
     liaison_village = User.objects.get(username="liaison_522301001").region
+    assert liaison_village is not None
     assert liaison_village.level == "village" and liaison_village.code.startswith("522301001")
     assert liaison_village.code == User.objects.get(username="cadre_demo").region_id
     example = [row for row in logins.rows if row[1].startswith("示例干部档案")]

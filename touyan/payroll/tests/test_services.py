@@ -31,7 +31,7 @@ def post(c: Client, url: str, body: dict[str, Any]) -> Any:
 
 
 @pytest.fixture
-def worked_example(personas, make_cadre) -> Any:
+def worked_example(personas, make_cadre, no_waiting_periods) -> Any:
     """A6's cadre: one-shoulder, re-elected twice in a row, tier 2, Q1 称职, 21/21, 16/16, 20/22 days."""
     from conftest import make_id
 
