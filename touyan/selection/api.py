@@ -35,12 +35,18 @@ class EligibilityOut(Schema):
     purpose: str
     eligible: bool
     violations: list[ViolationOut]
+    # Conditions with no data on file (no star rating, collective income or final annual assessment).
+    unverified: list[ViolationOut] = []
 
 
 class EligibilityQuery(Schema):
     purpose: str = "professional_secretary"
     post: str = ""
     tier: int | None = None
+
+
+def _violation(v: rules.Violation) -> ViolationOut:
+    return ViolationOut(rule=v.rule, message=v.message, condition=v.condition, bar=v.bar)
 
 
 @eligibility_router.get("/{cadre_id}/eligibility", response=EligibilityOut, summary="任职资格条件")
@@ -54,9 +60,8 @@ def eligibility(request: HttpRequest, cadre_id: int, q: Query[EligibilityQuery])
         cadre=cadre_id,
         purpose=q.purpose,
         eligible=result.eligible,
-        violations=[
-            ViolationOut(rule=v.rule, message=v.message, condition=v.condition, bar=v.bar) for v in result.violations
-        ],
+        violations=[_violation(v) for v in result.violations],
+        unverified=[_violation(v) for v in result.unverified],
     )
 
 

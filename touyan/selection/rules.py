@@ -27,12 +27,18 @@ AUDITED_POSTS = frozenset({"VD", "ACC", "BK", "CEO"})
 TERM_GAP_DAYS = 90
 
 
+UNVERIFIED = "unverified"
+
+
 @dataclass(frozen=True)
 class Violation:
+    """A failed condition; `bar` "unverified" marks one the file holds no data for (no star
+    rating, no collective income, no final annual assessment): listed apart, not a failure."""
+
     rule: str
     message: str
     condition: str = ""  # which condition failed (tenure, assessment, …), for tests and the folded details
-    bar: str = "hard"  # hard | soft
+    bar: str = "hard"  # hard | soft | unverified
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,7 @@ def _professional_secretary(
                 )
             )
     if c.last_year_rank is None:
-        out.append(Violation("R-POS-03", _("没有上一年度的年度考核结果"), "assessment"))
+        out.append(Violation("R-POS-03", _("没有上一年度的年度考核结果,未核实"), "assessment", UNVERIFIED))
     else:
         rank, out_of = c.last_year_rank
         # The first of the township is in its top half however few were assessed (one of one).
@@ -236,7 +242,7 @@ def _professional_secretary(
                 )
             )
     if c.collective_income is None:
-        out.append(Violation("R-POS-03", _("没有村集体经济收入数据"), "collective_income"))
+        out.append(Violation("R-POS-03", _("没有村集体经济收入数据,未核实"), "collective_income", UNVERIFIED))
     elif c.collective_income < policy.prof_min_collective_income:
         out.append(
             Violation(
@@ -247,7 +253,7 @@ def _professional_secretary(
             )
         )
     if c.stars is None:
-        out.append(Violation("R-POS-03", _("村党组织尚未评定星级"), "stars"))
+        out.append(Violation("R-POS-03", _("村党组织尚未评定星级,未核实"), "stars", UNVERIFIED))
     elif c.stars < policy.prof_min_stars:
         out.append(
             Violation(

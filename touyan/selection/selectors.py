@@ -216,9 +216,20 @@ def candidate_facts(person: Person, today: dt.date) -> rules.Candidate:
 
 @dataclass(frozen=True)
 class Eligibility:
+    """The conditions a candidate fails (`violations`) and those the file holds no data for
+    (`unverified`: shown to the township to complete, not counted as failures)."""
+
     person: Person
     purpose: str
-    violations: list[rules.Violation]
+    found: list[rules.Violation]
+
+    @property
+    def violations(self) -> list[rules.Violation]:
+        return [v for v in self.found if v.bar != rules.UNVERIFIED]
+
+    @property
+    def unverified(self) -> list[rules.Violation]:
+        return [v for v in self.found if v.bar == rules.UNVERIFIED]
 
     @property
     def eligible(self) -> bool:

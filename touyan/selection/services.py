@@ -594,8 +594,8 @@ def prof_list_propose(
         person = access_cadre(actor=actor, cadre_id=cadre_id)
         people[cadre_id] = person
         found = eligibility_for(person, "professional_secretary", tier=tier, today=today)
-        if found.violations:
-            errors[f"entries.{i}.cadre"] = ";".join(v.message for v in found.violations)
+        if found.found:  # the filed list needs every condition met and verified on the file
+            errors[f"entries.{i}.cadre"] = ";".join(v.message for v in found.found)
     if len({c for c, _t in entries}) != len(entries):
         errors["entries"] = _("同一人只能列入一次")
     villages = Region.objects.filter(level=region_rules.VILLAGE, code__startswith=region.code[:9]).count()

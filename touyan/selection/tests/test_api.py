@@ -216,12 +216,31 @@ def test_eligibility_endpoint(api_client, sel, make_cadre) -> None:
     r = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary")
     assert r.status_code == 200
     body = r.json()
+    # Nothing on file yet for last year's assessment, the collective income or the stars: listed
+    # as unverified, not as failures.
+    assert body["eligible"] is True and body["violations"] == []
+    assert {(v["rule"], v["condition"]) for v in body["unverified"]} == {
+        ("R-POS-03", "assessment"),
+        ("R-POS-03", "collective_income"),
+        ("R-POS-03", "stars"),
+    }
+    RegionStat.objects.create(region_id=VILLAGE_A1, year=TODAY.year - 1, collective_income=Decimal("50000"))
+    body = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary").json()
     assert body["eligible"] is False
-    assert {v["rule"] for v in body["violations"]} == {"R-POS-03"}
-    assert {v["condition"] for v in body["violations"]} == {"assessment", "collective_income", "stars"}
+    assert [(v["rule"], v["condition"]) for v in body["violations"]] == [("R-POS-03", "collective_income")]
     _professional_ready(person)
     body = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary").json()
-    assert body == {"cadre": person.pk, "purpose": "professional_secretary", "eligible": True, "violations": []}
+    assert body == {
+        "cadre": person.pk,
+        "purpose": "professional_secretary",
+        "eligible": True,
+        "violations": [],
+        "unverified": [],
+    }
+    other = make_cadre(village=VILLAGE_A1B, posts=("PS",))
+    StarRating.objects.create(village_id=VILLAGE_A1B, year=TODAY.year - 1, score=75, stars=3)
+    body = c.get(f"/api/v1/cadres/{other.pk}/eligibility?purpose=professional_secretary").json()
+    assert ("R-POS-03", "stars") in {(v["rule"], v["condition"]) for v in body["violations"]}
     assert c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=nonsense").status_code == 422
     assert api_client(sel["outsider"]).get(f"/api/v1/cadres/{person.pk}/eligibility").status_code == 404
     assert api_client(sel["police"]).get(f"/api/v1/cadres/{person.pk}/eligibility").status_code in (403, 404)

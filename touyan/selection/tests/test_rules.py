@@ -56,6 +56,9 @@ def test_a_secretary_meeting_every_condition_is_eligible() -> None:
 def test_each_failing_professionalisation_condition_names_r_pos_03(change: dict[str, object], condition: str) -> None:
     """R-POS-03: each failing condition is reported with its rule id."""
     assert conditions(candidate(**change)) == [("R-POS-03", condition)]
+    (v,) = rules.eligibility(candidate(**change), POLICY, "professional_secretary", TODAY)  # type: ignore[arg-type]
+    missing = any(value is None for value in change.values())
+    assert v.bar == (rules.UNVERIFIED if missing else "hard")  # no data on file: unverified, not failed
 
 
 def test_tenure_relaxed_to_one_year_for_graduates_and_the_under_35s() -> None:
