@@ -8,6 +8,7 @@ Steps (each its own invocation):
   one candidate per village (a part-time 村委会委员, written set-based) and a nominated case each.
 - `round`: resets the cases to nominated and submits the whole round (`selection.services.round_submit`),
   timing it; prints the reviews written and the queries.
+- `board`: the quota board alone (run `setup --townships 300` first for a province's 30,000 villages).
 - `queue`: the 公安 reviewer's queue page through the API (`GET /api/v1/selection/reviews?page_size=200`)
   `--repeat` times in-process; median, p95, queries. And the county's quota board (selectors).
 
@@ -61,8 +62,11 @@ def setup(townships: int, villages: int) -> None:
             town = f"990301{t:03d}000"
             tree.append((town, f"基准{t}镇", "township", COUNTY))
             tree += [(f"990301{t:03d}{v:03d}", f"基准{t}镇{v}村", "village", town) for v in range(1, villages + 1)]
-        for code, name, level, parent in tree:
-            Region.objects.update_or_create(code=code, defaults={"name": name, "level": level, "parent_id": parent})
+        Region.objects.bulk_create(
+            [Region(code=c, name=n, level=lv, parent_id=p) for c, n, lv, p in tree],
+            ignore_conflicts=True,
+            batch_size=5000,
+        )
         codes = [c for c, _n, level, _p in tree if level == "village"]
         people = []
         for i, code in enumerate(codes):
@@ -82,7 +86,7 @@ def setup(townships: int, villages: int) -> None:
                     education="college",
                 )
             )
-        Person.objects.bulk_create(people, batch_size=2000)
+        Person.objects.bulk_create(people, batch_size=5000)
         people = list(Person.objects.filter(village__code__startswith="990301").order_by("id"))
         Post.objects.bulk_create(
             [
@@ -177,9 +181,30 @@ def queue(repeat: int) -> None:
     )
 
 
+def board() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from touyan.accounts.models import User
+    from touyan.selection.selectors import quota_board
+
+    admin = User.objects.get(username="bench_admin")
+    quota_board(actor=admin, prefix="990301")
+    times = []
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            rows = quota_board(actor=admin, prefix="990301")
+            times.append((time.perf_counter() - start) * 1000)
+    print(
+        f"quota board: {len(rows)} townships, {sum(r.villages for r in rows)} villages, "
+        f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms, {len(ctx.captured_queries)} queries"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("step", choices=["setup", "round", "queue"])
+    parser.add_argument("step", choices=["setup", "round", "queue", "board"])
     parser.add_argument("--townships", type=int, default=20)
     parser.add_argument("--villages", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=50)
@@ -189,6 +214,8 @@ def main() -> None:
         setup(args.townships, args.villages)
     elif args.step == "round":
         run_round()
+    elif args.step == "board":
+        board()
     else:
         queue(args.repeat)
 
