@@ -377,3 +377,41 @@ def test_the_yearly_professionalisation_list(api_client, sel, make_cadre) -> Non
     current = Post.objects.get(person=a, end_date__isnull=True, post="PS")
     assert current.professionalized and current.tier == 2
     assert county.post(f"{url}/{list_id}/approve").status_code == 409
+
+
+def test_default_ten_departments_end_to_end(api_client, personas, make_cadre) -> None:
+    """R-ELIG-04 defaults: ten departments, reviewers created through the users API (A8)."""
+    from conftest import PASSWORD
+    from touyan.accounts.models import User
+    from touyan.policy.params import DEFAULT_REVIEW_DEPTS
+
+    admin = api_client(personas["county_a_admin"])
+    for dept in DEFAULT_REVIEW_DEPTS:
+        r = admin.post(
+            "/api/v1/users",
+            {"username": f"r_{dept}", "password": PASSWORD, "role": "reviewer", "region": COUNTY_A, "department": dept},
+            content_type="application/json",
+        )
+        assert r.status_code == 201, r.content
+    person = make_cadre(posts=())
+    town = api_client(personas["township_a1"])
+    r = town.post(
+        "/api/v1/selection/cases",
+        {"cadre": person.pk, "purpose": "by_election", "village": person.village_id, "post": "VDD"},
+        content_type="application/json",
+    )
+    case_id = r.json()["id"]
+    assert town.post(f"/api/v1/selection/cases/{case_id}/submit").json()["state"] == "joint_review"
+    assert Review.objects.filter(case_id=case_id).count() == 10
+    for dept in DEFAULT_REVIEW_DEPTS:
+        c = api_client(User.objects.get(username=f"r_{dept}"))
+        (item,) = c.get("/api/v1/selection/reviews").json()["items"]
+        assert item["department"] == dept and item["state"] == "pending"
+        assert (
+            c.post(
+                f"/api/v1/selection/reviews/{item['id']}", {"result": "clear"}, content_type="application/json"
+            ).status_code
+            == 200
+        )
+    body = town.get(f"/api/v1/selection/cases/{case_id}").json()
+    assert body["state"] == "cleared" and len(body["opinions"]) == 10
