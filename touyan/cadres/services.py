@@ -250,11 +250,9 @@ def check_quotas_many(touched: dict[str, set[str]], day: dt.date | None = None) 
     day = day or timezone.localdate()
     policies = policy_resolve_many(sorted(touched), day)
     townships = sorted({v[:9] for v in touched})
-    town_q = Q()
-    for t in townships:
-        town_q |= Q(code__startswith=t)
+    parents = [t.ljust(region_rules.CODE_LENGTH, "0") for t in townships]  # a village's parent is its township
     villages_per = {t: 0 for t in townships}
-    for code in Region.objects.filter(town_q, level=region_rules.VILLAGE).values_list("code", flat=True):
+    for code in Region.objects.filter(parent_id__in=parents, level=region_rules.VILLAGE).values_list("code", flat=True):
         villages_per[code[:9]] += 1
     held = Post.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).exclude(post="RSV")
     full_time = dict(
@@ -263,14 +261,11 @@ def check_quotas_many(touched: dict[str, set[str]], day: dt.date | None = None) 
         .annotate(n=Count("person_id", distinct=True))
         .values_list("village_id", "n")
     )
-    post_q = Q()
-    for t in townships:
-        post_q |= Q(village__code__startswith=t)
     prof: dict[str, set[int]] = {t: set() for t in townships}
     young: dict[str, set[int]] = {t: set() for t in townships}
-    for village_id, post, person_id, birth in held.filter(post_q, professionalized=True).values_list(
-        "village_id", "post", "person_id", "person__birth_date"
-    ):
+    for village_id, post, person_id, birth in held.filter(
+        village__parent_id__in=parents, professionalized=True
+    ).values_list("village_id", "post", "person_id", "person__birth_date"):
         if post == "PS":
             prof[village_id[:9]].add(person_id)
         elif post not in rules.HEAD_POSTS:

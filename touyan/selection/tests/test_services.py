@@ -50,3 +50,33 @@ def test_career_channels_and_the_county_figures(api_client, sel, make_cadre) -> 
     figures = api_client(sel["county"]).get("/api/v1/selection/careers/figures?region=522301000000").json()
     assert figures == {"township_leadership": 1, "civil_service": 1, "public_institution": 1, "total": 3}
     assert api_client(sel["county_b"]).get("/api/v1/selection/careers/figures?region=522301000000").status_code == 404
+
+
+def test_the_roster_import_keeps_the_quotas(personas) -> None:
+    """R-POS-01 and R-POS-03 on the import path: nothing is written when a quota would break."""
+    import datetime as dt
+
+    from conftest import VILLAGE_A1, make_id
+    from touyan.cadres.bulk import cadres_bulk_upsert
+    from touyan.cadres.models import Person
+    from touyan.cadres.services import PersonIn, PostIn
+    from touyan.core.errors import Conflict
+
+    def person(seq: int, post: str, village: str = VILLAGE_A1, **post_fields: object) -> PersonIn:
+        return PersonIn(
+            name=f"导入{seq}", id_number=make_id("522301", "19800101", seq), village=village, education="college",
+            political_status="party_member",
+            posts=[PostIn(post=post, start_date=dt.date(2024, 1, 1), **post_fields)],  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    four = [person(i, p, full_time=True) for i, p in enumerate(("PS", "VD", "PDS", "CLK"), start=1)]
+    with pytest.raises(Conflict, match="R-POS-01"):
+        cadres_bulk_upsert(actor=personas["county_a_admin"], people=four)
+    assert not Person.objects.exists()
+    two = [
+        person(11, "PS", professionalized=True),
+        person(12, "PS", village="522301001002", professionalized=True),
+    ]
+    with pytest.raises(Conflict, match="R-POS-03"):
+        cadres_bulk_upsert(actor=personas["county_a_admin"], people=two)
+    assert cadres_bulk_upsert(actor=personas["county_a_admin"], people=two[:1]).created == 1
