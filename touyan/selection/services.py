@@ -21,7 +21,7 @@ from touyan.accounts.scope import in_scope
 from touyan.audit.services import audit_record, audit_record_many
 from touyan.cadres.models import PostCode
 from touyan.cadres.selectors import access_cadre
-from touyan.cadres.services import PostIn, post_appoint, post_end_for_exit
+from touyan.cadres.services import PostIn, post_appoint, post_end_for_exit, post_set_professional
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
@@ -466,7 +466,8 @@ def exit_create(
         village=post.village,
         trigger=trigger,
         reason=reason.strip()[:2000],
-        audit_required=rules.exit_needs_audit(post.post, post.full_time),
+        # Leaving professional management (WF-7 → WF-2) keeps the post: no exit audit.
+        audit_required=trigger != Trigger.COMPETENCY and rules.exit_needs_audit(post.post, post.full_time),
         signatures=signatures,
         votes_for=votes_for,
         votes_cast=votes_cast,
@@ -527,9 +528,15 @@ def exit_complete(*, actor: Any, exit_id: int, end_date: dt.date) -> Exit:
     days = policy_resolve(obj.village_id, end_date)["handover_days"]
 
     def effect(locked: Exit) -> list[str]:
-        post_end_for_exit(
-            actor=actor, post_id=locked.post_id, end_date=end_date, end_reason=END_REASON_OF[locked.trigger]
-        )
+        if locked.trigger == Trigger.COMPETENCY:
+            # WF-7: out of professional management from the next day, not out of office.
+            post_set_professional(
+                actor=actor, post_id=locked.post_id, professionalized=False, tier=None, since=end_date + dt.timedelta(1)
+            )
+        else:
+            post_end_for_exit(
+                actor=actor, post_id=locked.post_id, end_date=end_date, end_reason=END_REASON_OF[locked.trigger]
+            )
         locked.end_date = end_date
         locked.handover_due = end_date + dt.timedelta(days=days)
         locked.allowance_eligible = _allowance_eligible(locked, end_date)
@@ -627,7 +634,6 @@ def prof_list_approve(*, actor: Any, list_id: int, today: dt.date | None = None)
     secretaries are professionalised at their tiers and the others in the township are not (the
     tiers reset each January). Posts change through the cadres service (quotas R-POS-03/04)."""
     from touyan.cadres.models import Post
-    from touyan.cadres.services import post_set_professional
 
     today = today or _today()
     plist = ProfessionalList.objects.select_for_update().select_related("township").filter(pk=list_id).first()

@@ -80,3 +80,22 @@ def test_the_roster_import_keeps_the_quotas(personas) -> None:
     with pytest.raises(Conflict, match="R-POS-03"):
         cadres_bulk_upsert(actor=personas["county_a_admin"], people=two)
     assert cadres_bulk_upsert(actor=personas["county_a_admin"], people=two[:1]).created == 1
+
+
+def test_leaving_professional_management_keeps_the_post(sel, make_cadre) -> None:
+    """WF-7 → WF-2 (trigger competency): out of professional management, not out of office."""
+    import datetime as dt
+
+    from touyan.cadres.models import Post
+
+    person = make_cadre(posts=())
+    Post.objects.create(person=person, village_id=person.village_id, post="PS", organisation="party_org",
+                        start_date=dt.date(2021, 4, 1), full_time=True, professionalized=True, tier=2)  # fmt: skip
+    post = Post.objects.get(person=person)
+    e = services.exit_create(actor=sel["township"], post_id=post.pk, trigger="competency", reason="胜任率低于80%")
+    assert not e.audit_required
+    services.exit_approve(actor=sel["county"], exit_id=e.pk)
+    end = dt.date.today()
+    services.exit_complete(actor=sel["township"], exit_id=e.pk, end_date=end)
+    current = Post.objects.get(person=person, end_date__isnull=True)
+    assert current.post == "PS" and not current.professionalized and current.start_date == end + dt.timedelta(1)
