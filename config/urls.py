@@ -9,6 +9,8 @@ from touyan.ops.health import healthz
 # The admin site signs in through our login page (password, lockout and the TOTP code), never its own.
 admin.site.login = LoginView.as_view(extra_context={"site_header": admin.site.site_header})  # type: ignore[method-assign,assignment]
 
+handler500 = "touyan.core.views.server_error"  # JSON under /api/
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("login/", LoginView.as_view(), name="login"),

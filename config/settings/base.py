@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "touyan.audit.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "touyan.accounts.enforce.AccessMiddleware",  # the access table (accounts.access), fail closed
 ]
 
 # The short chain of a bearer-token API request (touyan/api/middleware.py): no session, CSRF,
@@ -84,6 +85,7 @@ API_BEARER_MIDDLEWARE = [
     "touyan.api.middleware.BearerRequestMiddleware",
     "touyan.audit.middleware.RequestContextMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "touyan.accounts.enforce.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -104,3 +104,32 @@ def table() -> dict[str, Rule]:
                 merged[key] = rule
         _TABLE = merged
     return _TABLE
+
+
+# --- the accounts app's own routes ------------------------------------------------------------
+# (below `table()` so the helpers above are defined; `table()` reads this module's ROUTES too)
+
+ROUTES: dict[str, Rule] = {
+    "login": PUBLIC,
+    "logout": everyone(),
+    "set_language": PUBLIC,
+    "accounts:users": allow(admin=REGION),
+    "accounts:user_password_reset": allow(admin=REGION, security_admin=REGION),
+    "accounts:security": allow(security_admin=REGION),
+    "accounts:user_unlock": allow(security_admin=REGION),
+    "accounts:user_2fa_reset": allow(security_admin=REGION),
+    "accounts:twofactor_setup": everyone(),
+    "accounts:password_change": everyone(),
+    "accounts:tokens": everyone(),  # a user's own tokens; an administrator's region's
+    # the Django admin site (/sysadmin/, staff only: its own checks on top)
+    "admin:*": allow(admin=REGION),
+    # the API's own pages: its schema and the root (no personal data)
+    "api:openapi-json": PUBLIC,
+    "api:openapi-view": PUBLIC,
+    "api:api-root": PUBLIC,
+    # API
+    "POST /api/v1/auth/token": PUBLIC,  # username and password (and a TOTP code) in the body
+    "DELETE /api/v1/auth/token": PUBLIC,  # the bearer token in the header revokes itself
+    "POST /api/v1/users": allow(admin=REGION),
+    "GET /api/v1/users": allow(admin=REGION),
+}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from touyan.core.pagination import paginate
+from touyan.core.bounds import Id
+from touyan.core.pagination import Page, PageSize, paginate
+from touyan.core.text import Name
 
 from .models import User
 from .passwords import MAX_LENGTH as MAX_PASSWORD
@@ -29,13 +33,13 @@ class TokenOut(Schema):
 
 
 class UserIn(Schema):
-    username: str
-    password: str
-    role: str
-    region: str
-    display_name: str = ""
-    cadre: int | None = None
-    department: str = ""  # R-ELIG-04 code, for role reviewer
+    username: Name = Field(max_length=150)
+    password: str = Field(max_length=MAX_PASSWORD)
+    role: str = Field(max_length=20)
+    region: str = Field(max_length=12)
+    display_name: Name | Literal[""] = Field("", max_length=50)
+    cadre: Id | None = None
+    department: str = Field("", max_length=20)  # R-ELIG-04 code, for role reviewer
 
 
 class UserOut(Schema):
@@ -108,7 +112,7 @@ def create_user(request: HttpRequest, body: UserIn) -> Status[UserOut]:
 
 
 @router.get("", response=UserPage, summary="本辖区用户")
-def list_users(request: HttpRequest, page: int = 1, page_size: int = 50) -> UserPage:
+def list_users(request: HttpRequest, page: Page = 1, page_size: PageSize = 50) -> UserPage:
     from .rules import USERS_MANAGE
     from .scope import require
 

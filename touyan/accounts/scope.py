@@ -46,8 +46,9 @@ def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> Que
     prefix = scope_prefix(user)
     if prefix is None:
         return qs.none()
-    if prefix == NATIONAL:
-        return qs
+    if prefix == NATIONAL:  # every row, on purpose (a fail-closed queryset would refuse it otherwise)
+        unscoped = getattr(qs, "unscoped", None)
+        return unscoped() if unscoped is not None else qs
     return qs.filter(**{f"{field}__startswith": prefix})
 
 

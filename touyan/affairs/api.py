@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from touyan.core.pagination import paginate
+from touyan.core.bounds import Count, Id, RecordDate, Year
+from touyan.core.pagination import Page, PageSize, paginate
 from touyan.policy.selectors import policy_resolve
 
 from . import rules, selectors, services, throttle
@@ -53,8 +54,8 @@ def _category(raw: str) -> str:
 
 
 class PageQuery(Schema):
-    page: int = 1
-    page_size: int = 50
+    page: Page = 1
+    page_size: PageSize = 50
     village: str | None = None
     state: str | None = None
 
@@ -63,7 +64,7 @@ class PageQuery(Schema):
 
 
 class DecisionIn(Schema):
-    village: str
+    village: str = Field(max_length=12)
     title: str = Field(max_length=120)
     category: str = "other"
     amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
@@ -85,7 +86,7 @@ class StepOut(Schema):
 class DecisionOut(Schema):
     id: int
     ref: str
-    village: str
+    village: str = Field(max_length=12)
     title: str
     category: str
     amount: Decimal | None
@@ -164,17 +165,17 @@ def get_decision(request: HttpRequest, decision_id: int) -> DecisionOut:
 
 
 class StepBody(Schema):
-    step: int
-    date: dt.date
-    due: int = 0
-    present: int = 0
-    yes: int = 0
-    no: int = 0
+    step: int = Field(ge=1, le=6)
+    date: RecordDate
+    due: Count = 0
+    present: Count = 0
+    yes: Count = 0
+    no: Count = 0
     kind: Literal["assembly", "representatives"] | None = None
-    households_due: int | None = None
-    households_present: int | None = None
+    households_due: Count | None = None
+    households_present: Count | None = None
     merge_1_2: bool = False
-    supervisors_present: int | None = None
+    supervisors_present: Count | None = None
     township_present: bool = False
     sc_signed: bool = True
     note: str = Field(default="", max_length=4000)
@@ -246,11 +247,11 @@ def countersign(request: HttpRequest, decision_id: int, step: int) -> StateOut:
 
 
 class SpendIn(Schema):
-    village: str
+    village: str = Field(max_length=12)
     amount: Decimal = Field(max_digits=14, decimal_places=2)
     purpose: str = Field(max_length=200)
     payee: str = Field(default="", max_length=100)
-    decision: int | None = None
+    decision: Id | None = None
     is_works: bool = False
 
 
@@ -265,7 +266,7 @@ class SignerOut(Schema):
 
 class SpendOut(Schema):
     id: int
-    village: str
+    village: str = Field(max_length=12)
     amount: Decimal
     purpose: str
     payee: str
@@ -356,7 +357,7 @@ def sign_spend(request: HttpRequest, expenditure_id: int, body: SignIn) -> Spend
 
 
 class LinkIn(Schema):
-    decision: int
+    decision: Id
 
 
 @router.post("/expenditures/{expenditure_id}/link", response=SpendOut, summary="关联四议两公开事项")
@@ -374,7 +375,7 @@ class TableIn(Schema):
 
 
 class ItemIn(Schema):
-    village: str
+    village: str = Field(max_length=12)
     item: str = Field(max_length=16)
     period: str = Field(max_length=12)
     title: str = Field(max_length=120)
@@ -384,7 +385,7 @@ class ItemIn(Schema):
 
 class ItemOut(Schema):
     id: int
-    village: str
+    village: str = Field(max_length=12)
     item: str
     category: str
     period: str
@@ -446,7 +447,7 @@ def publish_item(request: HttpRequest, item_id: int) -> StateOut:
 
 
 class CatalogueQuery(Schema):
-    village: str
+    village: str = Field(max_length=12)
 
 
 @router.get("/catalogue", response=dict, summary="本地村务公开目录")
@@ -461,7 +462,7 @@ def catalogue(request: HttpRequest, q: Query[CatalogueQuery]) -> dict[str, Any]:
 
 class ObjectionOut(Schema):
     id: int
-    village: str
+    village: str = Field(max_length=12)
     item: int | None
     text: str
     filed_on: dt.date
@@ -515,17 +516,17 @@ class IncomeIn(Schema):
 
 
 @router.put("/collective/{village}/{year}", response=dict, summary="录入村集体经济经营收入")
-def put_income(request: HttpRequest, village: str, year: int, body: IncomeIn) -> dict[str, Any]:
+def put_income(request: HttpRequest, village: str, year: Year, body: IncomeIn) -> dict[str, Any]:
     stat = services.collective_income_put(actor=request.user, village_code=village, year=year, income=body.income)
     return {"village": stat.region_id, "year": stat.year, "income": stat.collective_income}
 
 
 class SupervisionIn(Schema):
     kind: Literal["reminder", "admonition", "sc_report", "finding"]
-    date: dt.date
+    date: RecordDate
     subject: str = Field(max_length=200)
-    cadre: int | None = None
-    village: str = ""
+    cadre: Id | None = None
+    village: str = Field("", max_length=12)
     findings: str = Field(default="", max_length=4000)
     follow_up: str = Field(default="", max_length=4000)
 
@@ -549,12 +550,12 @@ def create_supervision(request: HttpRequest, body: SupervisionIn) -> Status[dict
 
 
 class PublicQuery(Schema):
-    category: str = ""
-    period: str = ""
-    year: int | None = None
+    category: str = Field("", max_length=40)
+    period: str = Field("", max_length=12)
+    year: Year | None = None
     q: str = Field(default="", max_length=50)
-    page: int = 1
-    page_size: int = 50
+    page: Page = 1
+    page_size: PageSize = 50
 
 
 def public_item_dict(i: DisclosureItem, files: list[Any]) -> dict[str, Any]:
@@ -581,7 +582,7 @@ def public_disclosures(request: HttpRequest, code: str, q: Query[PublicQuery]) -
 
 
 class ObjectionIn(Schema):
-    item: int | None = None
+    item: Id | None = None
     text: str = Field(max_length=1000)
     contact: str | None = Field(default=None, max_length=50)
 

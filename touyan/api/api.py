@@ -7,17 +7,41 @@ field; no access → 403/404; conflict → 409. Bearer tokens, or the web sessio
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
+from ninja.types import DictStrAny
 
+from touyan.accounts.enforce import REFUSED_HEADER, check_api, hides_object
 from touyan.accounts.services import token_user
 from touyan.core import validation
-from touyan.core.errors import DomainError, InvalidInput
+from touyan.core.errors import DomainError, Forbidden, InvalidInput
+from touyan.core.text import TextRefused, scan
+
+log = logging.getLogger("touyan.api")
+
+
+class AccessRefused(Forbidden):
+    """The access table's refusal of a caller the API's authentication has just identified."""
+
+
+def _may_call(request: HttpRequest, user: Any) -> Any:
+    """The access table (accounts.access) once the caller is known: a role the operation's row does
+    not name is refused with 403, whatever the selectors behind it would return."""
+    if user is not None and not check_api(request, user):
+        raise AccessRefused(_("您的角色无权访问此功能"))
+    return user
 
 
 class BearerAuth(HttpBearer):
@@ -25,14 +49,35 @@ class BearerAuth(HttpBearer):
         user = token_user(token)
         if user is not None:
             request.user = user
-        return user
+        return _may_call(request, user)
+
+
+class ScopedSessionAuth(SessionAuth):
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return _may_call(request, super().authenticate(request, key))
+
+
+class CheckedParser(Parser):
+    """JSON bodies and query strings through the core text check (touyan.core.text): NUL, control,
+    lone-surrogate and bidi-override characters anywhere are refused with 422 naming the field."""
+
+    def parse_body(self, request: HttpRequest) -> DictStrAny:
+        data = super().parse_body(request)
+        scan(data, ["body"])
+        return data
+
+    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> DictStrAny:
+        result = super().parse_querydict(data, list_fields, request)
+        scan(result, ["query"])
+        return result
 
 
 api = NinjaAPI(
+    parser=CheckedParser(),
     title="头雁 Touyan API",
     version="1",
     description="村(社区)干部职业化管理 — 公共接口 v1",
-    auth=[BearerAuth(), SessionAuth()],
+    auth=[BearerAuth(), ScopedSessionAuth()],
     urls_namespace="api",
 )
 
@@ -66,9 +111,62 @@ def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": "未登录或令牌无效 (not authenticated)"}, status=401)
 
 
+def _text_refused(request: HttpRequest, exc: TextRefused) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": [{"loc": exc.loc, "msg": exc.message, "type": "value_error.text"}]}, status=422
+    )
+
+
+@api.exception_handler(TextRefused)
+def text_refused(request: HttpRequest, exc: TextRefused) -> HttpResponse:
+    return _text_refused(request, exc)
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, TextRefused):  # the body parser's refusal (django-ninja wraps it)
+        return _text_refused(request, exc.__cause__)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(AccessRefused)
+def access_refused(request: HttpRequest, exc: AccessRefused) -> HttpResponse:
+    status = 404 if hides_object(getattr(request, "access_key", ""), request.user) else 403
+    response = api.create_response(request, {"detail": exc.message}, status=status)
+    response[REFUSED_HEADER] = "refused"
+    return response
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or _("您的角色无权访问此功能")}, status=403)
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(UnicodeDecodeError)
+def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body that cannot be read (a broken multipart boundary, bytes that are not UTF-8): 400."""
+    return api.create_response(request, {"detail": _("请求格式无法解析")}, status=400)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A value the database cannot hold (a number past 64 bits, a string past its column): bad input,
+    never a 500. The schemas bound each field; this is the net under them."""
+    log.warning("API value out of range on %s %s: %s", request.method, request.path, exc)
+    return api.create_response(
+        request, {"detail": [{"loc": ["body"], "msg": _("输入的值超出允许范围"), "type": "value_error"}]}, status=422
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Any other error under /api/: logged with its traceback, answered in JSON (never an HTML page)."""
+    log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(request, {"detail": _("服务器内部错误,请稍后重试")}, status=500)
 
 
 def _register() -> None:

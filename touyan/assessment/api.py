@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from touyan.core.bounds import Id
 from touyan.core.errors import NotFound
 from touyan.core.views import AuthedRequest as HttpRequest  # behind the router's auth: a request of a real User
 
@@ -27,9 +28,9 @@ router = Router(tags=["assessments"])
 
 
 class QuarterlyIn(Schema):
-    cadre: int
+    cadre: Id
     year: int = Field(ge=2000, le=2100)
-    quarter: int
+    quarter: int = Field(ge=1, le=4)
     score: Decimal = Field(max_digits=5, decimal_places=2)
 
 
@@ -62,7 +63,7 @@ class TallyIn(Schema):
 
 
 class AnnualIn(Schema):
-    cadre: int
+    cadre: Id
     year: int = Field(ge=2000, le=2100)
     tallies: dict[str, TallyIn]
     bonus: Decimal = Field(default=Decimal(0), ge=0, le=10)
@@ -86,9 +87,9 @@ class CompetencyTallyIn(Schema):
 
 
 class CompetencyIn(Schema):
-    cadre: int
+    cadre: Id
     year: int = Field(ge=2000, le=2100)
-    half: int
+    half: int = Field(ge=1, le=2)
     tallies: dict[str, CompetencyTallyIn]
 
 

@@ -8,9 +8,13 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import Field
 
+from touyan.accounts.models import Role
+from touyan.core.bounds import Id, RecordDate, check_month
 from touyan.core.errors import InvalidInput
-from touyan.core.pagination import page_bounds
+from touyan.core.pagination import Page, PageSize, page_bounds
+from touyan.core.text import Text
 from touyan.regions import rules as region_rules
 from touyan.regions.selectors import access_region
 
@@ -18,20 +22,25 @@ from .models import LeaveRequest, Presence
 from .selectors import monthly_summary
 from .services import leave_decide, leave_return, leave_submit, month_lock, presence_record
 
+
+def _is_cadre(user: object) -> bool:
+    return getattr(user, "role", None) == Role.CADRE and not getattr(user, "is_superuser", False)
+
+
 router = Router(tags=["attendance"])
 leave_router = Router(tags=["leave"])
 
 
 class RecordIn(Schema):
-    cadre: int
-    date: dt.date
-    kind: str = "present"
-    channel: str = "web"
+    cadre: Id
+    date: RecordDate
+    kind: str = Field("present", max_length=16)
+    channel: str = Field("web", max_length=16)
     # The cadre's own web sign-in may send where they are, both or neither (A4): it is checked
     # against the village's fence where location_check is on, and never kept.
     latitude: Decimal | None = None
     longitude: Decimal | None = None
-    correction_reason: str = ""
+    correction_reason: Text = Field("", max_length=300)
 
 
 class RecordOut(Schema):
@@ -50,10 +59,10 @@ class RecordOut(Schema):
 
 
 class LeaveIn(Schema):
-    cadre: int
-    start_date: dt.date
-    end_date: dt.date
-    reason: str
+    cadre: Id
+    start_date: RecordDate
+    end_date: RecordDate
+    reason: Text = Field(max_length=300)
 
 
 class LeaveOut(Schema):
@@ -70,16 +79,16 @@ class LeaveOut(Schema):
 
 
 class DecisionIn(Schema):
-    note: str = ""
+    note: Text = Field("", max_length=300)
 
 
 class ReturnIn(Schema):
-    returned_on: dt.date
+    returned_on: RecordDate
 
 
 class LockIn(Schema):
-    region: str
-    month: str  # YYYY-MM
+    region: str = Field(max_length=12)
+    month: str = Field(max_length=7)  # YYYY-MM
 
 
 class LockOut(Schema):
@@ -105,9 +114,10 @@ class MonthPage(Schema):
 
 def parse_month(raw: str, field: str = "month") -> dt.date:
     try:
-        return dt.datetime.strptime(raw, "%Y-%m").date()
+        first = dt.datetime.strptime(raw, "%Y-%m").date()
     except ValueError as exc:
         raise InvalidInput(errors={field: _("月份格式为 YYYY-MM")}) from exc
+    return check_month(first, field)
 
 
 @router.post("/records", response={200: RecordOut, 201: RecordOut}, summary="登记在岗(签到/值班簿/导入)")
@@ -136,11 +146,14 @@ def post_lock(request: HttpRequest, body: LockIn) -> Status[LockOut]:
 
 
 @router.get("/monthly", response=MonthPage, summary="月度考勤汇总(A4)")
-def get_monthly(request: HttpRequest, region: str, month: str, page: int = 1, page_size: int = 200) -> MonthPage:
+def get_monthly(request: HttpRequest, region: str, month: str, page: Page = 1, page_size: PageSize = 200) -> MonthPage:
     area = access_region(actor=request.user, code=region)
     first = parse_month(month)
     start, end = page_bounds(page, page_size)
     rows = monthly_summary(prefix=region_rules.prefix_of(area.code), year=first.year, month=first.month)
+    if _is_cadre(request.user):  # a village cadre: their own row only (access OWN, SPEC A8)
+        own = getattr(request.user, "cadre_id", None)
+        rows = [r for r in rows if r.person_id == own]
     return MonthPage(
         items=[
             MonthRow(cadre=r.person_id, name=r.name, village=r.village_id, required_days=r.result.required_days,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from touyan.core.bounds import PartyDate, PostDate
 from touyan.core.errors import NotFound
-from touyan.core.pagination import paginate
+from touyan.core.pagination import Page, PageSize, paginate
+from touyan.core.text import Name, Text
 from touyan.regions.selectors import access_region
 
 from . import rules
@@ -22,39 +25,51 @@ router = Router(tags=["cadres"])
 
 
 class PostSchemaIn(Schema):
-    post: str
-    start_date: dt.date
-    end_date: dt.date | None = None
+    post: str = Field(max_length=8)
+    start_date: PostDate
+    end_date: PostDate | None = None
     full_time: bool = False
     professionalized: bool = False
-    tier: int | None = None
-    term_year: int | None = None
-    source: str = "election"
+    tier: int | None = None  # 1–3, checked with the other fields by the service
+    term_year: int | None = Field(None, ge=1950, le=2100)
+    source: str = Field("election", max_length=20)
 
 
 class CadreIn(Schema):
-    name: str = Field(max_length=50)
+    name: Name = Field(max_length=50)
     id_number: str = Field(max_length=30)
-    village: str
-    education: str
+    village: str = Field(max_length=12)
+    education: str = Field(max_length=12)
     full_time_education: bool = False
-    political_status: str
-    phone: str | None = None
-    ethnicity: str = "汉族"
-    party_join_date: dt.date | None = None
-    origin: str = "other"
+    political_status: str = Field(max_length=20)
+    phone: str | None = Field(None, max_length=20)
+    ethnicity: Name = Field("汉族", max_length=20)
+    party_join_date: PartyDate | None = None
+    origin: str = Field("other", max_length=20)
     posts: list[PostSchemaIn] = []
 
 
+NOT_NULL = ("name", "ethnicity", "political_status", "education", "full_time_education", "origin")
+
+
 class CadrePatch(Schema):
-    name: str | None = None
-    ethnicity: str | None = None
-    political_status: str | None = None
-    party_join_date: dt.date | None = None
-    education: str | None = None
+    """Only the fields sent change; null is refused (422) for a field the file cannot leave empty."""
+
+    name: Name | None = Field(None, max_length=50)
+    ethnicity: Name | None = Field(None, max_length=20)
+    political_status: str | None = Field(None, max_length=20)
+    party_join_date: PartyDate | None = None
+    education: str | None = Field(None, max_length=12)
     full_time_education: bool | None = None
-    origin: str | None = None
-    phone: str | None = None
+    origin: str | None = Field(None, max_length=20)
+    phone: str | None = Field(None, max_length=20)
+
+    @field_validator(*NOT_NULL, mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError(_("不能为空"))
+        return value
 
 
 class PostOut(Schema):
@@ -96,8 +111,8 @@ class CadrePage(Schema):
 
 
 class RevealIn(Schema):
-    password: str
-    reason: str
+    password: str = Field(max_length=128)
+    reason: Text = Field(max_length=300)
 
 
 class RevealOut(Schema):
@@ -105,27 +120,27 @@ class RevealOut(Schema):
 
 
 class EndIn(Schema):
-    end_date: dt.date
-    end_reason: str
+    end_date: PostDate
+    end_reason: str = Field(max_length=20)
 
 
 class CadreQuery(Schema):
-    region: str | None = None
-    post: str | None = None
+    region: str | None = Field(None, max_length=12)
+    post: str | None = Field(None, max_length=8)
     full_time: bool | None = None
     professionalized: bool | None = None
     one_shoulder: bool | None = None
-    age_min: int | None = None
-    age_max: int | None = None
-    education: str | None = None
-    origin: str | None = None
-    political_status: str | None = None
-    gender: str | None = None
-    q: str | None = None
+    age_min: int | None = Field(None, ge=0, le=120)
+    age_max: int | None = Field(None, ge=0, le=120)
+    education: str | None = Field(None, max_length=12)
+    origin: str | None = Field(None, max_length=20)
+    political_status: str | None = Field(None, max_length=20)
+    gender: str | None = Field(None, max_length=6)
+    q: Text | None = Field(None, max_length=50)
     in_office: bool | None = True
-    sort: str = "village"
-    page: int = 1
-    page_size: int = 50
+    sort: str = Field("village", max_length=20)
+    page: Page = 1
+    page_size: PageSize = 50
 
 
 def _post_out(p: Post) -> PostOut:

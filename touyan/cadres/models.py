@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from touyan.core.scoped import FailClosedQuerySet
+
 
 class Gender(models.TextChoices):
     MALE = "male", _("男")
@@ -130,6 +132,9 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["id_enc", "phone_enc", "name_search", "updated_at", "id_tail_hash"])
+
+    # Fail closed (issue 21): during a request a query over every file raises unless it says .unscoped().
+    objects = FailClosedQuerySet.as_manager()
 
     class Meta:
         ordering = ["village_id", "id"]

@@ -237,7 +237,7 @@ def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) 
         actor.role, account_rules.CADRES_READ, is_superuser=actor.is_superuser
     )
     scope = scope_prefix(actor) if reads and not _is_cadre(actor) else None
-    base = cadres_in_scope(actor=actor) if scope is None else Person.objects.all()
+    base = cadres_in_scope(actor=actor) if scope is None else Person.objects.unscoped()  # scoped below
     qs = RosterQuerySet(model=Person, query=base.query.chain(), using=base.db)
     # The narrowest prefix, the scope's or the region asked for (the pages and the API only ask for
     # regions inside the scope; one outside it matches nothing).

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from .text import validate_name, validate_text
+
 
 def _attrs(attrs: dict[str, Any]) -> str:
     """As Django's attrs.html: False drops the attribute, True writes its bare name."""
@@ -63,11 +65,21 @@ def iso_dates(form: forms.BaseForm) -> None:
             widget.attrs["type"] = "date"
 
 
+NAME_FIELDS = frozenset({"name", "display_name", "title", "username"})
+
+
 class StyledForm(forms.Form):
+    """Bootstrap classes; and the core text check (touyan.core.text) on every text field: no NUL,
+    control, lone-surrogate or bidi-override characters, and none of the zero-width ones in names."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         iso_dates(self)
-        for field in self.fields.values():
+        for field_name, field in self.fields.items():
+            if isinstance(field, forms.CharField):
+                check = validate_name if field_name in NAME_FIELDS else validate_text
+                if check not in field.validators:
+                    field.validators = [*field.validators, check]
             widget = field.widget
             if type(widget) is forms.Select:  # exactly Select: same HTML, rendered faster
                 widget.__class__ = FastSelect

@@ -24,7 +24,7 @@ def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             raise Http404(exc.message) from exc
         except Forbidden as exc:
             raise PermissionDenied(exc.message) from exc
-        except DomainError as exc:
+        except DomainError as exc:  # bad input in the address (a malformed code): 400, never a 500
             raise BadRequest(exc.text()) from exc
 
     return wrapper
@@ -43,3 +43,15 @@ if TYPE_CHECKING:
         user: User
 else:
     AuthedRequest = HttpRequest
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: JSON under /api/ (an API client never gets an HTML page), the 500 page otherwise."""
+    if request.path_info.startswith("/api/"):
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        return JsonResponse({"detail": _("服务器内部错误,请稍后重试")}, status=500)
+    from django.views.defaults import server_error as page
+
+    return page(request)

@@ -8,21 +8,22 @@ from typing import cast
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from touyan.accounts.models import User
 from touyan.attendance.api import parse_month
-from touyan.core.pagination import paginate
+from touyan.core.pagination import Page, PageSize, paginate
 
-from .models import PayLine, PayRun
-from .selectors import access_run
+from .models import PayLine, PayRun, Payslip
+from .selectors import access_own_payslip_in_run, access_run, is_village_cadre
 from .services import payrun_advance, payrun_calculate, payrun_open
 
 router = Router(tags=["payroll"])
 
 
 class RunIn(Schema):
-    region: str
-    month: str  # YYYY-MM
+    region: str = Field(max_length=12)
+    month: str = Field(max_length=7)  # YYYY-MM
 
 
 class RunOut(Schema):
@@ -57,7 +58,7 @@ class PayslipPage(Schema):
 
 
 class AdvanceIn(Schema):
-    to: str
+    to: str = Field(max_length=24)
     note: str = ""
 
 
@@ -83,9 +84,14 @@ def advance_run(request: HttpRequest, run_id: int, body: AdvanceIn) -> RunOut:
 
 
 @router.get("/runs/{run_id}/payslips", response=PayslipPage, summary="工资条(逐项)")
-def get_payslips(request: HttpRequest, run_id: int, page: int = 1, page_size: int = 200) -> PayslipPage:
-    run = access_run(actor=cast(User, request.user), run_id=run_id)
-    qs = run.payslips.order_by("village_id", "person_id").prefetch_related(
+def get_payslips(request: HttpRequest, run_id: int, page: Page = 1, page_size: PageSize = 200) -> PayslipPage:
+    actor = cast(User, request.user)
+    if is_village_cadre(actor):  # a village cadre: their own publicised payslip only (access OWN, SPEC A8)
+        slip = access_own_payslip_in_run(actor=actor, run_id=run_id)
+        qs = Payslip.objects.filter(pk=slip.pk)
+    else:
+        qs = access_run(actor=actor, run_id=run_id).payslips.all()
+    qs = qs.order_by("village_id", "person_id").prefetch_related(
         Prefetch("lines", queryset=PayLine.objects.order_by("id"))
     )
     items, total = paginate(qs, page, page_size)

@@ -68,6 +68,15 @@ def access_run(*, actor: User, run_id: int, for_update: bool = False) -> PayRun:
     return _one(qs, run_id, _("未找到该工资发放批次"), for_update=for_update)
 
 
+def access_own_payslip_in_run(*, actor: User, run_id: int) -> Payslip:
+    """A village cadre's own payslip in a run, once publicised; NotFound otherwise."""
+    qs = Payslip.objects.filter(run_id=run_id, person_id=actor.cadre_id or -1, run__state__in=CADRE_VISIBLE)
+    slip = qs.first()
+    if slip is None:
+        raise NotFound(_("未找到该工资发放批次"))
+    return slip
+
+
 def access_payslip(*, actor: User, payslip_id: int) -> Payslip:
     """One payslip: a village cadre gets only their own, once publicised; officials get those
     of villages in their scope. NotFound otherwise (outsiders learn nothing)."""
