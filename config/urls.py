@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", include("touyan.audit.urls")),
     path("affairs/", include("touyan.affairs.urls")),
     path("public/", include("touyan.affairs.urls_public")),
+    path("selection/", include("touyan.selection.urls")),
     path("sysadmin/", admin.site.urls),
     path("", include("touyan.dashboards.urls")),
 ]

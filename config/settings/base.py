@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "touyan.training",
     "touyan.payroll",
     "touyan.affairs",
+    "touyan.selection",
     "touyan.dashboards",
     "touyan.api",
     "ninja",

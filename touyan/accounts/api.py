@@ -39,6 +39,7 @@ class UserIn(Schema):
     region: str = Field(max_length=12)
     display_name: Name | Literal[""] = Field("", max_length=50)
     cadre: Id | None = None
+    department: str = Field("", max_length=20)  # R-ELIG-04 code, for role reviewer
 
 
 class UserOut(Schema):
@@ -48,11 +49,18 @@ class UserOut(Schema):
     region: str | None
     display_name: str
     cadre: int | None = None
+    department: str = ""
 
     @staticmethod
     def from_user(u: User) -> UserOut:
         return UserOut(
-            id=u.pk, username=u.username, role=u.role, region=u.region_id, display_name=u.display_name, cadre=u.cadre_id
+            id=u.pk,
+            username=u.username,
+            role=u.role,
+            region=u.region_id,
+            display_name=u.display_name,
+            cadre=u.cadre_id,
+            department=u.department,
         )
 
 
@@ -98,6 +106,7 @@ def create_user(request: HttpRequest, body: UserIn) -> Status[UserOut]:
         region_code=body.region,
         display_name=body.display_name,
         cadre_id=body.cadre,
+        department=body.department,
     )
     return Status(201, UserOut.from_user(user))
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from touyan.core.forms import StyledForm
 
-from .models import Role
+from .models import Department, Role
 from .passwords import MAX_LENGTH as MAX_PASSWORD
 
 
@@ -62,6 +62,12 @@ class UserCreateForm(StyledForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    department = forms.ChoiceField(
+        label=_("联审部门"),
+        choices=[("", "—"), *Department.choices],
+        required=False,
+        help_text=_("仅联审部门账号填写"),
+    )
     region = forms.CharField(
         label=_("所属区域代码"), max_length=12, help_text=_("2、4、6、9 或 12 位区划代码,须在您的管辖范围内")
     )

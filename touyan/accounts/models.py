@@ -18,6 +18,27 @@ class Role(models.TextChoices):
     SECURITY_ADMIN = "security_admin", _("安全管理员")
 
 
+class Department(models.TextChoices):
+    """Joint-review departments (R-ELIG-04): the API codes of a reviewer's department."""
+
+    DISCIPLINE = "discipline", _("纪委监委")
+    ORGANIZATION = "organization", _("组织部")
+    SOCIAL_WORK = "social_work", _("社会工作部")
+    POLITICAL_LEGAL = "political_legal", _("政法委")
+    POLICE = "police", _("公安")
+    COURT = "court", _("法院")
+    PROCURATORATE = "procuratorate", _("检察院")
+    JUSTICE = "justice", _("司法局")
+    PETITION = "petition", _("信访局")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政局")
+    HEALTH = "health", _("卫健")
+    MARKET = "market", _("市场监管")
+    TAX = "tax", _("税务")
+    AGRICULTURE = "agriculture", _("农业农村")
+    HRSS = "hrss", _("人社")
+    UNITED_FRONT = "united_front", _("统战(宗教)")
+
+
 # 等保 三权分立: the system administrator, the security administrator and the auditor are three
 # people; none of the latter two may also be a superuser (an administrator of everything).
 SEPARATED_ROLES = (Role.AUDITOR, Role.SECURITY_ADMIN)
@@ -46,6 +67,9 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("本人档案"),
     )
+
+    # A reviewer's joint-review department (R-ELIG-04; A8 POST /users `department`); blank for other roles.
+    department = models.CharField(_("联审部门"), max_length=20, choices=Department.choices, blank=True)
 
     # Set by an administrator's password reset: the next login must choose a new password.
     password_change_required = models.BooleanField(_("须修改密码"), default=False)

@@ -38,7 +38,7 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     Role.TOWNSHIP_OFFICER: frozenset({region_rules.TOWNSHIP}),
     Role.LIAISON: frozenset({region_rules.TOWNSHIP, region_rules.VILLAGE}),
     Role.CADRE: frozenset({region_rules.VILLAGE}),
-    Role.REVIEWER: frozenset({region_rules.PREFECTURE, region_rules.COUNTY}),
+    Role.REVIEWER: frozenset({region_rules.COUNTY}),  # A8: a reviewer belongs to a county department
     Role.FINANCE: frozenset({region_rules.PREFECTURE, region_rules.COUNTY}),
     Role.AUDITOR: frozenset(region_rules.LEVELS),
     Role.SECURITY_ADMIN: frozenset({region_rules.PROVINCE, region_rules.PREFECTURE, region_rules.COUNTY}),

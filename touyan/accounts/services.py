@@ -27,7 +27,7 @@ from touyan.core.statements import fetch_one
 from touyan.regions.selectors import access_region
 
 from . import rules
-from .models import SEPARATED_ROLES, ApiToken, Role, User
+from .models import SEPARATED_ROLES, ApiToken, Department, Role, User
 from .passwords import check_length, too_long
 from .scope import require
 from .selectors import users_in_scope
@@ -53,6 +53,7 @@ def user_create(
     region_code: str,
     display_name: str = "",
     cadre_id: int | None = None,
+    department: str = "",
 ) -> User:
     """An admin creates a user bound to a role and a region inside their scope (SPEC A1, A7).
 
@@ -68,6 +69,11 @@ def user_create(
         errors["cadre"] = _("村干部账号须绑定本人档案")
     if role != Role.CADRE and cadre_id is not None:
         errors["cadre"] = _("只有村干部账号绑定档案")
+    department = (department or "").strip()
+    if role == Role.REVIEWER and department not in Department.values:
+        errors["department"] = _("联审部门账号须选择部门,可选: %(v)s") % {"v": ", ".join(Department.values)}
+    if role != Role.REVIEWER and department:
+        errors["department"] = _("只有联审部门账号填写部门")
     if errors:
         raise InvalidInput(errors=errors)
     cadre = None
@@ -92,7 +98,13 @@ def user_create(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                username=username, password=password, role=role, region=region, display_name=display_name, cadre=cadre
+                username=username,
+                password=password,
+                role=role,
+                region=region,
+                display_name=display_name,
+                cadre=cadre,
+                department=department,
             )
     except IntegrityError as exc:
         raise Conflict(_("用户名 %(u)s 已存在") % {"u": username}, field="username") from exc
@@ -101,7 +113,12 @@ def user_create(
         action="accounts.user.create",
         obj=user,
         region_code=region.code,
-        changes={"username": [None, username], "role": [None, role], "region": [None, region.code]},
+        changes={
+            "username": [None, username],
+            "role": [None, role],
+            "region": [None, region.code],
+            **({"department": [None, department]} if department else {}),
+        },
     )
     return user
 

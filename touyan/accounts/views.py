@@ -55,6 +55,7 @@ def users(request: AuthedRequest) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 region_code=form.cleaned_data["region"],
                 display_name=form.cleaned_data["display_name"],
+                department=form.cleaned_data["department"],
             )
         except (InvalidInput, Conflict) as exc:
             for field, msgs in exc.field_errors().items():

@@ -183,6 +183,8 @@ def _register() -> None:
     from touyan.payroll.api import router as payroll_router
     from touyan.policy.api import router as policy_router
     from touyan.regions.api import router as regions_router
+    from touyan.selection.api import eligibility_router, exits_router
+    from touyan.selection.api import router as selection_router
     from touyan.training import api as training_api
 
     api.add_router("/auth", token_router)
@@ -199,6 +201,9 @@ def _register() -> None:
     api.add_router("/public", public_affairs_router)
     api.add_router("/dashboards", dashboards_router)
     api.add_router("/alerts", alerts_router)
+    api.add_router("/selection", selection_router)
+    api.add_router("/exits", exits_router)
+    api.add_router("/cadres", eligibility_router)  # A7 /cadres/{id}/eligibility (selection is above cadres)
 
 
 _register()

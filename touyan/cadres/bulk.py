@@ -39,6 +39,7 @@ from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
+from . import rules as cadre_rules
 from .models import POST_ORG, SINGLE_SEATS, Filing, Person, Post, PostCode
 from .selectors import id_tail_hash, normalize_name
 from .services import (
@@ -47,6 +48,7 @@ from .services import (
     PHONE_CONTEXT,
     PersonIn,
     PostIn,
+    check_quotas_many,
     id_hash,
     validate_person,
 )
@@ -399,6 +401,8 @@ def _write(
     counts = {"created": 0, "updated": 0, "unchanged": 0, "posts_added": 0, "posts_changed": 0, "filings": 0}
     written = 0
     since: dict[str, dt.date] = {}  # township → the earliest day a full-time post added or changed touches
+    quota_touched: dict[str, set[str]] = {}  # village → the quotas its new or changed posts count against
+    today = timezone.localdate()
     for batch in _batched(rows, WRITE_BATCH):
         for row in batch:
             counts[row.kind] += 1
@@ -407,10 +411,23 @@ def _write(
             ids = _create_people([r for r in work if r.person_id is None], masks, inserter)
             _update_people([r for r in work if r.changes], history)
             added = _create_posts(work, ids, user, inserter)
-            ended = _update_posts(work, history, since)
+            ended, changed = _update_posts(work, history, since)
             for p in added:
                 if p["full_time"]:
                     _touch(since, p["village_id"], p["start_date"])
+                if p["end_date"] is None or p["end_date"] >= today:
+                    quota_touched.setdefault(p["village_id"], set()).update(
+                        cadre_rules.quota_touches(
+                            p["post"], full_time=p["full_time"], professionalized=p["professionalized"]
+                        )
+                    )
+            for post in changed:
+                if post.end_date is None or post.end_date >= today:
+                    quota_touched.setdefault(post.village_id, set()).update(
+                        cadre_rules.quota_touches(
+                            post.post, full_time=post.full_time, professionalized=post.professionalized
+                        )
+                    )
             filings = [
                 _filing(p["id"], p["village_id"], "appointed" if p["end_date"] is None else "recorded", user)
                 for p in added
@@ -424,6 +441,10 @@ def _write(
         written += len(batch)
         if progress:
             progress(n // 2 + written * (n - n // 2) // max(len(rows), 1), n)
+    breaches = check_quotas_many(quota_touched)
+    if breaches:
+        village, breach = breaches[0]
+        raise Conflict(_("%(v)s:%(m)s") % {"v": village, "m": breach.message}, field="file")
     counts["locked_months"] = _refresh_locked_months(since)
     report = BulkReport(created=counts["created"], updated=counts["updated"], unchanged=counts["unchanged"])
     return report, counts
@@ -582,12 +603,14 @@ def _create_posts(rows: list[_Row], ids: dict[str, int], user: Any, inserter: _I
     return inserter.insert(Post, posts)
 
 
-def _update_posts(rows: list[_Row], history: dict[str, Any], since: dict[str, dt.date]) -> list[Post]:
+def _update_posts(
+    rows: list[_Row], history: dict[str, Any], since: dict[str, dt.date]
+) -> tuple[list[Post], list[Post]]:
     """Apply changed attributes of matched posts; returns the posts this ended (for filing) and
     notes in `since` the earliest day each changed full-time post touches."""
     changes = {post_id: attrs for row in rows for post_id, attrs in row.post_changes}
     if not changes:
-        return []
+        return [], []
     posts = Post.objects.in_bulk(list(changes))
     ended = []
     for post_id, attrs in changes.items():
@@ -600,4 +623,4 @@ def _update_posts(rows: list[_Row], history: dict[str, Any], since: dict[str, dt
         for name, value in attrs.items():
             setattr(post, name, value)
     bulk_update_with_history(list(posts.values()), Post, fields=list(POST_ATTRS), batch_size=BULK_BATCH // 2, **history)
-    return ended
+    return ended, list(posts.values())

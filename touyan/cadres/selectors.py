@@ -46,6 +46,12 @@ def cadres_in_scope(*, actor: Any) -> QuerySet[Person]:
     """Cadre files the actor may see: those in their region; a cadre sees only their own."""
     if _is_cadre(actor):
         return Person.objects.filter(pk=actor.cadre_id) if actor.cadre_id else Person.objects.none()
+    if getattr(actor, "is_authenticated", False) and not account_rules.has_capability(
+        actor.role, account_rules.CADRES_READ, is_superuser=actor.is_superuser
+    ):
+        # A role with no business with files reads none (R-DATA-04): a joint-review officer sees a
+        # candidate only in their queue, an auditor reads audit events.
+        return Person.objects.none()
     return scope_filter(Person.objects.all(), actor, "village__code")
 
 
@@ -227,7 +233,10 @@ def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) 
     # The actor's scope is the prefix scope_prefix() gives, expressed as a code range rather than the
     # LIKE of scope_filter: a second condition on village_id would make PostgreSQL misjudge how many
     # rows match, and sort a whole county where walking the index for one page is enough.
-    scope = None if _is_cadre(actor) else scope_prefix(actor)
+    reads = getattr(actor, "is_authenticated", False) and account_rules.has_capability(
+        actor.role, account_rules.CADRES_READ, is_superuser=actor.is_superuser
+    )
+    scope = scope_prefix(actor) if reads and not _is_cadre(actor) else None
     base = cadres_in_scope(actor=actor) if scope is None else Person.objects.unscoped()  # scoped below
     qs = RosterQuerySet(model=Person, query=base.query.chain(), using=base.db)
     # The narrowest prefix, the scope's or the region asked for (the pages and the API only ask for

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 
+from . import rules
 from .models import (
     POST_ORG,
     SINGLE_SEATS,
@@ -199,9 +201,103 @@ def _create_post(actor: Any, person: Person, p: PostIn, index: int | None = None
             )
     except IntegrityError as exc:
         raise Conflict(_("该职务已有在任人员,或本人已在任此职务"), field=label) from exc
+    check_quotas(post)
     _report(actor, post, "appointed" if p.end_date is None else "recorded")
     _refresh_locked_months(post, post.start_date)
     return post
+
+
+def quota_counts(village: Region, day: dt.date) -> rules.QuotaCounts:
+    """The counts the quotas read (R-POS-01/03/04), for posts held on `day` or later."""
+    township = village.code[:9]
+    held = Post.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).exclude(post="RSV")
+    in_township = held.filter(village__code__startswith=township)
+    young_birth = dt.date(day.year - int(policy_resolve(village.code)["young_age_max"]), day.month, min(day.day, 28))
+    return rules.QuotaCounts(
+        villages_in_township=Region.objects.filter(level=region_rules.VILLAGE, code__startswith=township).count(),
+        full_time_in_village=held.filter(village=village, full_time=True).values("person_id").distinct().count(),
+        prof_secretaries_in_township=in_township.filter(post="PS", professionalized=True)
+        .values("person_id")
+        .distinct()
+        .count(),
+        young_in_township=in_township.filter(professionalized=True, person__birth_date__gt=young_birth)
+        .exclude(post__in=rules.HEAD_POSTS)
+        .values("person_id")
+        .distinct()
+        .count(),
+    )
+
+
+def quota_limits(village_code: str, day: dt.date | None = None) -> rules.QuotaLimits:
+    policy = policy_resolve(village_code, day)
+    return rules.QuotaLimits(
+        full_time_per_village=policy["full_time_quota_per_village"],
+        prof_secretary_share=policy["prof_secretary_share"],
+        young_share=policy["young_share"],
+    )
+
+
+def check_quotas_many(touched: dict[str, set[str]], day: dt.date | None = None) -> list[tuple[str, rules.QuotaBreach]]:
+    """R-POS-01/03/04 for a bulk change (the roster import): `touched` maps each village to the
+    quotas its new or changed posts count against; a handful of grouped queries whatever the
+    number of villages. Returns (village, breach) pairs."""
+    from django.db.models import Count
+
+    from touyan.policy.selectors import policy_resolve_many
+
+    touched = {v: t for v, t in touched.items() if t}
+    if not touched:
+        return []
+    day = day or timezone.localdate()
+    policies = policy_resolve_many(sorted(touched), day)
+    townships = sorted({v[:9] for v in touched})
+    parents = [t.ljust(region_rules.CODE_LENGTH, "0") for t in townships]  # a village's parent is its township
+    villages_per = {t: 0 for t in townships}
+    for code in Region.objects.filter(parent_id__in=parents, level=region_rules.VILLAGE).values_list("code", flat=True):
+        villages_per[code[:9]] += 1
+    held = Post.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).exclude(post="RSV")
+    full_time = dict(
+        held.filter(village_id__in=list(touched), full_time=True)
+        .values("village_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values_list("village_id", "n")
+    )
+    prof: dict[str, set[int]] = {t: set() for t in townships}
+    young: dict[str, set[int]] = {t: set() for t in townships}
+    for village_id, post, person_id, birth in held.filter(
+        village__parent_id__in=parents, professionalized=True
+    ).values_list("village_id", "post", "person_id", "person__birth_date"):
+        if post == "PS":
+            prof[village_id[:9]].add(person_id)
+        elif post not in rules.HEAD_POSTS:
+            limit = int(policies[village_id]["young_age_max"]) if village_id in policies else 35
+            if rules.age_on(birth, day) < limit:
+                young[village_id[:9]].add(person_id)
+    out: list[tuple[str, rules.QuotaBreach]] = []
+    for village, touches in sorted(touched.items()):
+        policy = policies[village]
+        limits = rules.QuotaLimits(
+            policy["full_time_quota_per_village"], policy["prof_secretary_share"], policy["young_share"]
+        )
+        t = village[:9]
+        counts = rules.QuotaCounts(villages_per[t], full_time.get(village, 0), len(prof[t]), len(young[t]))
+        out.extend((village, b) for b in rules.quota_breaches(counts, limits, touches=frozenset(touches)))
+    return out
+
+
+def check_quotas(post: Post) -> None:
+    """R-POS-01/03/04 on every path that creates or changes a post (API, forms, import, selection):
+    called after the write, inside its transaction, so a breach rolls the whole change back."""
+    touches = rules.quota_touches(post.post, full_time=post.full_time, professionalized=post.professionalized)
+    today = timezone.localdate()
+    if not touches or (post.end_date is not None and post.end_date < today):
+        return
+    day = max(post.start_date, today)
+    breaches = rules.quota_breaches(
+        quota_counts(post.village, day), quota_limits(post.village_id, day), touches=touches
+    )
+    if breaches:
+        raise Conflict(breaches[0].message, field="quota")
 
 
 def _refresh_locked_months(post: Post, since: dt.date) -> None:
@@ -308,6 +404,75 @@ def cadre_update(*, actor: Any, cadre_id: int, changes: dict[str, Any], phone: s
 
 
 @transaction.atomic
+def post_appoint(*, actor: Any, cadre_id: int, data: PostIn) -> Post:
+    """Appoint a candidate to a post at the end of their selection (WF-1): the post is created
+    (quotas checked, R-POS-01/03/04) and filed with the county whatever the post. A secretary
+    who already holds the post and is now professionalised continues in a new post line from
+    `start_date` (the old one ends the day before; history kept)."""
+    person = access_cadre(actor=actor, cadre_id=cadre_id, for_write=True)
+    errors = validate_post(data)
+    if errors:
+        raise InvalidInput(errors=errors)
+    same = Post.objects.select_for_update().filter(person=person, post=data.post, end_date__isnull=True).first()
+    if same is not None:
+        if same.start_date >= data.start_date:
+            raise Conflict(_("本人已在任此职务"), field="post")
+        same.end_date, same.end_reason = data.start_date - dt.timedelta(days=1), EndReason.OTHER
+        same.save(update_fields=["end_date", "end_reason"])
+    post = _create_post(actor, person, data)
+    if post.post not in FILED_POSTS:
+        Filing.objects.create(
+            post=post, county_id=_county_of(post.village), change="appointed", reported_by=actor if actor.pk else None
+        )
+    audit_record(
+        actor=actor,
+        action="cadres.post.appoint",
+        obj=post,
+        region_code=person.village_id,
+        changes={"post": [None, post.post], "start_date": [None, post.start_date], "source": [None, post.source]},
+    )
+    return post
+
+
+@transaction.atomic
+def post_set_professional(
+    *, actor: Any, post_id: int, professionalized: bool, tier: int | None, since: dt.date
+) -> Post:
+    """Change a current post's professional status from `since` (the yearly list, S2 第十三条):
+    a post begun on or after `since` changes in place; an older one ends the day before and
+    continues as a new post line with the new status (history kept). Quotas R-POS-03/04 checked."""
+    post = Post.objects.select_for_update().select_related("village").filter(pk=post_id).first()
+    if post is None or post.end_date is not None:
+        raise InvalidInput(errors={"post": _("未找到在任的该任职")})
+    access_cadre(actor=actor, cadre_id=post.person_id, for_write=True)
+    tier = tier if professionalized else None
+    if (post.professionalized, post.tier) == (professionalized, tier):
+        return post
+    old = (post.professionalized, post.tier)
+    if post.start_date >= since:
+        post.professionalized, post.tier = professionalized, tier
+        post.save(update_fields=["professionalized", "tier"])
+        current = post
+    else:
+        post.end_date, post.end_reason = since - dt.timedelta(days=1), EndReason.OTHER
+        post.save(update_fields=["end_date", "end_reason"])
+        current = Post.objects.create(
+            person_id=post.person_id, village=post.village, post=post.post, organisation=post.organisation,
+            term_year=post.term_year, start_date=since, full_time=post.full_time, professionalized=professionalized,
+            tier=tier, source=post.source, created_by=actor if getattr(actor, "pk", None) else None,
+        )  # fmt: skip
+    check_quotas(current)
+    audit_record(
+        actor=actor,
+        action="cadres.post.professional",
+        obj=current,
+        region_code=current.village_id,
+        changes={"professionalized": [old[0], professionalized], "tier": [old[1], tier], "since": since},
+    )
+    return current
+
+
+@transaction.atomic
 def post_add(*, actor: Any, cadre_id: int, data: PostIn) -> Post:
     person = access_cadre(actor=actor, cadre_id=cadre_id, for_write=True)
     errors = validate_post(data)
@@ -324,12 +489,40 @@ def post_add(*, actor: Any, cadre_id: int, data: PostIn) -> Post:
     return post
 
 
+EXIT_WORKFLOW_MESSAGE = _(
+    "专职干部离任须走离任程序(离任经济责任审计、县级审核、乡镇任免、县级备案,WF-2),"
+    "请在“离任管理”中办理 (POST /api/v1/exits)"
+)
+
+
 @transaction.atomic
 def post_end(*, actor: Any, post_id: int, end_date: dt.date, end_reason: str) -> Post:
+    """End a part-time post directly. A full-time post ends only through the exit workflow (WF-2)."""
     post = Post.objects.select_for_update().filter(pk=post_id).first()
     if post is None:
         raise InvalidInput(errors={"post": _("未找到该任职")})
     access_cadre(actor=actor, cadre_id=post.person_id, for_write=True)
+    if post.full_time and post.end_date is None:
+        raise Conflict(str(EXIT_WORKFLOW_MESSAGE), field="exit")
+    return _end(actor, post, end_date, end_reason)
+
+
+@transaction.atomic
+def post_end_for_exit(*, actor: Any, post_id: int, end_date: dt.date, end_reason: str) -> Post:
+    """The last step of an exit (WF-2): the post ends and the change goes to the county for filing
+    whatever the post (the filing desk shows every exit). Called by the exit workflow alone."""
+    post = Post.objects.select_for_update().filter(pk=post_id).first()
+    if post is None:
+        raise InvalidInput(errors={"post": _("未找到该任职")})
+    post = _end(actor, post, end_date, end_reason)
+    if post.post not in FILED_POSTS:
+        Filing.objects.create(
+            post=post, county_id=_county_of(post.village), change="ended", reported_by=actor if actor.pk else None
+        )
+    return post
+
+
+def _end(actor: Any, post: Post, end_date: dt.date, end_reason: str) -> Post:
     errors: dict[str, str] = {}
     if post.end_date is not None:
         errors["end_date"] = _("该任职已结束")

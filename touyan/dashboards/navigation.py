@@ -177,6 +177,19 @@ MODULES: tuple[NavModule, ...] = (
         ),
     ),
     NavModule(
+        _("选用管理"),
+        "person-up",
+        (
+            NavItem(_("选用案件"), "selection:board", "kanban", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER)),
+            NavItem(_("联审任务"), "selection:queue", "clipboard2-check", None, (Role.REVIEWER,)),
+            NavItem(_("职数与比例"), "selection:quotas", "bar-chart-line", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER)),
+            NavItem(
+                _("专业化书记名单"), "selection:prof_lists", "list-stars", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER)
+            ),
+            NavItem(_("离任管理"), "selection:exits", "box-arrow-right", None, (Role.ADMIN, Role.TOWNSHIP_OFFICER)),
+        ),
+    ),
+    NavModule(
         _("村务管理"),
         "bank",
         (

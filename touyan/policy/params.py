@@ -13,7 +13,16 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, SerializationInfo, create_model
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializationInfo,
+    create_model,
+)
 
 from . import catalogues
 
@@ -126,6 +135,48 @@ def _catalogue_type(entry: type[BaseModel], max_items: int) -> Any:
     ]
 
 
+# --- The joint-review departments of a county (R-ELIG-04) ----------------------------------------
+REVIEW_DEPARTMENT_CODES = (
+    "discipline", "organization", "social_work", "political_legal", "police", "court", "procuratorate",
+    "justice", "petition", "civil_affairs", "health", "market", "tax", "agriculture", "hrss", "united_front",
+)  # fmt: skip
+DEFAULT_REVIEW_DEPTS = REVIEW_DEPARTMENT_CODES[:10]
+
+
+class DeptList(tuple):  # type: ignore[type-arg]
+    """A list of department codes; shown (and typed on the policy page) comma-separated."""
+
+    def __str__(self) -> str:
+        return ",".join(self)
+
+
+def _split_codes(value: Any) -> Any:
+    if isinstance(value, str):
+        return [c for c in value.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if c]
+    return value
+
+
+def _dept_list(value: tuple[str, ...]) -> DeptList:
+    unknown = [c for c in value if c not in REVIEW_DEPARTMENT_CODES]
+    if unknown:
+        raise ValueError(f"unknown department codes {unknown}; allowed: {', '.join(REVIEW_DEPARTMENT_CODES)}")
+    if len(set(value)) != len(value):
+        raise ValueError("department codes must be unique")
+    return DeptList(value)
+
+
+def _dump_depts(value: Any, info: SerializationInfo) -> Any:
+    return list(value) if info.mode_is_json() else DeptList(value)
+
+
+ReviewDeptsType = Annotated[
+    tuple[str, ...],
+    BeforeValidator(_split_codes),
+    Field(min_length=1, max_length=len(REVIEW_DEPARTMENT_CODES)),
+    AfterValidator(_dept_list),
+    PlainSerializer(_dump_depts),
+]
+
 DisclosureCatalogueType = _catalogue_type(DisclosureEntry, 200)
 MicroPowerCatalogueType = _catalogue_type(MicroPowerEntry, 100)
 DEFAULT_DISCLOSURE_CATALOGUE = Catalogue(
@@ -207,6 +258,8 @@ PARAMS: tuple[Param, ...] = (
         le=10,
         unit="年",
     ),
+    # The departments every candidate's joint review goes to (R-ELIG-04; API codes, comma-separated on the page).
+    Param("review_depts", ReviewDeptsType, DeptList(DEFAULT_REVIEW_DEPTS), _("联审部门(代码)"), "R-ELIG-04", "elig"),
     Param("review_sla_workdays", int, 7, _("联审部门反馈时限(工作日)"), "R-ELIG-04", "elig", ge=1, le=60),
     Param("review_validity_days", int, 180, _("联审结果有效期(天)"), "R-ELIG-05", "elig", ge=1, le=730, unit=DAYS),
     Param("publicity_days", int, 5, _("公示期(天)"), "WF-1", "elig", ge=1, le=30, unit=DAYS),

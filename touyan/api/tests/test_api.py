@@ -126,6 +126,7 @@ def test_create_user(api_client, personas) -> None:
         "region": "522301002000",
         "display_name": "",
         "cadre": None,
+        "department": "",  # A8: a reviewer's department (R-ELIG-04)
     }
     assert post(c, "/api/v1/users", body).status_code == 409
     bad_role = post(c, "/api/v1/users", body | {"username": "x1", "role": "king"})

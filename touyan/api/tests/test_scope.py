@@ -884,6 +884,15 @@ UNSCOPED |= {
     for key in __import__("touyan.affairs.access", fromlist=["ROUTES"]).ROUTES
     if key.startswith(("GET /api/", "POST /api/", "PUT /api/"))
 }
+# Selection and exit (issue 17): every page and API route is in touyan/selection/access.py; the
+# reviewer's department reach, outsiders' 404 and the roles' 403 are tested in touyan/selection/tests/.
+UNSCOPED |= {
+    f"selection/{p.pattern}" for p in __import__("touyan.selection.urls", fromlist=["urlpatterns"]).urlpatterns
+} | {
+    key.split(" ", 1)[1]
+    for key in __import__("touyan.selection.access", fromlist=["ROUTES"]).ROUTES
+    if key.split(" ", 1)[0] in ("GET", "POST", "PUT")
+}
 
 # Cadre development (issue 18): every page and API route is in touyan/training/access.py; outsiders'
 # 404 and the roles' 403 are tested in touyan/training/tests/ (the region-named reads are CALLS above).

@@ -670,7 +670,7 @@ def test_post_begun_or_ended_inside_locked_months_updates_their_stored_results(p
     from touyan.attendance.models import MonthResult
     from touyan.attendance.selectors import cadre_month
     from touyan.cadres.models import Post
-    from touyan.cadres.services import PostIn, post_add, post_end
+    from touyan.cadres.services import PostIn, post_add, post_end_for_exit
 
     officer = personas["township_a1"]
     a = make_cadre(posts=("PS",))
@@ -687,7 +687,9 @@ def test_post_begun_or_ended_inside_locked_months_updates_their_stored_results(p
         return r.required_days, r.workdays_in_post
 
     assert stored(a.pk, D(2026, 3, 1)) == (22, 22) and stored(b.pk, D(2026, 3, 1)) is None
-    post_end(actor=officer, post_id=Post.objects.get(person=a).pk, end_date=D(2026, 3, 16), end_reason="resigned")
+    post_end_for_exit(
+        actor=officer, post_id=Post.objects.get(person=a).pk, end_date=D(2026, 3, 16), end_reason="resigned"
+    )
     assert stored(a.pk, D(2026, 3, 1)) == computed(a.pk, D(2026, 3, 1))
     assert stored(a.pk, D(2026, 3, 1)) == (11, 11)  # 2–6, 9–13 and 16 March
     assert stored(a.pk, D(2026, 4, 1)) is None

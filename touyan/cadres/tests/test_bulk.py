@@ -37,7 +37,7 @@ def person(seq: int, village: str = VILLAGE_A1, posts: tuple[str, ...] = ("VM",)
         "education": "bachelor",
         "political_status": "party_member",
         "phone": f"138{seq:08d}",
-        "posts": [PostIn(post=p, start_date=START, full_time=True) for p in posts],
+        "posts": [PostIn(post=p, start_date=START, full_time=p in ("PS", "VD")) for p in posts],
     }
     data.update(extra)
     return PersonIn(**data)

@@ -147,7 +147,7 @@ def test_labels_codes_dates_and_numbers_are_all_accepted(personas) -> None:
         row(2, 学历="硕士研究生", 职务="党组织副书记,村（居）委会委员", 任职日期="2021/4/1", 全日制="否"),
         row(3, 职务="VM", 任职日期="2021.4.1", 职业化="是", 专业化档次="二档", 手机号=13800000003, 入党时间=None,
             政治面貌="群众"),
-        row(4, 任职日期=44287, 民族=None, **numeric_village),
+        row(4, 任职日期=44287, 民族=None, 专职="否", **numeric_village),  # R-POS-01: 3 full-time a village
     ]  # fmt: skip
     people = parse_roster(io.BytesIO(xlsx(rows)))
     assert [p.education for p in people] == ["bachelor", "master", "bachelor", "bachelor"]

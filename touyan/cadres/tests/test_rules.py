@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -80,3 +81,43 @@ def test_consecutive_terms_break_on_a_long_gap() -> None:
 def test_age() -> None:
     assert rules.age_on(D(1990, 6, 15), D(2026, 6, 14)) == 35
     assert rules.age_on(D(1990, 6, 15), D(2026, 6, 15)) == 36
+
+
+# --- quotas (R-POS-01/03/04) ---------------------------------------------------------------------
+LIMITS = rules.QuotaLimits(full_time_per_village=3, prof_secretary_share=Decimal("0.5"), young_share=Decimal("0.30"))
+
+
+def _counts(villages: int = 10, full_time: int = 3, prof: int = 5, young: int = 3) -> rules.QuotaCounts:
+    return rules.QuotaCounts(villages, full_time, prof, young)
+
+
+def test_quota_full_time_per_village() -> None:
+    """R-POS-01: 一般每村按3名核定 — a fourth full-time cadre breaks it."""
+    assert rules.quota_breaches(_counts(full_time=3), LIMITS, touches=frozenset({"full_time"})) == []
+    (breach,) = rules.quota_breaches(_counts(full_time=4), LIMITS, touches=frozenset({"full_time"}))
+    assert breach.rule == "R-POS-01" and "R-POS-01" in breach.message
+
+
+def test_quota_professional_secretaries_half_the_villages() -> None:
+    """R-POS-03: professionalised secretaries ≤ 50 % of the township's villages (⌊0.5 × 3⌋ = 1)."""
+    assert rules.quota_breaches(_counts(prof=5), LIMITS, touches=frozenset({"prof_secretary"})) == []
+    assert [b.rule for b in rules.quota_breaches(_counts(prof=6), LIMITS, touches=frozenset({"prof_secretary"}))] == [
+        "R-POS-03"
+    ]
+    assert rules.share_cap(Decimal("0.5"), 3) == 1
+    assert rules.quota_breaches(_counts(villages=3, prof=2), LIMITS, touches=frozenset({"prof_secretary"}))
+
+
+def test_quota_young_cadres_thirty_percent() -> None:
+    """R-POS-04: young professional cadres ≤ 30 % of the villages."""
+    assert rules.quota_breaches(_counts(young=3), LIMITS, touches=frozenset({"young"})) == []
+    assert [b.rule for b in rules.quota_breaches(_counts(young=4), LIMITS, touches=frozenset({"young"}))] == [
+        "R-POS-04"
+    ]
+
+
+def test_quota_only_what_the_change_touches() -> None:
+    assert rules.quota_breaches(_counts(full_time=9, prof=9, young=9), LIMITS, touches=frozenset()) == []
+    assert rules.quota_touches("PS", full_time=True, professionalized=True) == {"full_time", "prof_secretary"}
+    assert rules.quota_touches("VM", full_time=False, professionalized=True) == {"young"}
+    assert rules.quota_touches("VD", full_time=False, professionalized=True) == frozenset()

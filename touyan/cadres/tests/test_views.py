@@ -91,6 +91,7 @@ def test_create_edit_and_timeline(login, personas) -> None:
 def test_end_post_reports_to_the_county_and_county_files_it(login, personas, make_cadre) -> None:
     person = make_cadre(village=VILLAGE_A1, posts=("PS",))
     post = Post.objects.get(person=person)
+    Post.objects.filter(pk=post.pk).update(full_time=False)  # a full-time post ends through the exit (WF-2)
     c = login(personas["township_a1"])
     r = c.post(f"/cadres/{person.pk}/posts/{post.pk}/end/", {"end_date": "2024-06-30", "end_reason": "resigned"})
     assert r.status_code == 302
