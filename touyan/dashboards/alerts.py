@@ -34,8 +34,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from django.utils import timezone
-
 from touyan.regions.models import Region
 
 from .figures import access_dashboard_region
@@ -101,9 +99,10 @@ def alerts_for(
     *, actor: Any, code: str, on: dt.date | None = None, kinds: Iterable[str] = ()
 ) -> tuple[Region, list[Alert]]:
     """The alerts of a region in the actor's scope (the same roles as the dashboards)."""
+    from .figures import checked_day
+
     region = access_dashboard_region(actor=actor, code=code)
-    day = on or timezone.localdate()
-    return region, collect(region, day, kinds)
+    return region, collect(region, checked_day(on), kinds)
 
 
 # Regions whose alerts the workbench counts (above a county the alerts centre lists them on demand:

@@ -23,6 +23,7 @@ from touyan.accounts.models import Department, Role
 from touyan.cadres.models import Post, PostCode
 from touyan.cadres.rules import age_on
 from touyan.core.errors import DomainError, InvalidInput
+from touyan.core.urlparams import query_int
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.dashboards.navigation import current_region
 
@@ -340,7 +341,7 @@ def overdue(request: AuthedRequest) -> HttpResponse:
 def prof_lists(request: AuthedRequest) -> HttpResponse:
     _officer(request)
     region = current_region(request)
-    year = int(request.GET.get("year", "") or timezone.localdate().year)
+    year = query_int(request.GET.get("year"), lo=2000, hi=2100) or timezone.localdate().year
     township = region if region is not None and region.level == "township" else None
     rows = selectors.list_candidates(actor=request.user, township=township, year=year) if township else []
     lists = selectors.lists_in_scope(actor=request.user).filter(year=year)

@@ -552,13 +552,13 @@ def create_mentorship(request: HttpRequest, reserve_id: int, body: MentorshipIn)
     return Status(201, {"id": m.pk, "reserve": reserve_id, "leader": m.leader})
 
 
-class RecordIn(Schema):
+class MentorshipRecordIn(Schema):
     date: dt.date
     text: str = Field(max_length=4000)
 
 
 @reserves_router.post("/mentorships/{mentorship_id}/records", response={201: dict}, summary="导师帮带记录")
-def mentorship_record(request: HttpRequest, mentorship_id: int, body: RecordIn) -> Status[dict[str, Any]]:
+def mentorship_record(request: HttpRequest, mentorship_id: int, body: MentorshipRecordIn) -> Status[dict[str, Any]]:
     rec = services.mentorship_record(actor=request.user, mentorship_id=mentorship_id, date=body.date, text=body.text)
     return Status(201, {"id": rec.pk, "date": rec.date.isoformat()})
 

@@ -52,6 +52,11 @@ def _year(request: AuthedRequest) -> int:
 
 def _region(request: AuthedRequest) -> Any:
     code = (request.GET.get("region") or request.user.region_id or "").strip()
+    if not code:  # a user without a region of their own: the region they are looking at
+        from touyan.dashboards.navigation import current_region
+
+        here = current_region(request)
+        code = here.code if here is not None else ""
     if not code:
         raise NotFound(_("请选择区域"))
     return selectors.access_region(actor=request.user, code=code)

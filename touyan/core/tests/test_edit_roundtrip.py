@@ -93,10 +93,19 @@ def _policy_edit_real(personas: dict[str, User], make_cadre: Callable[..., Any],
     assert policy_resolve(county, today).params.model_dump() == before
 
 
+def _user_edit(personas: dict[str, User], make_cadre: Callable[..., Any], lang: str) -> None:
+    target = personas["township_a1"]
+    fields = ("display_name", "role", "region_id", "department", "is_active", "password")
+    before = {f: getattr(User.objects.get(pk=target.pk), f) for f in fields}
+    _round_trip(_client(personas["county_a_admin"], lang), f"/accounts/users/{target.pk}/edit/")
+    assert {f: getattr(User.objects.get(pk=target.pk), f) for f in fields} == before
+
+
 # Every edit page, by URL name, with the test that opens it for a full record and posts it back.
 EDIT_VIEWS: dict[str, Callable[[dict[str, User], Callable[..., Any], str], None]] = {
     "cadres:edit": _cadre_edit,
     "policy:edit": _policy_edit_real,
+    "accounts:user_edit": _user_edit,
 }
 
 

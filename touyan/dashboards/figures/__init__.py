@@ -38,9 +38,11 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
+from touyan.core.errors import InvalidInput
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 
@@ -104,11 +106,20 @@ def compute(region: Region, day: dt.date, only: tuple[str, ...] = ()) -> dict[st
     return out
 
 
+def checked_day(on: dt.date | None) -> dt.date:
+    """The day of the figures: today when not given; a day outside 2000–2100 is refused (422/400)."""
+    if on is None:
+        return timezone.localdate()
+    if not 2000 <= on.year <= 2100:
+        raise InvalidInput(errors={"on": _("日期须在 2000 年至 2100 年之间")})
+    return on
+
+
 def dashboard(*, actor: Any, code: str, on: dt.date | None = None, only: tuple[str, ...] = ()) -> dict[str, Any]:
     """The dashboard of a region in the actor's scope on `on` (default today, Asia/Shanghai),
     computed now: what `GET /api/v1/dashboards/{code}` returns (every figure a direct count)."""
     region = access_dashboard_region(actor=actor, code=code)
-    return compute(region, on or timezone.localdate(), only)
+    return compute(region, checked_day(on), only)
 
 
 # --- warm figures for the cockpit pages (docs/operations.md "Cockpit figures") -----------------
@@ -153,7 +164,7 @@ def dashboard_warm(*, actor: Any, code: str, on: dt.date | None = None) -> dict[
     """The cockpit page's read: scope checked every time, then the cached dashboard of (region,
     day) when there is one no older than TOUYAN_DASHBOARD_CACHE_SECONDS, else computed now."""
     region = access_dashboard_region(actor=actor, code=code)
-    day = on or timezone.localdate()
+    day = checked_day(on)
     if cache_seconds() > 0:
         hit = cache.get(cache_key(region.code, day))
         if hit is not None:
