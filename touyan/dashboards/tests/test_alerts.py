@@ -15,9 +15,8 @@ from touyan.affairs.models import Objection
 from touyan.assessment.models import AnnualAssessment, Period, QuarterlyEvaluation
 from touyan.attendance.models import DutyAssignment, Presence
 from touyan.cadres.models import Person
-from touyan.cadres.services import PersonIn, cadre_create
 from touyan.dashboards import alerts
-from touyan.dashboards.tests.test_structure import V1, V2, V3, V4, full, id_number
+from touyan.dashboards.tests.test_structure import V1, V2, V3, V4, fourth_full_time_in_v2
 from touyan.dashboards.tests.test_structure import county as county  # the scenario fixture
 from touyan.regions.models import Region, RegionStat
 
@@ -40,13 +39,7 @@ def fetch(client: Any, region: str, kind: str = "") -> list[dict[str, Any]]:
 
 def test_quota_exceeded(county: dict[str, Any], api_client: Any) -> None:
     """R-POS-01: a fourth full-time cadre in V2 (quota 3)."""
-    cadre_create(
-        actor=county["county_a_admin"],
-        data=PersonIn(
-            name="干部15", id_number=id_number("19920101", True), village=V2, education="college",
-            political_status="masses", posts=[full("VDD")],
-        ),
-    )  # fmt: skip
+    fourth_full_time_in_v2(county["county_a_admin"])
     items = fetch(api_client(county["county_a_admin"]), COUNTY_A, "quota_exceeded")
     assert items == [
         {

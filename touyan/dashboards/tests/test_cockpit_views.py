@@ -18,7 +18,7 @@ from conftest import COUNTY_A, COUNTY_B, PREFECTURE, TOWNSHIP_A1
 from touyan.accounts.access import table
 from touyan.cadres.services import PersonIn, cadre_create
 from touyan.dashboards import urls
-from touyan.dashboards.tests.test_structure import V1, V2, full, id_number
+from touyan.dashboards.tests.test_structure import V1, V2, fourth_full_time_in_v2, full, id_number
 from touyan.dashboards.tests.test_structure import county as county  # the scenario fixture
 from touyan.regions.models import Region
 
@@ -82,13 +82,7 @@ def test_cockpit_export(county: dict[str, Any], login: Any) -> None:
 
 
 def test_alerts_page_and_export(county: dict[str, Any], login: Any) -> None:
-    cadre_create(
-        actor=county["county_a_admin"],
-        data=PersonIn(
-            name="干部15", id_number=id_number("19920101", True), village=V2, education="college",
-            political_status="masses", posts=[full("VDD")],
-        ),
-    )  # fmt: skip
+    fourth_full_time_in_v2(county["county_a_admin"])
     client = login(county["county_a_admin"])
     html = client.get(reverse("alerts", args=[COUNTY_A]) + "?on=2026-03-10&kind=quota_exceeded").content.decode()
     assert "栗坪村 专职干部 4 人,超过核定 3 人" in html and "专职干部超职数" in html

@@ -367,3 +367,18 @@ def test_village_page_says_yes_or_no(county: dict[str, Any], login: Any) -> None
     v4 = client.get(f"/stats/structure/{V4}/?on=2026-03-01").content.decode()
     assert "空缺" in v4 and "没有在任的“两委”干部档案" in v4
     assert 'data-chart="posts"' not in v4  # no empty charts
+
+
+def fourth_full_time_in_v2(actor: Any) -> None:
+    """A fourth full-time cadre in V2 (quota 3, R-POS-01): on file from before the quota was checked
+    (the services refuse it now), so written part-time and then set full-time in the table."""
+    from touyan.cadres.models import Post
+
+    person = cadre_create(
+        actor=actor,
+        data=PersonIn(
+            name="干部15", id_number=id_number("19920101", True), village=V2, education="college",
+            political_status="masses", posts=[post("VDD", full_time=False)],
+        ),
+    )  # fmt: skip
+    Post.objects.filter(person_id=person.pk).update(full_time=True)

@@ -107,7 +107,7 @@ def test_a_task_delivered_again_is_tried_a_bounded_number_of_times(personas, set
 def _roster_file(rows: int) -> bytes:
     from touyan.cadres.tests.test_excel import row, xlsx
 
-    return xlsx([row(i) for i in range(1, rows + 1)])
+    return xlsx([row(i, 专职="否") for i in range(1, rows + 1)])  # part-time: no quota (R-POS-01) in one village
 
 
 @pytest.mark.django_db(transaction=True)

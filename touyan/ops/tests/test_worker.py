@@ -141,7 +141,7 @@ def _roster(rows: int) -> bytes:
 
     return xlsx([
         row(i % 999 + 1, 姓名=f"干部{i}", 身份证号=make_id(i % 999 + 1, birth=f"1985{1 + i // 999:02d}01"),
-            手机号=f"139{i:08d}")
+            手机号=f"139{i:08d}", 专职="否")  # part-time: no quota (R-POS-01) in one village
         for i in range(1, rows + 1)
     ])  # fmt: skip
 
