@@ -191,7 +191,7 @@ def test_a_pool_process_killed_mid_import_leaves_nothing_partial_and_the_task_ru
     from touyan.cadres.tasks import IMPORT, import_roster_task
 
     admin = personas["county_a_admin"]
-    rows = 1500
+    rows = 4000  # long enough to be killed mid-way (part-time posts import faster)
     job = job_start(actor=admin, kind=IMPORT, region_code=admin.region_id)
     upload = job_upload(job)
     upload.write_bytes(_roster(rows))
