@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -25,13 +26,34 @@ from .params import GROUPS, PARAMS, Param
 from .selectors import merged_for, policy_documents, policy_resolve
 from .services import policy_put
 
+NUMBER_KINDS = {int: "int", int | None: "int", Decimal: "decimal", float: "decimal"}
+
 
 def _field_kind(p: Param) -> str:
+    """How the page edits a parameter: bool / choice (a select), int / decimal (a number input with
+    the parameter's bounds), catalogue (shown, edited through the API), text."""
     if p.type is bool:
         return "bool"
     if hasattr(p.type, "__args__") and all(isinstance(a, str) for a in p.type.__args__):
         return "choice"
-    return "number" if p.type is not str else "text"
+    if p.type in NUMBER_KINDS:
+        return NUMBER_KINDS[p.type]
+    if getattr(p.type, "__metadata__", None) and isinstance(p.default, tuple) and p.default:
+        return "catalogue" if not isinstance(p.default[0], str) else "text"
+    return "text"
+
+
+def _bounds(p: Param) -> dict[str, str]:
+    """The number input's min / max / step (the service checks the same bounds, in Chinese)."""
+    kind = _field_kind(p)
+    if kind not in ("int", "decimal"):
+        return {}
+    out = {"step": "1" if kind == "int" else "0.01"}
+    if p.ge is not None:
+        out["min"] = str(p.ge)
+    if p.le is not None:
+        out["max"] = str(p.le)
+    return out
 
 
 def _display(value: Any, p: Param | None = None) -> str:
@@ -116,6 +138,8 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
                 {
                     "p": p,
                     "kind": _field_kind(p),
+                    "bounds": _bounds(p),
+                    "entries": list(values[p.key]) if _field_kind(p) == "catalogue" else [],
                     "label": explain.label(p),
                     "sentence": explain.sentence(p),
                     "choices": [(c, explain.choice_label(c)) for c in getattr(p.type, "__args__", ())]

@@ -56,3 +56,34 @@ def test_every_parameter_has_its_own_sentence() -> None:
     from touyan.policy.explain import sentence
 
     assert [p.key for p in PARAMS if sentence(p) == str(p.label)] == []
+
+
+@pytest.mark.django_db
+def test_numbers_are_number_inputs_with_their_bounds_and_catalogues_are_lists(login, personas) -> None:
+    """Days, amounts and thresholds are number inputs with the parameter's bounds; a catalogue is its list
+    of items (folded), never a text box."""
+    page = _page(login(personas["county_a_admin"]), COUNTY_A)
+    days = re.search(r'<input[^>]*name="objection_reply_days"[^>]*>', page)
+    assert days is not None
+    assert 'type="number"' in days[0] and 'min="1"' in days[0] and 'max="60"' in days[0] and 'step="1"' in days[0]
+    assert "可填 1–60 天" in page
+    amount = re.search(r'<input[^>]*name="major_matter_threshold"[^>]*>', page)
+    assert amount is not None and 'type="number"' in amount[0] and 'min="0"' in amount[0]
+    assert 'step="0.01"' in amount[0] and "max=" not in amount[0]
+    assert 'name="disclosure_catalogue"' not in page and 'name="micro_power_catalogue"' not in page
+    assert "<li>P01 党组织设置及班子成员分工</li>" in page
+    assert re.search(r'<input[^>]*name="review_depts"[^>]*type="number"', page) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "message"), [("0", "应大于或等于 1"), ("61", "应小于或等于 60"), ("2.5", "应为整数"), ("十", "应为整数")]
+)
+def test_a_number_out_of_bounds_is_refused_in_chinese_on_its_field(login, personas, value, message) -> None:
+    client = login(personas["county_a_admin"])
+    r = client.post(f"/policy/{COUNTY_A}/", {"effective_from": "2026-12-07", "objection_reply_days": value})
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "参数未保存:请修改标红的字段。" in page
+    field = page.split('name="objection_reply_days"', 1)[1].split("</td>", 1)[0]
+    assert f'<div class="invalid-feedback d-block">{message}</div>' in field
