@@ -19,13 +19,16 @@ as steps: code, category, title, basis, steps.
 
 from __future__ import annotations
 
-# (code, category, title, schedule, content, deadline, basis)
+from django.utils.translation import gettext_noop
+
+# (code, category, title, schedule, content, deadline, basis); titles marked for translation (shown translated
+# in the English UI: the policy page, the items to draft; published items keep the text they were written with)
 DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     # 党务 (party): members' duties, dues, new members, democratic appraisal, reserves
     (
         "P01",
         "party",
-        "党组织设置及班子成员分工",
+        gettext_noop("党组织设置及班子成员分工"),
         "annual",
         "党组织名称、班子成员姓名、职务及分工",
         "换届或调整后5日内",
@@ -34,7 +37,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P02",
         "party",
-        "党员名单及设岗定责",
+        gettext_noop("党员名单及设岗定责"),
         "annual",
         "党员姓名、所在党小组、承担的岗位职责",
         "每年1月",
@@ -43,7 +46,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P03",
         "party",
-        "党费收缴使用情况",
+        gettext_noop("党费收缴使用情况"),
         "party",
         "党费收缴标准、人数、金额及使用",
         "每半年首月20日前",
@@ -52,7 +55,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P04",
         "party",
-        "发展党员情况",
+        gettext_noop("发展党员情况"),
         "at_once",
         "入党积极分子、发展对象、预备党员的确定和公示",
         "各环节公示期内",
@@ -61,7 +64,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P05",
         "party",
-        "民主评议党员结果",
+        gettext_noop("民主评议党员结果"),
         "annual",
         "评议方式、结果及处置情况",
         "评议结束后10日内",
@@ -70,7 +73,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P06",
         "party",
-        "三会一课及主题党日开展情况",
+        gettext_noop("三会一课及主题党日开展情况"),
         "party",
         "支部党员大会、支委会、党小组会、党课及主题党日的时间和内容",
         "每半年首月20日前",
@@ -79,7 +82,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P07",
         "party",
-        "村(社区)后备力量名单",
+        gettext_noop("村(社区)后备力量名单"),
         "annual",
         "后备人选姓名、培养岗位及培养措施",
         "每年确定后10日内",
@@ -88,7 +91,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P08",
         "party",
-        "党组织书记承诺及践诺情况(一诺双评)",
+        gettext_noop("党组织书记承诺及践诺情况(一诺双评)"),
         "semiannual",
         "年度承诺事项、半年及年终践诺情况",
         "年初及年中、年终",
@@ -97,7 +100,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P09",
         "party",
-        "党员先锋指数通报",
+        gettext_noop("党员先锋指数通报"),
         "quarterly",
         "党员先锋指数积分及排名通报",
         "每季度党员大会后",
@@ -106,7 +109,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P10",
         "party",
-        "星级党组织评定结果",
+        gettext_noop("星级党组织评定结果"),
         "annual",
         "党组织星级评定得分及等次",
         "评定结果确定后10日内",
@@ -115,7 +118,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P11",
         "party",
-        "党组织换届选举情况",
+        gettext_noop("党组织换届选举情况"),
         "at_once",
         "换届选举方案、候选人及选举结果",
         "各环节规定时限内",
@@ -124,7 +127,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "P12",
         "party",
-        "党内关爱帮扶情况",
+        gettext_noop("党内关爱帮扶情况"),
         "annual",
         "困难党员、老党员慰问帮扶名单及金额",
         "慰问后10日内",
@@ -134,7 +137,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V01",
         "village",
-        "村民委员会及监委会组成人员",
+        gettext_noop("村民委员会及监委会组成人员"),
         "annual",
         "组成人员姓名、职务及分工",
         "产生或调整后5日内",
@@ -143,7 +146,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V02",
         "village",
-        "村规民约及村民自治章程",
+        gettext_noop("村规民约及村民自治章程"),
         "at_once",
         "章程、村规民约全文及修订情况",
         "通过后5日内",
@@ -152,7 +155,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V03",
         "village",
-        "年度工作计划及目标完成情况",
+        gettext_noop("年度工作计划及目标完成情况"),
         "semiannual",
         "年度工作目标、计划及完成情况",
         "年初及年中",
@@ -161,7 +164,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V04",
         "village",
-        "重大事项决议(四议两公开)",
+        gettext_noop("重大事项决议(四议两公开)"),
         "at_once",
         "决议事项、表决结果及决议内容",
         "决议后及时公开",
@@ -170,7 +173,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V05",
         "village",
-        "重大事项实施结果",
+        gettext_noop("重大事项实施结果"),
         "at_once",
         "实施进展、资金使用及验收结果",
         "实施完成后及时公开",
@@ -179,17 +182,25 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V06",
         "village",
-        "一事一议筹资筹劳",
+        gettext_noop("一事一议筹资筹劳"),
         "at_once",
         "议事方案、筹资筹劳标准及使用",
         "议定后及时公开",
         "村民一事一议筹资筹劳管理办法",
     ),
-    ("V07", "village", "土地承包经营及流转情况", "annual", "承包地面积、承包户及流转合同", "每年1月", "农村土地承包法"),
+    (
+        "V07",
+        "village",
+        gettext_noop("土地承包经营及流转情况"),
+        "annual",
+        "承包地面积、承包户及流转合同",
+        "每年1月",
+        "农村土地承包法",
+    ),
     (
         "V08",
         "village",
-        "土地征收征用及补偿分配",
+        gettext_noop("土地征收征用及补偿分配"),
         "at_once",
         "征收范围、补偿标准、补偿款分配方案及发放",
         "收到批复后5日内",
@@ -198,7 +209,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V09",
         "village",
-        "宅基地申请及审批",
+        gettext_noop("宅基地申请及审批"),
         "quarterly",
         "申请人、面积、位置及审批结果",
         "每季首月20日前",
@@ -207,7 +218,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V10",
         "village",
-        "农村危房改造",
+        gettext_noop("农村危房改造"),
         "at_once",
         "申请对象、评定结果及补助标准",
         "评定后5日内",
@@ -216,7 +227,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V11",
         "village",
-        "最低生活保障对象",
+        gettext_noop("最低生活保障对象"),
         "quarterly",
         "低保对象姓名、保障人数及金额(不含身份证号)",
         "每季首月20日前",
@@ -225,7 +236,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V12",
         "village",
-        "特困人员救助供养",
+        gettext_noop("特困人员救助供养"),
         "quarterly",
         "特困供养对象姓名及供养标准",
         "每季首月20日前",
@@ -234,7 +245,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V13",
         "village",
-        "临时救助及医疗救助",
+        gettext_noop("临时救助及医疗救助"),
         "quarterly",
         "救助对象姓名、事由及金额",
         "每季首月20日前",
@@ -243,7 +254,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V14",
         "village",
-        "残疾人两项补贴",
+        gettext_noop("残疾人两项补贴"),
         "quarterly",
         "困难残疾人生活补贴、重度残疾人护理补贴对象及金额",
         "每季首月20日前",
@@ -252,7 +263,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V15",
         "village",
-        "高龄津贴及养老服务补贴",
+        gettext_noop("高龄津贴及养老服务补贴"),
         "quarterly",
         "享受对象姓名及金额",
         "每季首月20日前",
@@ -261,7 +272,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V16",
         "village",
-        "优抚对象及退役军人优待",
+        gettext_noop("优抚对象及退役军人优待"),
         "annual",
         "优抚对象姓名、类别及优待金额",
         "每年1月",
@@ -270,18 +281,26 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V17",
         "village",
-        "惠农补贴发放",
+        gettext_noop("惠农补贴发放"),
         "at_once",
         "补贴项目、对象、标准及金额",
         "发放后5日内",
         "惠民惠农财政补贴资金一卡通管理要求",
     ),
-    ("V18", "village", "农村医疗保险及养老保险参保", "annual", "参保人数及缴费、补贴标准", "每年1月", "社会保险法"),
-    ("V19", "village", "计划生育奖励扶助", "annual", "奖励扶助对象及金额", "每年1月", "人口与计划生育法"),
+    (
+        "V18",
+        "village",
+        gettext_noop("农村医疗保险及养老保险参保"),
+        "annual",
+        "参保人数及缴费、补贴标准",
+        "每年1月",
+        "社会保险法",
+    ),
+    ("V19", "village", gettext_noop("计划生育奖励扶助"), "annual", "奖励扶助对象及金额", "每年1月", "人口与计划生育法"),
     (
         "V20",
         "village",
-        "村级项目建设(5万元以上)",
+        gettext_noop("村级项目建设(5万元以上)"),
         "at_once",
         "项目名称、资金来源、招投标、施工单位、进度及验收",
         "立项、招标、验收后5日内",
@@ -290,7 +309,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V21",
         "village",
-        "集体资产资源发包、租赁、出让",
+        gettext_noop("集体资产资源发包、租赁、出让"),
         "at_once",
         "资产资源名称、方式、对象、价格及期限",
         "签订合同后5日内",
@@ -299,7 +318,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V22",
         "village",
-        "集体经济组织成员及收益分配",
+        gettext_noop("集体经济组织成员及收益分配"),
         "annual",
         "成员名单变动、收益分配方案及发放",
         "分配方案通过后5日内",
@@ -308,7 +327,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V23",
         "village",
-        "村民代表会议及村民会议决定事项",
+        gettext_noop("村民代表会议及村民会议决定事项"),
         "quarterly",
         "会议时间、议题及决定",
         "每季首月20日前",
@@ -317,7 +336,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V24",
         "village",
-        "政府批复事项",
+        gettext_noop("政府批复事项"),
         "at_once",
         "报请政府审批事项的批复内容",
         "收到批复后5日内",
@@ -326,7 +345,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V25",
         "village",
-        "小微权力清单及运行流程",
+        gettext_noop("小微权力清单及运行流程"),
         "annual",
         "村级权力事项、责任主体及流程图",
         "每年1月",
@@ -335,7 +354,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V26",
         "village",
-        "村务监督委员会工作报告",
+        gettext_noop("村务监督委员会工作报告"),
         "annual",
         "监督事项、发现问题及整改情况",
         "每年村民会议后",
@@ -344,7 +363,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V27",
         "village",
-        "公共服务事项办理",
+        gettext_noop("公共服务事项办理"),
         "quarterly",
         "代办服务事项、办理时限及结果",
         "每季首月20日前",
@@ -353,7 +372,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "V28",
         "village",
-        "扫黑除恶及平安建设",
+        gettext_noop("扫黑除恶及平安建设"),
         "semiannual",
         "矛盾纠纷排查调处及平安建设情况",
         "每半年首月20日前",
@@ -363,17 +382,25 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F01",
         "finance",
-        "村级财务收支明细",
+        gettext_noop("村级财务收支明细"),
         "finance",
         "各项收入、支出明细及凭证",
         "每月(或每季)首月20日前",
         "村民委员会组织法第三十条;村集体财务管理规定",
     ),
-    ("F02", "finance", "年度财务预算及决算", "annual", "年度收支预算及上年决算", "每年1月", "村集体财务管理规定"),
+    (
+        "F02",
+        "finance",
+        gettext_noop("年度财务预算及决算"),
+        "annual",
+        "年度收支预算及上年决算",
+        "每年1月",
+        "村集体财务管理规定",
+    ),
     (
         "F03",
         "finance",
-        "集体资产负债情况",
+        gettext_noop("集体资产负债情况"),
         "finance",
         "资产、负债、所有者权益",
         "每月(或每季)首月20日前",
@@ -382,7 +409,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F04",
         "finance",
-        "债权债务及举债情况",
+        gettext_noop("债权债务及举债情况"),
         "quarterly",
         "债权债务明细、集体举债事项",
         "每季首月20日前",
@@ -391,7 +418,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F05",
         "finance",
-        "上级转移支付及专项资金",
+        gettext_noop("上级转移支付及专项资金"),
         "at_once",
         "资金名称、金额、用途及使用",
         "到账后5日内",
@@ -400,7 +427,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F06",
         "finance",
-        "村干部报酬及补贴",
+        gettext_noop("村干部报酬及补贴"),
         "finance",
         "村干部姓名、职务及报酬金额(不含身份证号、银行账号)",
         "发放前公示",
@@ -409,7 +436,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F07",
         "finance",
-        "村级运转经费",
+        gettext_noop("村级运转经费"),
         "quarterly",
         "办公经费、服务群众专项经费使用",
         "每季首月20日前",
@@ -418,7 +445,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F08",
         "finance",
-        "集体经济经营收益",
+        gettext_noop("集体经济经营收益"),
         "annual",
         "集体经济项目、经营收入、成本及收益",
         "每年1月",
@@ -427,7 +454,7 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F09",
         "finance",
-        "集体经济发展奖励",
+        gettext_noop("集体经济发展奖励"),
         "at_once",
         "奖励依据、奖励总额及分配",
         "审批后5日内",
@@ -436,17 +463,25 @@ DISCLOSURE_ITEMS: tuple[tuple[str, str, str, str, str, str, str], ...] = (
     (
         "F10",
         "finance",
-        "联审联签大额支出",
+        gettext_noop("联审联签大额支出"),
         "finance",
         "支出事项、金额、审批签字情况",
         "每月(或每季)首月20日前",
         "村(社区)财务资金联审联签制度",
     ),
-    ("F11", "finance", "招待费及差旅费", "quarterly", "招待、差旅支出明细", "每季首月20日前", "村集体财务管理规定"),
+    (
+        "F11",
+        "finance",
+        gettext_noop("招待费及差旅费"),
+        "quarterly",
+        "招待、差旅支出明细",
+        "每季首月20日前",
+        "村集体财务管理规定",
+    ),
     (
         "F12",
         "finance",
-        "离任及任期经济责任审计结果",
+        gettext_noop("离任及任期经济责任审计结果"),
         "at_once",
         "审计对象、审计发现及处理",
         "审计结论作出后10日内",
@@ -506,7 +541,7 @@ MICRO_POWERS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
         "联审联签制度",
         ("经办人取得票据并注明用途", "监委会审核", "书记或主任审批", "乡镇代理会计审核记账", "公开"),
     ),
-    ("M09", "finance", "大额资金使用", "联审联签制度", ("四议两公开", "乡镇审批", "联签支付", "公开")),
+    ("M09", "finance", gettext_noop("大额资金使用"), "联审联签制度", ("四议两公开", "乡镇审批", "联签支付", "公开")),
     (
         "M10",
         "finance",

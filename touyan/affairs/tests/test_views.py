@@ -265,3 +265,19 @@ def test_public_page_is_cached_until_the_next_change(village, django_assert_max_
     html = anon.get(f"/public/villages/{village['code']}/").content.decode()
     assert "第一条" in html and "第二条" in html
     assert "csrftoken" not in anon.get(f"/public/villages/{village['code']}/?y=2026").cookies
+
+
+def test_english_ui_names_the_catalogue_items_and_the_pages_in_english(login, village) -> None:
+    """The affairs catalogue is complete in English, and the disclosure catalogue's item names are shown in
+    English where the English UI lists them (the items to draft); a published item keeps its own text."""
+    _published(village, code="P01", title="2026年党组织设置")
+    c = login(village["township"])
+    c.cookies["django_language"] = "en"
+    page = c.get(reverse("affairs:item_new")).content.decode()
+    assert "P01 Party organization and duties of its committee members" in page
+    assert "F01 Village income and spending in detail" in page
+    assert "党组织设置及班子成员分工" not in page
+    home = c.get(reverse("affairs:home")).content.decode()
+    assert "Major-matter decisions · joint sign-off · public disclosure" in home
+    items = c.get(reverse("affairs:items")).content.decode()
+    assert "2026年党组织设置" in items  # what was written stays as written

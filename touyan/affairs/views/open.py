@@ -78,7 +78,8 @@ def items(request: AuthedRequest) -> HttpResponse:
 def item_new(request: AuthedRequest) -> HttpResponse:
     choices = village_choices(request)
     code = request.POST.get("village") or (choices[0][0] if choices else None)
-    catalogue = [(e.code, f"{e.code} {e.title}") for e in policy_resolve(code)["disclosure_catalogue"]] if code else []
+    entries = policy_resolve(code)["disclosure_catalogue"] if code else []
+    catalogue = [(e.code, f"{e.code} {_(e.title)}") for e in entries]  # titles in the page's language
     initial = {k: request.GET[k] for k in ("item", "period", "village") if k in request.GET}
     form = ItemForm(request.POST or None, initial=initial, villages=choices, catalogue=catalogue)
     if request.method == "POST" and form.is_valid():
