@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
@@ -27,6 +28,15 @@ from .selectors import merged_for, policy_documents, policy_resolve
 from .services import policy_put
 
 NUMBER_KINDS = {int: "int", int | None: "int", Decimal: "decimal", float: "decimal"}
+
+
+# The parameters' units, as words of the page's language (a parameter stores its Chinese unit).
+UNITS = {
+    "元": pgettext_lazy("单位", "元"),
+    "天": pgettext_lazy("单位", "天"),
+    "年": pgettext_lazy("单位", "年"),
+    "岁": pgettext_lazy("单位", "岁"),
+}
 
 
 def _field_kind(p: Param) -> str:
@@ -139,6 +149,7 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
                     "p": p,
                     "kind": _field_kind(p),
                     "bounds": _bounds(p),
+                    "unit": UNITS.get(p.unit, p.unit),
                     "entries": list(values[p.key]) if _field_kind(p) == "catalogue" else [],
                     "label": explain.label(p),
                     "sentence": explain.sentence(p),
