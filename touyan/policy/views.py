@@ -75,6 +75,10 @@ def _display(value: Any, p: Param | None = None) -> str:
         return _("是")
     if value is False:
         return _("否")
+    if isinstance(value, (tuple, list)):  # a list of codes (the joint-review departments), or a catalogue
+        if all(isinstance(v, str) for v in value):
+            return ", ".join(value)
+        return _("共 %(n)s 项") % {"n": len(value)}
     return str(value)
 
 
@@ -149,7 +153,8 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
                     "p": p,
                     "kind": _field_kind(p),
                     "bounds": _bounds(p),
-                    "unit": UNITS.get(p.unit, p.unit),
+                    "unit_word": UNITS.get(p.unit, p.unit),
+                    "unit": UNITS.get(p.unit, p.unit) if values[p.key] is not None else "",
                     "entries": list(values[p.key]) if _field_kind(p) == "catalogue" else [],
                     "label": explain.label(p),
                     "sentence": explain.sentence(p),
