@@ -10,8 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from touyan.accounts.access import table
 from touyan.affairs import services
@@ -271,13 +273,18 @@ def test_english_ui_names_the_catalogue_items_and_the_pages_in_english(login, vi
     """The affairs catalogue is complete in English, and the disclosure catalogue's item names are shown in
     English where the English UI lists them (the items to draft); a published item keeps its own text."""
     _published(village, code="P01", title="2026年党组织设置")
-    c = login(village["township"])
-    c.cookies["django_language"] = "en"
-    page = c.get(reverse("affairs:item_new")).content.decode()
-    assert "P01 Party organization and duties of its committee members" in page
-    assert "F01 Village income and spending in detail" in page
-    assert "党组织设置及班子成员分工" not in page
-    home = c.get(reverse("affairs:home")).content.decode()
-    assert "Major-matter decisions · joint sign-off · public disclosure" in home
-    items = c.get(reverse("affairs:items")).content.decode()
-    assert "2026年党组织设置" in items  # what was written stays as written
+    try:
+        c = login(village["township"])
+        c.cookies["django_language"] = "en"
+        page = c.get(reverse("affairs:item_new")).content.decode()
+        assert "P01 Party organization and duties of its committee members" in page
+        assert "F01 Village income and spending in detail" in page
+        assert "党组织设置及班子成员分工" not in page
+        home = c.get(reverse("affairs:home")).content.decode()
+        assert "Major-matter decisions · joint sign-off · public disclosure" in home
+        items = c.get(reverse("affairs:items")).content.decode()
+        assert "2026年党组织设置" in items  # what was written stays as written
+        powers = c.get(reverse("affairs:powers")).content.decode()
+        assert "M01 Village decisions on major matters" in powers
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the English requests leave English active in this thread
