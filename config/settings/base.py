@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "touyan.selection",
     "touyan.dashboards",
     "touyan.api",
+    "touyan.shell",
     "ninja",
 ]
 
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "touyan.core.context_processors.shell",
+                "touyan.shell.context_processors.shell",
             ],
         },
     },

@@ -36,9 +36,9 @@ from touyan.cadres.services import id_hash
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 

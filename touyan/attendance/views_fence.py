@@ -24,9 +24,9 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.core.errors import InvalidInput, NotFound
 from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 
 from .forms import FenceForm
 from .selectors import villages_with_fences

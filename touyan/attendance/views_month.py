@@ -27,9 +27,9 @@ from touyan.audit.services import audit_record
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 
 from . import rules

@@ -24,9 +24,9 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.core.errors import InvalidInput
 from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 
 from .selectors import (

@@ -28,13 +28,12 @@ from touyan.core.jobs import access_job, job_file, job_start, job_upload
 from touyan.core.models import Job
 from touyan.core.queue import enqueue
 from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.regions.selectors import access_region
+from touyan.regions.selectors import access_region, region_options
 
 from .excel import roster_template
 from .forms import RosterFilterForm
 from .tasks import EXPORT, IMPORT, export_roster_task, import_roster_task
 from .views import _filters as roster_filters
-from .views import region_options
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 50 * 1024 * 1024

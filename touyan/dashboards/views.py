@@ -15,10 +15,9 @@ from touyan.attendance.selectors import township_todo
 from touyan.core import todos
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat
 from touyan.regions.selectors import count_descendants, region_roots, visible_path
-
-from .navigation import current_region
 
 
 def _cadre_home(request: AuthedRequest) -> HttpResponse:

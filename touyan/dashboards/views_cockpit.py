@@ -30,6 +30,7 @@ from touyan.accounts.scope import NATIONAL, require, scope_prefix
 from touyan.assessment.models import Grade
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, web_errors
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
@@ -37,7 +38,6 @@ from touyan.regions.selectors import visible_path
 from . import figures
 from .alerts import Alert, alerts_for
 from .figures.core import provinces_block
-from .navigation import current_region
 from .views_structure import XLSX, DayForm, _day, _shown
 
 PAY_POST_LABELS = {

@@ -29,11 +29,11 @@ from touyan.cadres.models import Education, Origin, PostCode
 from touyan.core.forms import IsoDateInput
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import AuthedRequest, web_errors
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
 
-from .navigation import current_region
 from .structure import StructureStats, pct, structure_stats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

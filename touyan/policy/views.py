@@ -16,7 +16,7 @@ from touyan.accounts.models import Role
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.urlparams import query_date
 from touyan.core.views import AuthedRequest, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, visible_path
 

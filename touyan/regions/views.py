@@ -15,7 +15,7 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import scope_prefix
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.views import AuthedRequest, web_errors
-from touyan.dashboards.navigation import SESSION_KEY, current_region
+from touyan.regions.current import SESSION_KEY, current_region
 
 from .forms import StatForm
 from .models import Region

@@ -25,7 +25,7 @@ from touyan.cadres.rules import age_on
 from touyan.core.errors import DomainError, InvalidInput
 from touyan.core.urlparams import query_int
 from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.regions.current import current_region
 
 from . import rules, selectors, services
 from .flows import CASE, EXIT

@@ -53,7 +53,7 @@ def _year(request: AuthedRequest) -> int:
 def _region(request: AuthedRequest) -> Any:
     code = (request.GET.get("region") or request.user.region_id or "").strip()
     if not code:  # a user without a region of their own: the region they are looking at
-        from touyan.dashboards.navigation import current_region
+        from touyan.regions.current import current_region
 
         here = current_region(request)
         code = here.code if here is not None else ""

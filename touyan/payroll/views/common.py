@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
-from touyan.cadres.views import region_options
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
-from touyan.dashboards.navigation import current_region
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
-from touyan.regions.selectors import access_region, visible_path
+from touyan.regions.selectors import access_region, region_options, visible_path
 
 from ..selectors.pages import cadre_choices
 
