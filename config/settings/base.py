@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "touyan.accounts",
     "touyan.audit",
     "touyan.policy",
+    "touyan.regionadmin",
     "touyan.cadres",
     "touyan.attendance",
     "touyan.assessment",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "touyan.dashboards",
     "touyan.api",
     "touyan.shell",
+    "touyan.demo",
     "ninja",
 ]
 

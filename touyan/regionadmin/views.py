@@ -12,14 +12,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.scope import scope_prefix
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.views import AuthedRequest, web_errors
 from touyan.regions.current import SESSION_KEY, current_region
+from touyan.regions.models import Region
+from touyan.regions.scope import scope_prefix
+from touyan.regions.selectors import access_region, region_children, region_roots, region_stats, visible_path
 
 from .forms import StatForm
-from .models import Region
-from .selectors import access_region, region_children, region_roots, region_stats, visible_path
 from .services import region_stat_put
 
 
