@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -743,6 +744,17 @@ def month_result_refresh(*, person_id: int, village_code: str, start: dt.date, e
             )
         else:
             MonthResult.objects.filter(person_id=person_id, month=month).delete()
+
+
+def locked_months_refresh(since: Mapping[str, dt.date]) -> int:
+    """Full-time posts imported or changed by a roster import (`cadres.hooks.posts_imported`) on
+    dates inside months a township has already locked change those months' stored results, which
+    the pay run reads (A4, WF-8): each such township-month is recomputed, set-based. One query."""
+    locks = MonthLock.objects.filter(region_id__in=list(since)).values_list("region_id", "month")
+    touched = sorted((t, m) for t, m in locks if m >= since[t].replace(day=1))
+    for township, month in touched:
+        month_results_store(prefix=region_rules.prefix_of(township), month=month)
+    return len(touched)
 
 
 CALENDAR_MAX_PREFIX = 4  # prefecture or above: the calendar is one for the whole installation
