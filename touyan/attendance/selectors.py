@@ -207,6 +207,15 @@ def monthly_summary(*, prefix: str, year: int, month: int) -> list[SummaryRow]:
     return rows
 
 
+def month_presence_days(*, prefix: str, year: int, month: int) -> list[tuple[int, int, int]]:
+    """(person_id, present days, required days) of every full-time cadre under the prefix in the
+    month (A4, from `monthly_summary`): what `cadres.hooks.month_presence` answers for assessment."""
+    return [
+        (row.person_id, row.result.present_days, row.result.required_days)
+        for row in monthly_summary(prefix=prefix, year=year, month=month)
+    ]
+
+
 def duty_coverage(*, prefix: str, year: int, month: int) -> dict[str, dict[dt.date, int]]:
     """Per village, per day: how many rostered cadres were on duty and present (R-ATT-01)."""
     days = rules.month_days(year, month)
