@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require, scope_filter
 from touyan.audit.services import audit_record
 from touyan.cadres.models import PostCode
@@ -35,7 +36,7 @@ from touyan.cadres.selectors import access_cadre, cadres_in_scope, current_posts
 from touyan.cadres.services import id_hash
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.current import current_region

@@ -23,10 +23,11 @@ from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require
 from touyan.cadres.selectors import cadres_in_scope, current_posts
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 
 from .forms import (

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import scope_filter
 from touyan.core.errors import Conflict, DomainError, InvalidInput, TooManyAttempts
 from touyan.core.urlparams import query_int
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.selectors import access_region, region_options
 

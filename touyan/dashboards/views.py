@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.attendance.selectors import township_todo
 from touyan.core import todos
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.current import current_region
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat

@@ -26,10 +26,11 @@ from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import NATIONAL, require, scope_prefix
 from touyan.assessment.models import Grade
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE

@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require
 from touyan.cadres.models import Education, Origin, PostCode
 from touyan.core.forms import IsoDateInput
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE

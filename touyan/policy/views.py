@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.urlparams import query_date
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, visible_path

@@ -12,8 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 from touyan.regions.current import SESSION_KEY, current_region
 from touyan.regions.models import Region
 from touyan.regions.scope import scope_prefix

@@ -18,11 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.cadres.models import Person, PostCode
 from touyan.cadres.selectors import access_cadre, current_posts
 from touyan.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 
 from . import rules, selectors, services

@@ -24,7 +24,7 @@ from touyan.regions.selectors import access_region, region_options, visible_path
 from ..selectors.pages import cadre_choices
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 T = TypeVar("T")
 MODULE = gettext_lazy("报酬待遇")

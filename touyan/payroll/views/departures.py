@@ -32,7 +32,7 @@ from ..services import departure_apply, departure_step
 from .common import MODULE, apply_errors, attempt, can, filtered, village_step
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 DS = DepartureAllowance.State
 TITLE = gettext_lazy("离任生活补贴")

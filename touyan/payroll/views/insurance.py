@@ -30,7 +30,7 @@ from ..services import Enrolment, insurance_set_many
 from .common import INVALID, WIDE, can, current_code, pick, region_crumbs, region_of
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 TITLE = "保险参保"
 

@@ -29,7 +29,7 @@ from ..services import bank_account_set
 from .common import MODULE, apply_errors, can
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 PDF = "application/pdf"
 

@@ -49,7 +49,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 REWARDS = gettext_lazy("集体经济发展奖励")
 

@@ -41,7 +41,7 @@ from ..tasks import CALCULATE, calculate_run_task
 from .common import INVALID, MODULE, apply_errors, attempt, can, filtered
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 S = PayRun.State
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

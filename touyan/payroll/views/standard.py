@@ -18,7 +18,7 @@ from ..selectors.pages import pay_standard_page
 from .common import WIDE, can, current_code, pick, region_crumbs, region_of, year_of
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 
 @login_required

@@ -20,7 +20,7 @@ from ..selectors.benefits import weak_villages
 from .common import WIDE, current_code, pick, region_crumbs, region_of
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 
 @login_required
