@@ -12,12 +12,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from touyan.core.errors import Forbidden
+from touyan.core.errors import Forbidden, NotFound
 from touyan.regions.scope import NATIONAL, in_scope, require_in_scope, scope_filter, scope_prefix
 
 from . import rules
 
-__all__ = ["NATIONAL", "in_scope", "require", "require_in_scope", "scope_filter", "scope_prefix"]
+__all__ = ["NATIONAL", "in_scope", "officials_only", "require", "require_in_scope", "scope_filter", "scope_prefix"]
 
 
 def require(user: Any, capability: str) -> None:
@@ -26,3 +26,9 @@ def require(user: Any, capability: str) -> None:
         user.role, capability, is_superuser=user.is_superuser
     ):
         raise Forbidden(_("您的角色无权执行此操作"))
+
+
+def officials_only(user: Any) -> None:
+    """A page for officials: a village cadre's login gets 404 (outsiders learn nothing)."""
+    if rules.is_village_cadre(user):
+        raise NotFound(_("未找到该页面"))

@@ -12,7 +12,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
-from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import scope_filter, scope_prefix
 from touyan.cadres.models import Person, Post, PostCode
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
@@ -28,19 +28,19 @@ EXCUSING = (LeaveRequest.Status.APPROVED, LeaveRequest.Status.RETURNED)
 
 
 def presences_in_scope(*, actor: Any) -> QuerySet[Presence]:
-    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return Presence.objects.filter(person_id=actor.cadre_id)
     return scope_filter(Presence.objects.all(), actor, "village__code")
 
 
 def leaves_in_scope(*, actor: Any) -> QuerySet[LeaveRequest]:
-    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return LeaveRequest.objects.filter(Q(person_id=actor.cadre_id) | Q(village_id=actor.region_id))
     return scope_filter(LeaveRequest.objects.all(), actor, "village__code")
 
 
 def duties_in_scope(*, actor: Any) -> QuerySet[DutyAssignment]:
-    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return DutyAssignment.objects.filter(village_id=actor.region_id)
     return scope_filter(DutyAssignment.objects.all(), actor, "village__code")
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import in_scope, require, scope_prefix
 from touyan.audit.models import AuditEvent
 from touyan.audit.services import audit_event, audit_record
@@ -99,10 +100,7 @@ def _presence_target(actor: Any, cadre_id: int, day: dt.date) -> tuple[int, str,
     row = fetch_one(_presence_target_sql(), [connection.ops.adapt_datefield_value(day.replace(day=1)), cadre_id])
     if row is not None:
         person_id, village_id, locked = row
-        if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
-            reachable = village_id == actor.region_id
-        else:
-            reachable = in_scope(actor, village_id)
+        reachable = village_id == actor.region_id if is_village_cadre(actor) else in_scope(actor, village_id)
         if reachable:
             return person_id, village_id, bool(locked)
     raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))

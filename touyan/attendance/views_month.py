@@ -30,7 +30,7 @@ from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
-from touyan.regions.current import current_region
+from touyan.regions.current import to_current
 from touyan.regions.models import Region
 
 from . import rules
@@ -70,10 +70,7 @@ from .workcalendar import MonthCalendar, month_calendar
 @login_required
 @web_errors
 def monthly_current(request: AuthedRequest) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("attendance:monthly", region.code, timezone.localdate().replace(day=1))
+    return to_current(request, "attendance:monthly", timezone.localdate().replace(day=1))
 
 
 def _summary(region: Region, month: dt.date) -> tuple[list[Any], dict[str, str]]:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.models import Role
 from touyan.accounts.requests import AuthedRequest
+from touyan.accounts.rules import is_village_cadre
 from touyan.attendance.selectors import township_todo
 from touyan.core import todos
 from touyan.core.views import crumbs, web_errors
@@ -68,7 +68,7 @@ def _cadre_home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @web_errors
 def home(request: AuthedRequest) -> HttpResponse:
-    if request.user.role == Role.CADRE and not request.user.is_superuser:
+    if is_village_cadre(request.user):
         return _cadre_home(request)
     region = current_region(request)
     counts: list[dict[str, object]] = []

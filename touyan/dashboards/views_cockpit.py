@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -31,7 +31,7 @@ from touyan.accounts.scope import NATIONAL, require, scope_prefix
 from touyan.assessment.models import Grade
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import web_errors
-from touyan.regions.current import current_region
+from touyan.regions.current import current_region, to_current
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
@@ -305,13 +305,6 @@ def _crumbs(request: AuthedRequest, region: Region, title: str, url_name: str) -
     ]
 
 
-def _go_current(request: AuthedRequest, url_name: str) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect(url_name, code=region.code)
-
-
 @login_required
 @web_errors
 def cockpit_current(request: AuthedRequest) -> HttpResponse:
@@ -319,7 +312,7 @@ def cockpit_current(request: AuthedRequest) -> HttpResponse:
     country (also with ?all=1): one row per province, to drill down from."""
     if scope_prefix(request.user) == NATIONAL and (request.GET.get("all") or current_region(request) is None):
         return cockpit_nation(request)
-    return _go_current(request, "cockpit")
+    return to_current(request, "cockpit")
 
 
 def cockpit_nation(request: AuthedRequest) -> HttpResponse:
@@ -487,7 +480,7 @@ def alert_rows(items: list[Alert], names: dict[str, str]) -> list[dict[str, Any]
 @login_required
 @web_errors
 def alerts_current(request: AuthedRequest) -> HttpResponse:
-    return _go_current(request, "alerts")
+    return to_current(request, "alerts")
 
 
 def _alerts(request: AuthedRequest, code: str) -> tuple[DayForm, dt.date | None, Region, list[Alert], str]:

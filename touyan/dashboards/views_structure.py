@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from touyan.cadres.models import Education, Origin, PostCode
 from touyan.core.forms import IsoDateInput
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import web_errors
-from touyan.regions.current import current_region
+from touyan.regions.current import to_current
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
@@ -253,10 +253,7 @@ def _crumbs(request: AuthedRequest, region: Region) -> list[dict[str, Any]]:
 @web_errors
 def structure_current(request: AuthedRequest) -> HttpResponse:
     """The current region's page (the region chosen in the top bar)."""
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("structure", code=region.code)
+    return to_current(request, "structure")
 
 
 @login_required

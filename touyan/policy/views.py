@@ -17,7 +17,7 @@ from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.urlparams import query_date
 from touyan.core.views import web_errors
-from touyan.regions.current import current_region
+from touyan.regions.current import to_current
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, visible_path
 
@@ -55,10 +55,7 @@ def _raw_value(raw: str, p: Param) -> Any:
 
 @login_required
 def edit_current(request: AuthedRequest) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("policy:edit", code=region.code)
+    return to_current(request, "policy:edit")
 
 
 @login_required

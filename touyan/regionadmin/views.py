@@ -15,7 +15,7 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.views import web_errors
-from touyan.regions.current import SESSION_KEY, current_region
+from touyan.regions.current import SESSION_KEY, current_region, to_current
 from touyan.regions.models import Region
 from touyan.regions.scope import scope_prefix
 from touyan.regions.selectors import access_region, region_children, region_roots, region_stats, visible_path
@@ -33,10 +33,7 @@ def _crumbs(request: AuthedRequest, region: Region) -> list[dict[str, object]]:
 
 @login_required
 def detail_current(request: AuthedRequest) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("regions:detail", code=region.code)
+    return to_current(request, "regions:detail")
 
 
 @login_required

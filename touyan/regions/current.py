@@ -1,14 +1,18 @@
 """The region a user is looking at (the shell's region switcher keeps it in the session).
 
 The current region always lies inside the user's scope; every page that opens "on the current
-region" (the menu's `*_current` addresses) asks here.
+region" (the menu's `*_current` addresses) goes through `to_current`.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count
-from django.http import HttpRequest
+from typing import Any
 
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from . import rules
 from .models import Region
 from .scope import in_scope
 from .selectors import region_roots
@@ -49,3 +53,16 @@ def default_region(request: HttpRequest) -> Region | None:
             break  # several children, only one with data below: stay at the parent
     request._default_region = region  # type: ignore[attr-defined]
     return region
+
+
+def to_current(request: HttpRequest, url_name: str, *args: Any, village_up: bool = False) -> HttpResponse:
+    """A menu's `*_current` address: the page `url_name` of the current region (its code, then
+    `args`), or the region switcher for a user with none. `village_up`: a township's page, so a
+    village in view opens its township's."""
+    region = current_region(request)
+    if region is None:
+        return redirect("regions:switch")
+    code = region.code
+    if village_up and region.level == rules.VILLAGE and region.parent_id:
+        code = region.parent_id
+    return redirect(url_name, code, *args)

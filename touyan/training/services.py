@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touyan.accounts.rules import is_village_cadre
 from touyan.attendance.services import official_business_mark
 from touyan.attendance.workcalendar import workdays
 from touyan.audit.services import audit_record
@@ -228,7 +229,7 @@ def attendee_result(*, actor: Any, event_id: int, cadre_id: int, passed: bool | 
 def feedback_submit(*, actor: Any, event_id: int, text: str, report: bool = False) -> Attendee:
     """A cadre's own learning report or feedback (R-TRN-02: a report after central training) —
     only someone on the roll may give it."""
-    if not selectors.is_cadre(actor) or not actor.cadre_id:
+    if not is_village_cadre(actor) or not actor.cadre_id:
         raise Forbidden(_("学习体会由参训干部本人提交"))
     event = selectors.access_event(actor=actor, event_id=event_id)
     row = Attendee.objects.select_for_update().filter(event=event, person_id=actor.cadre_id).first()
@@ -392,9 +393,9 @@ def secondment_short(s: Secondment) -> bool:
 def secondment_log(*, actor: Any, secondment_id: int, date: dt.date, text: str) -> SecondmentLog:
     """An entry of the work log: by the seconded cadre or an officer."""
     s = selectors.access_secondment(actor=actor, secondment_id=secondment_id)
-    if selectors.is_cadre(actor) and actor.cadre_id != s.person_id:
+    if is_village_cadre(actor) and actor.cadre_id != s.person_id:
         raise Forbidden(_("工作日志由挂职干部本人填写"))
-    if not (selectors.is_cadre(actor) or selectors.is_officer(actor)):
+    if not (is_village_cadre(actor) or selectors.is_officer(actor)):
         raise Forbidden(_("您的角色无权填写工作日志"))
     errors: dict[str, str] = {}
     if not (text or "").strip():

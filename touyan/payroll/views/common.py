@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 from touyan.accounts import rules as account_rules
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from touyan.regions import rules as region_rules
-from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, region_options, visible_path
 
@@ -78,16 +77,6 @@ def pick(request: AuthedRequest, region: Region, title: str, url_name: str, *arg
     links = [(c, reverse(url_name, args=[c.code, *args])) for c in counties]
     context = {"title": title, "region": region, "links": links, "breadcrumbs": region_crumbs(request, title, region)}
     return render(request, "payroll/pick_region.html", context)
-
-
-def current_code(request: AuthedRequest, *, village_up: bool = True) -> str | None:
-    """The code of the region the user is looking at (a village's township, for township pages)."""
-    region = current_region(request)
-    if region is None:
-        return None
-    if village_up and region.level == region_rules.VILLAGE and region.parent_id:
-        return region.parent_id
-    return region.code
 
 
 def year_of(raw: str | None, default: int) -> int:
