@@ -30,7 +30,6 @@ from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
-from touyan.regions.current import to_current
 from touyan.regions.models import Region
 
 from . import rules
@@ -65,12 +64,6 @@ from .views import (
 from .workcalendar import MonthCalendar, month_calendar
 
 # --- 7. the monthly table (月度考勤, WF-8) ---
-
-
-@login_required
-@web_errors
-def monthly_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "attendance:monthly", timezone.localdate().replace(day=1))
 
 
 def _summary(region: Region, month: dt.date) -> tuple[list[Any], dict[str, str]]:

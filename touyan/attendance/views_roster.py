@@ -28,7 +28,6 @@ from touyan.core.errors import InvalidInput
 from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
-from touyan.regions.current import to_current
 from touyan.regions.models import Region
 
 from .selectors import (
@@ -183,12 +182,6 @@ def roster_copy(request: AuthedRequest, village: str, month: dt.date) -> HttpRes
         else:
             messages.warning(request, _("没有可复制的排班:上月未排班,或本月各天已排好。"))
     return redirect("attendance:roster", region.code, month)
-
-
-@login_required
-@web_errors
-def gaps_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "attendance:gaps", timezone.localdate().replace(day=1))
 
 
 @login_required

@@ -477,12 +477,6 @@ def alert_rows(items: list[Alert], names: dict[str, str]) -> list[dict[str, Any]
     ]
 
 
-@login_required
-@web_errors
-def alerts_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "alerts")
-
-
 def _alerts(request: AuthedRequest, code: str) -> tuple[DayForm, dt.date | None, Region, list[Alert], str]:
     form, on = _day(request)
     kind = request.GET.get("kind", "")

@@ -30,7 +30,6 @@ from touyan.cadres.models import Education, Origin, PostCode
 from touyan.core.forms import IsoDateInput
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import web_errors
-from touyan.regions.current import to_current
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
@@ -247,13 +246,6 @@ def _crumbs(request: AuthedRequest, region: Region) -> list[dict[str, Any]]:
             for r in visible_path(actor=request.user, region=region)
         ),
     ]
-
-
-@login_required
-@web_errors
-def structure_current(request: AuthedRequest) -> HttpResponse:
-    """The current region's page (the region chosen in the top bar)."""
-    return to_current(request, "structure")
 
 
 @login_required

@@ -17,7 +17,6 @@ from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.urlparams import query_date
 from touyan.core.views import web_errors
-from touyan.regions.current import to_current
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, visible_path
 
@@ -51,11 +50,6 @@ def _raw_value(raw: str, p: Param) -> Any:
     if _field_kind(p) == "bool":
         return raw == "true"
     return raw
-
-
-@login_required
-def edit_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "policy:edit")
 
 
 @login_required

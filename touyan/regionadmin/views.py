@@ -15,7 +15,7 @@ from touyan.accounts import rules as account_rules
 from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.views import web_errors
-from touyan.regions.current import SESSION_KEY, current_region, to_current
+from touyan.regions.current import SESSION_KEY, current_region
 from touyan.regions.models import Region
 from touyan.regions.scope import scope_prefix
 from touyan.regions.selectors import access_region, region_children, region_roots, region_stats, visible_path
@@ -29,11 +29,6 @@ def _crumbs(request: AuthedRequest, region: Region) -> list[dict[str, object]]:
         {"label": r.name, "url": reverse("regions:detail", args=[r.code])}
         for r in visible_path(actor=request.user, region=region)
     ]
-
-
-@login_required
-def detail_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "regions:detail")
 
 
 @login_required

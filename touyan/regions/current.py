@@ -1,16 +1,21 @@
 """The region a user is looking at (the shell's region switcher keeps it in the session).
 
 The current region always lies inside the user's scope; every page that opens "on the current
-region" (the menu's `*_current` addresses) goes through `to_current`.
+region" (the menu's `*_current` addresses) goes through `to_current`, most of them as the view
+`current_page(...)` named in urls.py.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from . import rules
 from .models import Region
@@ -66,3 +71,28 @@ def to_current(request: HttpRequest, url_name: str, *args: Any, village_up: bool
     if village_up and region.level == rules.VILLAGE and region.parent_id:
         code = region.parent_id
     return redirect(url_name, code, *args)
+
+
+def current_page(url_name: str, *args: Any, village_up: bool = False) -> Callable[..., HttpResponse]:
+    """The view of a menu's `*_current` address, for urls.py: `to_current(url_name, *args)`, each
+    argument that is a function called at the request (`this_month`, `this_year`, `last_year`)."""
+
+    @login_required
+    def view(request: HttpRequest) -> HttpResponse:
+        values = [a() if callable(a) else a for a in args]
+        return to_current(request, url_name, *values, village_up=village_up)
+
+    view.__name__ = view.__qualname__ = url_name.replace(":", "_") + "_current"
+    return view
+
+
+def this_month() -> dt.date:
+    return timezone.localdate().replace(day=1)
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def last_year() -> int:
+    return timezone.localdate().year - 1

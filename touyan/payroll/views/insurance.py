@@ -19,7 +19,6 @@ from touyan.accounts.scope import officials_only, require
 from touyan.core.errors import InvalidInput
 from touyan.core.views import web_errors
 from touyan.regions import rules as region_rules
-from touyan.regions.current import to_current
 from touyan.regions.models import Region
 
 from ..forms import InsuranceForm
@@ -33,11 +32,6 @@ if TYPE_CHECKING:
     from touyan.accounts.requests import AuthedRequest
 
 TITLE = "保险参保"
-
-
-@login_required
-def insurance_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "payroll:insurance", timezone.localdate().year, village_up=True)
 
 
 def _page(request: AuthedRequest, code: str) -> Region:

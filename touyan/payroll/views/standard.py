@@ -13,18 +13,12 @@ from django.utils.translation import gettext as _
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import officials_only
 from touyan.core.views import web_errors
-from touyan.regions.current import to_current
 
 from ..selectors.pages import pay_standard_page
 from .common import WIDE, can, pick, region_crumbs, region_of, year_of
 
 if TYPE_CHECKING:
     from touyan.accounts.requests import AuthedRequest
-
-
-@login_required
-def policy_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "payroll:policy")
 
 
 @login_required

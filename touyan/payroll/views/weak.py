@@ -15,18 +15,12 @@ from touyan.accounts.scope import officials_only
 from touyan.core.views import web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
-from touyan.regions.current import to_current
 
 from ..selectors.benefits import weak_villages
 from .common import WIDE, pick, region_crumbs, region_of
 
 if TYPE_CHECKING:
     from touyan.accounts.requests import AuthedRequest
-
-
-@login_required
-def weak_current(request: AuthedRequest) -> HttpResponse:
-    return to_current(request, "payroll:weak", timezone.localdate().year - 1, village_up=True)
 
 
 @login_required
