@@ -20,10 +20,12 @@ from touyan.cadres.models import EDUCATION_RANK, Person, PostCode
 from touyan.cadres.selectors import access_cadre
 from touyan.cadres.services import cadre_update
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
 
 from . import rules, selectors
 from .actions import TrainingAction
+from .flows import ENROLMENT
 from .models import (
     Attendee,
     Certificate,
@@ -604,21 +606,28 @@ def enrolment_progress(*, actor: Any, enrolment_id: int, credits: int, progress:
 
 @transaction.atomic
 def enrolment_graduate(*, actor: Any, enrolment_id: int, on: dt.date) -> Enrolment:
-    """Graduation (R-TRN-04): the cadre's file takes the programme's education when it is higher —
-    through the cadre files' own update, so the file's history keeps the old value and the structure
-    figures (college share) follow."""
+    """Graduation (R-TRN-04, flows.ENROLMENT): the cadre's file takes the programme's education when
+    it is higher — through the cadre files' own update, so the file's history keeps the old value
+    and the structure figures (college share) follow."""
     _require_officer(actor, _("毕业由乡镇党委干部或组织部管理员登记"))
     e = _enrolment(actor, enrolment_id)
-    if e.state != Enrolment.State.ENROLLED:
-        raise Conflict(_("该学员已毕业或退学"))
     if on > timezone.localdate():
         raise InvalidInput(errors={"on": _("毕业日期不能晚于今天")})
-    e.state, e.graduated_on = Enrolment.State.GRADUATED, on
-    e.save(update_fields=["state", "graduated_on"])
     target = e.programme.target_education
     person = Person.objects.get(pk=e.person_id)
-    if EDUCATION_RANK[target] > EDUCATION_RANK.get(person.education, -1):
-        cadre_update(actor=actor, cadre_id=person.pk, changes={"education": target})
-    audit_record(actor=actor, action=TrainingAction.ENROLMENT_GRADUATE, obj=e, region_code=e.village_id,
-                 changes={"graduated_on": [None, on], "education": [person.education, target]})  # fmt: skip
-    return e
+
+    def raise_education(_locked: Enrolment) -> None:
+        if EDUCATION_RANK[target] > EDUCATION_RANK.get(person.education, -1):
+            cadre_update(actor=actor, cadre_id=person.pk, changes={"education": target})
+
+    graduated: Enrolment = transition(
+        ENROLMENT,
+        actor=actor,
+        obj=e,
+        name="graduate",
+        set_fields={"graduated_on": on},
+        effect=raise_education,
+        changes={"education": [person.education, target]},
+        region_code=e.village_id,
+    )
+    return graduated
