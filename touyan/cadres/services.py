@@ -644,13 +644,3 @@ def filing_return(*, actor: Any, filing_id: int, reason: str) -> Filing:
         region_code=filing.county_id,
     )
     return done
-    filing.status, filing.filed_at, filing.filed_by = Filing.Status.FILED, timezone.now(), actor
-    filing.save(update_fields=["status", "filed_at", "filed_by"])
-    audit_record(
-        actor=actor,
-        action="cadres.filing.file",
-        obj=filing,
-        region_code=filing.county_id,
-        changes={"status": [Filing.Status.PENDING, Filing.Status.FILED]},
-    )
-    return filing
