@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("touyan.accounts.urls")),
-    path("regions/", include("touyan.regions.urls")),
+    path("regions/", include("touyan.regionadmin.urls")),
     path("cadres/excel/", include("touyan.cadres.urls_excel")),
     path("cadres/", include("touyan.cadres.urls")),
     path("attendance/", include("touyan.attendance.urls")),

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "touyan.accounts",
     "touyan.audit",
     "touyan.policy",
+    "touyan.regionadmin",
     "touyan.cadres",
     "touyan.attendance",
     "touyan.assessment",
@@ -56,6 +57,8 @@ INSTALLED_APPS = [
     "touyan.selection",
     "touyan.dashboards",
     "touyan.api",
+    "touyan.shell",
+    "touyan.demo",
     "ninja",
 ]
 
@@ -103,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "touyan.core.context_processors.shell",
+                "touyan.shell.context_processors.shell",
             ],
         },
     },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from touyan.regions import rules as region_rules
 
 from .models import Role
@@ -53,3 +55,9 @@ def has_capability(role: str, capability: str, *, is_superuser: bool = False) ->
 
 def level_allowed(role: str, level: str) -> bool:
     return level in ROLE_LEVELS.get(role, frozenset())
+
+
+def is_village_cadre(user: Any) -> bool:
+    """A village cadre's own login (never a superuser): they see their own records and, of the
+    officials' pages, nothing (`scope.officials_only`)."""
+    return getattr(user, "role", None) == Role.CADRE and not getattr(user, "is_superuser", False)

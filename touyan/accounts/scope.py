@@ -1,55 +1,23 @@
 """Region scope: what part of the tree a user may see and change.
 
 A user's scope is the prefix of their region's code ("" for a national
-administrator). Every protected read goes through `scope_filter` or an
-`access_*` helper; nothing else decides scope.
+administrator), decided in `touyan.regions.scope` (it needs only the region code
+rules) and offered here beside the role's capabilities (`require`). Every protected
+read goes through `scope_filter` or an `access_*` helper; nothing else decides scope.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import Forbidden, NotFound
-from touyan.regions import rules as region_rules
+from touyan.regions.scope import NATIONAL, in_scope, require_in_scope, scope_filter, scope_prefix
 
 from . import rules
 
-M = TypeVar("M", bound=Model)
-NATIONAL = ""
-
-
-def scope_prefix(user: Any) -> str | None:
-    """The code prefix the user's scope covers; "" = everything; None = nothing."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    if user.region_id is None:
-        return NATIONAL if user.is_superuser else None
-    return region_rules.prefix_of(user.region_id)
-
-
-def in_scope(user: Any, code: str) -> bool:
-    prefix = scope_prefix(user)
-    if prefix is None:
-        return False
-    try:
-        return region_rules.is_under(code, prefix)
-    except region_rules.BadCode:
-        return False
-
-
-def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> QuerySet[M]:
-    """Limit a queryset to rows whose region code (`field`, a lookup path ending in a
-    code, e.g. "region__code" — Django reads the foreign key column, no join) lies in scope."""
-    prefix = scope_prefix(user)
-    if prefix is None:
-        return qs.none()
-    if prefix == NATIONAL:  # every row, on purpose (a fail-closed queryset would refuse it otherwise)
-        unscoped = getattr(qs, "unscoped", None)
-        return unscoped() if unscoped is not None else qs
-    return qs.filter(**{f"{field}__startswith": prefix})
+__all__ = ["NATIONAL", "in_scope", "officials_only", "require", "require_in_scope", "scope_filter", "scope_prefix"]
 
 
 def require(user: Any, capability: str) -> None:
@@ -60,7 +28,7 @@ def require(user: Any, capability: str) -> None:
         raise Forbidden(_("您的角色无权执行此操作"))
 
 
-def require_in_scope(user: Any, code: str) -> None:
-    """Raise NotFound for a region outside the user's scope: outsiders learn nothing."""
-    if not in_scope(user, code):
-        raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
+def officials_only(user: Any) -> None:
+    """A page for officials: a village cadre's login gets 404 (outsiders learn nothing)."""
+    if rules.is_village_cadre(user):
+        raise NotFound(_("未找到该页面"))

@@ -21,12 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.audit.services import audit_record
-from touyan.cadres.selectors import access_cadre
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.statements import fetch_one
 from touyan.regions.selectors import access_region
 
 from . import rules
+from .hooks import cadre_for_login
 from .models import SEPARATED_ROLES, ApiToken, Department, Role, User
 from .passwords import check_length, too_long
 from .scope import require
@@ -78,7 +78,7 @@ def user_create(
         raise InvalidInput(errors=errors)
     cadre = None
     if cadre_id is not None:
-        cadre = access_cadre(actor=actor, cadre_id=cadre_id)
+        cadre = cadre_for_login(actor=actor, cadre_id=cadre_id)
         if User.objects.filter(cadre=cadre).exists():
             raise Conflict(_("该干部已有账号"), field="cadre")
         region_code = region_code or cadre.village_id

@@ -12,8 +12,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Conflict, InvalidInput
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 
 from . import rules
 from .forms import LoginForm, UserCreateForm

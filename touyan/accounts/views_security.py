@@ -14,8 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import DomainError, InvalidInput
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 
 from . import rules
 from .forms import OtpConfirmForm, PasswordChangeForm, PasswordResetForm

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Conflict, InvalidInput
 from touyan.core.forms import StyledForm
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 
 from . import rules
 from .models import Role

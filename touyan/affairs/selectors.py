@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from zhconv import convert
 
 from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import scope_filter
 from touyan.cadres.models import Person, PostCode
 from touyan.core.errors import NotFound
@@ -150,7 +151,7 @@ def access_objection(*, actor: Any, objection_id: int) -> Objection:
 def supervision_in_scope(*, actor: Any) -> QuerySet[SupervisionRecord]:
     """Officials: their region (the county sees every township's); a cadre: the records about them."""
     qs = SupervisionRecord.objects.select_related("person", "village", "recorded_by")
-    if getattr(actor, "is_authenticated", False) and actor.role == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return qs.filter(person_id=actor.cadre_id) if actor.cadre_id else qs.none()
     return _scoped(qs, actor)
 

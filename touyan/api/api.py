@@ -182,7 +182,7 @@ def _register() -> None:
     from touyan.dashboards.api import router as dashboards_router
     from touyan.payroll.api import router as payroll_router
     from touyan.policy.api import router as policy_router
-    from touyan.regions.api import router as regions_router
+    from touyan.regionadmin.api import router as regions_router
     from touyan.selection.api import eligibility_router, exits_router
     from touyan.selection.api import router as selection_router
     from touyan.training import api as training_api

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from touyan.accounts.requests import AuthedRequest as HttpRequest  # behind the router's auth: a request of a real User
 from touyan.core.bounds import Id
 from touyan.core.errors import NotFound
-from touyan.core.views import AuthedRequest as HttpRequest  # behind the router's auth: a request of a real User
 
 from . import rules
 from .models import QuarterlyEvaluation

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.core.bounds import Id, RecordDate, check_month
 from touyan.core.errors import InvalidInput
 from touyan.core.pagination import Page, PageSize, page_bounds
@@ -21,11 +21,6 @@ from touyan.regions.selectors import access_region
 from .models import LeaveRequest, Presence
 from .selectors import monthly_summary
 from .services import leave_decide, leave_return, leave_submit, month_lock, presence_record
-
-
-def _is_cadre(user: object) -> bool:
-    return getattr(user, "role", None) == Role.CADRE and not getattr(user, "is_superuser", False)
-
 
 router = Router(tags=["attendance"])
 leave_router = Router(tags=["leave"])
@@ -151,7 +146,7 @@ def get_monthly(request: HttpRequest, region: str, month: str, page: Page = 1, p
     first = parse_month(month)
     start, end = page_bounds(page, page_size)
     rows = monthly_summary(prefix=region_rules.prefix_of(area.code), year=first.year, month=first.month)
-    if _is_cadre(request.user):  # a village cadre: their own row only (access OWN, SPEC A8)
+    if is_village_cadre(request.user):  # a village cadre: their own row only (access OWN, SPEC A8)
         own = getattr(request.user, "cadre_id", None)
         rows = [r for r in rows if r.person_id == own]
     return MonthPage(

@@ -12,7 +12,7 @@ from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
-from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import scope_filter, scope_prefix
 from touyan.cadres.models import Person, Post, PostCode
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
@@ -28,19 +28,19 @@ EXCUSING = (LeaveRequest.Status.APPROVED, LeaveRequest.Status.RETURNED)
 
 
 def presences_in_scope(*, actor: Any) -> QuerySet[Presence]:
-    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return Presence.objects.filter(person_id=actor.cadre_id)
     return scope_filter(Presence.objects.all(), actor, "village__code")
 
 
 def leaves_in_scope(*, actor: Any) -> QuerySet[LeaveRequest]:
-    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return LeaveRequest.objects.filter(Q(person_id=actor.cadre_id) | Q(village_id=actor.region_id))
     return scope_filter(LeaveRequest.objects.all(), actor, "village__code")
 
 
 def duties_in_scope(*, actor: Any) -> QuerySet[DutyAssignment]:
-    if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return DutyAssignment.objects.filter(village_id=actor.region_id)
     return scope_filter(DutyAssignment.objects.all(), actor, "village__code")
 
@@ -205,6 +205,15 @@ def monthly_summary(*, prefix: str, year: int, month: int) -> list[SummaryRow]:
     # Already in this order from the database; sorted again so the order never depends on a collation.
     rows.sort(key=lambda r: (r.village_id, r.person_id))
     return rows
+
+
+def month_presence_days(*, prefix: str, year: int, month: int) -> list[tuple[int, int, int]]:
+    """(person_id, present days, required days) of every full-time cadre under the prefix in the
+    month (A4, from `monthly_summary`): what `cadres.hooks.month_presence` answers for assessment."""
+    return [
+        (row.person_id, row.result.present_days, row.result.required_days)
+        for row in monthly_summary(prefix=prefix, year=year, month=month)
+    ]
 
 
 def duty_coverage(*, prefix: str, year: int, month: int) -> dict[str, dict[dt.date, int]]:

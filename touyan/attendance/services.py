@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import in_scope, require, scope_prefix
 from touyan.audit.models import AuditEvent
 from touyan.audit.services import audit_event, audit_record
@@ -98,10 +100,7 @@ def _presence_target(actor: Any, cadre_id: int, day: dt.date) -> tuple[int, str,
     row = fetch_one(_presence_target_sql(), [connection.ops.adapt_datefield_value(day.replace(day=1)), cadre_id])
     if row is not None:
         person_id, village_id, locked = row
-        if getattr(actor, "role", None) == Role.CADRE and not actor.is_superuser:
-            reachable = village_id == actor.region_id
-        else:
-            reachable = in_scope(actor, village_id)
+        reachable = village_id == actor.region_id if is_village_cadre(actor) else in_scope(actor, village_id)
         if reachable:
             return person_id, village_id, bool(locked)
     raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
@@ -743,6 +742,17 @@ def month_result_refresh(*, person_id: int, village_code: str, start: dt.date, e
             )
         else:
             MonthResult.objects.filter(person_id=person_id, month=month).delete()
+
+
+def locked_months_refresh(since: Mapping[str, dt.date]) -> int:
+    """Full-time posts imported or changed by a roster import (`cadres.hooks.posts_imported`) on
+    dates inside months a township has already locked change those months' stored results, which
+    the pay run reads (A4, WF-8): each such township-month is recomputed, set-based. One query."""
+    locks = MonthLock.objects.filter(region_id__in=list(since)).values_list("region_id", "month")
+    touched = sorted((t, m) for t, m in locks if m >= since[t].replace(day=1))
+    for township, month in touched:
+        month_results_store(prefix=region_rules.prefix_of(township), month=month)
+    return len(touched)
 
 
 CALENDAR_MAX_PREFIX = 4  # prefecture or above: the calendar is one for the whole installation

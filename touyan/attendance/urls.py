@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from touyan.core import urlparams  # noqa: F401 - registers the yyyymm, isodate and year converters
+from touyan.regions.current import current_page, this_month
 
 from . import views, views_fence, views_leave, views_month, views_roster
 
@@ -18,14 +19,14 @@ urlpatterns = [
     path("roster/", views_roster.roster_current, name="roster_current"),
     path("roster/<str:village>/<yyyymm:month>/", views_roster.roster, name="roster"),
     path("roster/<str:village>/<yyyymm:month>/copy/", views_roster.roster_copy, name="roster_copy"),
-    path("gaps/", views_roster.gaps_current, name="gaps_current"),
+    path("gaps/", current_page("attendance:gaps", this_month), name="gaps_current"),
     path("gaps/<str:code>/<yyyymm:month>/", views_roster.gaps, name="gaps"),
     path("leave/", views_leave.leave_list, name="leave_list"),
     path("leave/new/", views_leave.leave_new, name="leave_new"),
     path("leave/<int:leave_id>/", views_leave.leave_detail, name="leave_detail"),
     path("leave/<int:leave_id>/decide/", views_leave.leave_decide_view, name="leave_decide"),
     path("leave/<int:leave_id>/return/", views_leave.leave_return_view, name="leave_return"),
-    path("monthly/", views_month.monthly_current, name="monthly_current"),
+    path("monthly/", current_page("attendance:monthly", this_month), name="monthly_current"),
     path("monthly/<str:code>/<yyyymm:month>/", views_month.monthly, name="monthly"),
     path("monthly/<str:code>/<yyyymm:month>/export/", views_month.monthly_export, name="monthly_export"),
     path("monthly/<str:code>/<yyyymm:month>/lock/", views_month.monthly_lock, name="monthly_lock"),

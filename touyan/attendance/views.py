@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import require, scope_filter
 from touyan.audit.services import audit_record
 from touyan.cadres.models import PostCode
@@ -35,10 +36,10 @@ from touyan.cadres.selectors import access_cadre, cadres_in_scope, current_posts
 from touyan.cadres.services import id_hash
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 
@@ -79,13 +80,9 @@ def has_cap(request: AuthedRequest, capability: str) -> bool:
     return account_rules.has_capability(request.user.role, capability, is_superuser=request.user.is_superuser)
 
 
-def is_cadre(request: AuthedRequest) -> bool:
-    return request.user.role == Role.CADRE and not request.user.is_superuser
-
-
 def require_read(request: AuthedRequest) -> None:
     """Officers need CADRES_READ; a village cadre reads their own village (the scope says which)."""
-    if not is_cadre(request):
+    if not is_village_cadre(request.user):
         require(request.user, account_rules.CADRES_READ)
 
 
@@ -147,7 +144,7 @@ def me(request: AuthedRequest) -> HttpResponse:
     fence, the browser's position comes with the button and only inside/outside and the
     distance are kept; without a position the sign-in stands all the same (R-ATT-04)."""
     user = request.user
-    if not is_cadre(request) or user.cadre_id is None:
+    if not is_village_cadre(request.user) or user.cadre_id is None:
         return render(
             request,
             "attendance/notice.html",
@@ -258,7 +255,7 @@ def village_picker(request: AuthedRequest, target: str, title: str, arg: dt.date
 @web_errors
 def duty_book_current(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
-    if is_cadre(request) and request.user.region_id:
+    if is_village_cadre(request.user) and request.user.region_id:
         return redirect("attendance:duty_book", request.user.region_id, today)
     require(request.user, account_rules.CADRES_WRITE)
     return village_picker(request, "attendance:duty_book", _("值班簿"), today)
@@ -279,7 +276,9 @@ def duty_book(request: AuthedRequest, village: str, day: dt.date) -> HttpRespons
         .order_by("person__name")
         .values_list("person_id", "person__name")
     )
-    if not officer and not (is_cadre(request) and day == today and user.cadre_id in {p for p, _n in on_duty}):
+    if not officer and not (
+        is_village_cadre(request.user) and day == today and user.cadre_id in {p for p, _n in on_duty}
+    ):
         names = "、".join(n for _p, n in on_duty) or _("未排班")
         return render(
             request,

@@ -21,12 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require
 from touyan.core.errors import InvalidInput, NotFound
-from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
+from touyan.regions.current import to_current
 
 from .forms import FenceForm
 from .selectors import villages_with_fences
@@ -44,10 +45,7 @@ def _auto_id(code: str) -> str:
 @web_errors
 def fences_current(request: AuthedRequest) -> HttpResponse:
     require(request.user, account_rules.CADRES_WRITE)
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("attendance:fences", region.code)
+    return to_current(request, "attendance:fences")
 
 
 @login_required

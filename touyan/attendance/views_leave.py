@@ -23,10 +23,12 @@ from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import require
 from touyan.cadres.selectors import cadres_in_scope, current_posts
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 
 from .forms import (
@@ -48,7 +50,6 @@ from .services import (
 from .views import (
     field_errors,
     has_cap,
-    is_cadre,
 )
 
 LEVEL_LABELS = {
@@ -99,7 +100,7 @@ def _leave_row(leave: LeaveRequest, today: dt.date) -> dict[str, Any]:
 
 def _own_levels(request: AuthedRequest) -> set[str]:
     """The approval levels that are the user's own work (R-ATT-02)."""
-    if is_cadre(request):
+    if is_village_cadre(request.user):
         return {"secretary"}
     if request.user.role == Role.LIAISON:
         return {"liaison", "liaison_record"}
@@ -128,7 +129,7 @@ def _cadre_choices(request: AuthedRequest, limit: int = 3000) -> list[tuple[Any,
 def leave_new(request: AuthedRequest) -> HttpResponse:
     """A cadre asks for leave; a township officer may file for a cadre of the township (WF-4)."""
     user = request.user
-    self_service = is_cadre(request)
+    self_service = is_village_cadre(request.user)
     if self_service and user.cadre_id is None:
         raise Forbidden(_("您的账号未关联干部档案,请联系乡镇"))
     if not self_service:
@@ -186,7 +187,7 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
     own = _own_levels(request)
     queue = [_leave_row(x, today) for x in decidable if x.next_level in own]
     for_village = [_leave_row(x, today) for x in decidable if x.next_level not in own]
-    officer = not is_cadre(request) and has_cap(request, account_rules.CADRES_READ)
+    officer = not is_village_cadre(request.user) and has_cap(request, account_rules.CADRES_READ)
     status = request.GET.get("status") or ""
     page = None
     if officer:
@@ -208,7 +209,7 @@ def leave_list(request: AuthedRequest) -> HttpResponse:
             "rows": [_leave_row(x, today) for x in page] if page is not None else [],
             "status": status,
             "statuses": [("", _("全部")), *LeaveRequest.Status.choices, ("overdue", _("逾期未销假"))],
-            "can_file": is_cadre(request) or has_cap(request, account_rules.CADRES_WRITE),
+            "can_file": is_village_cadre(request.user) or has_cap(request, account_rules.CADRES_WRITE),
             "breadcrumbs": crumbs((_("日常管理"), None), (_("请假"), None)),
         },
     )
@@ -235,7 +236,7 @@ def _can_return(request: AuthedRequest, leave: LeaveRequest) -> bool:
     """销假: the cadre themself, or the township (leaves_in_scope already limits officers)."""
     if leave.status != LeaveRequest.Status.APPROVED:
         return False
-    if is_cadre(request):
+    if is_village_cadre(request.user):
         return request.user.cadre_id == leave.person_id
     return request.user.is_superuser or request.user.role in (Role.TOWNSHIP_OFFICER, Role.ADMIN)
 

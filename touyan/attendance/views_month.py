@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require, scope_filter, scope_prefix
 from touyan.audit.services import audit_record
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -64,15 +64,6 @@ from .views import (
 from .workcalendar import MonthCalendar, month_calendar
 
 # --- 7. the monthly table (月度考勤, WF-8) ---
-
-
-@login_required
-@web_errors
-def monthly_current(request: AuthedRequest) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("attendance:monthly", region.code, timezone.localdate().replace(day=1))
 
 
 def _summary(region: Region, month: dt.date) -> tuple[list[Any], dict[str, str]]:

@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import require
 from touyan.core.errors import InvalidInput
-from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -42,7 +43,6 @@ from .services import (
 from .views import (
     WEEKDAYS,
     has_cap,
-    is_cadre,
     month_days_of,
     month_label,
     region_or_404,
@@ -61,7 +61,7 @@ from .workcalendar import month_calendar
 @web_errors
 def roster_current(request: AuthedRequest) -> HttpResponse:
     month = timezone.localdate().replace(day=1)
-    if is_cadre(request) and request.user.region_id:
+    if is_village_cadre(request.user) and request.user.region_id:
         return redirect("attendance:roster", request.user.region_id, month)
     require(request.user, account_rules.CADRES_READ)
     return village_picker(request, "attendance:roster", _("排班"), month)
@@ -158,7 +158,7 @@ def roster(request: AuthedRequest, village: str, month: dt.date) -> HttpResponse
             "next": shift_month(month, 1),
             "breadcrumbs": crumbs(
                 (_("日常管理"), None),
-                (_("排班"), reverse("attendance:roster_current") if not is_cadre(request) else None),
+                (_("排班"), reverse("attendance:roster_current") if not is_village_cadre(request.user) else None),
                 (region.name, None),
                 (month_label(month), None),
             ),
@@ -182,15 +182,6 @@ def roster_copy(request: AuthedRequest, village: str, month: dt.date) -> HttpRes
         else:
             messages.warning(request, _("没有可复制的排班:上月未排班,或本月各天已排好。"))
     return redirect("attendance:roster", region.code, month)
-
-
-@login_required
-@web_errors
-def gaps_current(request: AuthedRequest) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("attendance:gaps", region.code, timezone.localdate().replace(day=1))
 
 
 @login_required

@@ -18,9 +18,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.forms import StyledForm
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 
 from .actions import labels
 from .display import kind_of, rows_of

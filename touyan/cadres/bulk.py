@@ -29,8 +29,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import in_scope, require
-from touyan.attendance.models import MonthLock
-from touyan.attendance.services import month_results_store
 from touyan.audit.services import audit_record
 from touyan.core import copy as bulk_copy
 from touyan.core import crypto, idnumber
@@ -39,6 +37,7 @@ from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
+from . import hooks
 from . import rules as cadre_rules
 from .models import POST_ORG, SINGLE_SEATS, Filing, Person, Post, PostCode
 from .selectors import id_tail_hash, normalize_name
@@ -445,7 +444,7 @@ def _write(
     if breaches:
         village, breach = breaches[0]
         raise Conflict(_("%(v)s:%(m)s") % {"v": village, "m": breach.message}, field="file")
-    counts["locked_months"] = _refresh_locked_months(since)
+    counts["locked_months"] = hooks.posts_imported(since)
     report = BulkReport(created=counts["created"], updated=counts["updated"], unchanged=counts["unchanged"])
     return report, counts
 
@@ -453,19 +452,6 @@ def _write(
 def _touch(since: dict[str, dt.date], village_code: str, day: dt.date) -> None:
     township = village_code[:9].ljust(12, "0")  # the village's township, as MonthLock holds it
     since[township] = min(day, since.get(township, day))
-
-
-def _refresh_locked_months(since: dict[str, dt.date]) -> int:
-    """Full-time posts imported or changed on dates inside months a township has already locked
-    change those months' stored results, which the pay run reads (A4, WF-8): each such
-    township-month is recomputed, set-based. One query when nothing is locked."""
-    if not since:
-        return 0
-    locks = MonthLock.objects.filter(region_id__in=list(since)).values_list("region_id", "month")
-    touched = sorted((t, m) for t, m in locks if m >= since[t].replace(day=1))
-    for township, month in touched:
-        month_results_store(prefix=region_rules.prefix_of(township), month=month)
-    return len(touched)
 
 
 class _Inserter:

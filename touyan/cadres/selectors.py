@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from zhconv import convert
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import require, scope_filter, scope_prefix
 from touyan.core import crypto, idnumber
 from touyan.core.errors import NotFound
@@ -38,13 +38,9 @@ def current_posts(day: dt.date | None = None) -> QuerySet[Post]:
     return Post.objects.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
-def _is_cadre(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.role == Role.CADRE and not actor.is_superuser)
-
-
 def cadres_in_scope(*, actor: Any) -> QuerySet[Person]:
     """Cadre files the actor may see: those in their region; a cadre sees only their own."""
-    if _is_cadre(actor):
+    if is_village_cadre(actor):
         return Person.objects.filter(pk=actor.cadre_id) if actor.cadre_id else Person.objects.none()
     if getattr(actor, "is_authenticated", False) and not account_rules.has_capability(
         actor.role, account_rules.CADRES_READ, is_superuser=actor.is_superuser
@@ -236,7 +232,7 @@ def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) 
     reads = getattr(actor, "is_authenticated", False) and account_rules.has_capability(
         actor.role, account_rules.CADRES_READ, is_superuser=actor.is_superuser
     )
-    scope = scope_prefix(actor) if reads and not _is_cadre(actor) else None
+    scope = scope_prefix(actor) if reads and not is_village_cadre(actor) else None
     base = cadres_in_scope(actor=actor) if scope is None else Person.objects.unscoped()  # scoped below
     qs = RosterQuerySet(model=Person, query=base.query.chain(), using=base.db)
     # The narrowest prefix, the scope's or the region asked for (the pages and the API only ask for

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from touyan.accounts import rules as account_rules
 from touyan.accounts.passwords import password_confirm
 from touyan.accounts.scope import require, scope_filter
-from touyan.attendance.services import month_result_refresh
 from touyan.audit.models import Result
 from touyan.audit.services import audit_record, diff
 from touyan.core import crypto, idnumber
@@ -30,7 +29,7 @@ from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 
-from . import rules
+from . import hooks, rules
 from .models import (
     POST_ORG,
     SINGLE_SEATS,
@@ -304,7 +303,7 @@ def _refresh_locked_months(post: Post, since: dt.date) -> None:
     """A full-time post begun or ended on a date inside months a township has already locked
     changes those months' stored results, which the pay run reads (R-ATT-01, A4, WF-8)."""
     if post.full_time:
-        month_result_refresh(
+        hooks.post_changed(
             person_id=post.person_id, village_code=post.village_id, start=since, end=timezone.localdate()
         )
 
@@ -645,13 +644,3 @@ def filing_return(*, actor: Any, filing_id: int, reason: str) -> Filing:
         region_code=filing.county_id,
     )
     return done
-    filing.status, filing.filed_at, filing.filed_by = Filing.Status.FILED, timezone.now(), actor
-    filing.save(update_fields=["status", "filed_at", "filed_by"])
-    audit_record(
-        actor=actor,
-        action="cadres.filing.file",
-        obj=filing,
-        region_code=filing.county_id,
-        changes={"status": [Filing.Status.PENDING, Filing.Status.FILED]},
-    )
-    return filing

@@ -17,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.scope import scope_filter, scope_prefix
+from touyan.accounts.requests import AuthedRequest
+from touyan.accounts.scope import scope_filter
 from touyan.core.errors import Conflict, DomainError, InvalidInput, TooManyAttempts
 from touyan.core.urlparams import query_int
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
-from touyan.regions.models import Region
-from touyan.regions.rules import CODE_LENGTH
-from touyan.regions.selectors import access_region
+from touyan.regions.selectors import access_region, region_options
 
 from . import rules
 from .forms import EndPostForm, NewPersonForm, PersonForm, PostForm, RevealForm, RosterFilterForm
@@ -47,54 +46,6 @@ from .services import (
 
 def _can(request: AuthedRequest, capability: str) -> bool:
     return account_rules.has_capability(request.user.role, capability, is_superuser=request.user.is_superuser)
-
-
-# Level pairs a picker may list, finest first: the first that fits the limit is used.
-PICKER_LEVELS = (
-    (region_rules.TOWNSHIP, region_rules.VILLAGE),
-    (region_rules.COUNTY, region_rules.TOWNSHIP),
-    (region_rules.PREFECTURE, region_rules.COUNTY),
-    (region_rules.PROVINCE, region_rules.PREFECTURE),
-)
-
-
-def region_options(actor: Any, *, villages_only: bool = False, limit: int = 600) -> list[tuple[str, Any]]:
-    """Regions in the actor's scope for a picker: townships with their villages under
-    them (optgroups), or the two finest levels that fit for larger scopes (a county's
-    townships, a province's prefectures and counties, the country's provinces and
-    prefectures). Sizes are counted with a bound, so a national scope costs a few
-    milliseconds; any region in scope remains a valid filter even if not listed."""
-    prefix = scope_prefix(actor)
-    if prefix is None:
-        return []
-    # The scope as a range of codes (same rows as the prefix match): the primary key's index then
-    # answers "the first 601 of these levels" without reading the regions ahead of the scope.
-    qs = Region.objects.filter(code__gte=prefix.ljust(CODE_LENGTH, "0"), code__lte=prefix.ljust(CODE_LENGTH, "9"))
-    qs = qs.order_by("code")
-    levels: tuple[str, ...] = PICKER_LEVELS[0]
-    if not villages_only:
-        for candidate in PICKER_LEVELS:
-            levels = candidate
-            if qs.filter(level__in=candidate)[: limit + 1].count() <= limit:
-                break
-    rows = list(qs.filter(level__in=levels).values_list("code", "name", "level")[: limit * 2])
-    options: list[tuple[str, Any]] = [] if villages_only else [("", _("全部(本辖区)"))]
-    group: list[tuple[str, str]] = []
-    label = ""
-    for code, name, level in rows:
-        if level == region_rules.VILLAGE:
-            group.append((code, name))
-            continue
-        if group:
-            options.append((label, group))
-            group = []
-        label = name
-        if not villages_only:
-            indent = level == levels[1] or levels[1] == region_rules.VILLAGE
-            options.append((code, ("　" if indent else "") + name))
-    if group:
-        options.append((label or _("村(社区)"), group))
-    return options
 
 
 def _filters(form: RosterFilterForm) -> RosterFilters:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require
 from touyan.audit.services import audit_record
 from touyan.core.errors import NotFound
@@ -27,14 +28,13 @@ from touyan.core.forms import StyledForm
 from touyan.core.jobs import access_job, job_file, job_start, job_upload
 from touyan.core.models import Job
 from touyan.core.queue import enqueue
-from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.regions.selectors import access_region
+from touyan.core.views import crumbs, web_errors
+from touyan.regions.selectors import access_region, region_options
 
 from .excel import roster_template
 from .forms import RosterFilterForm
 from .tasks import EXPORT, IMPORT, export_roster_task, import_roster_task
 from .views import _filters as roster_filters
-from .views import region_options
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 50 * 1024 * 1024

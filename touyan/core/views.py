@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,17 +32,6 @@ def web_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 def crumbs(*pairs: tuple[Any, str | None]) -> list[dict[str, Any]]:
     return [{"label": label, "url": url} for label, url in pairs]
-
-
-if TYPE_CHECKING:
-    from touyan.accounts.models import User
-
-    class AuthedRequest(HttpRequest):
-        """A request behind login_required: its user is a real User."""
-
-        user: User
-else:
-    AuthedRequest = HttpRequest
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

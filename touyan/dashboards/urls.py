@@ -1,10 +1,12 @@
 from django.urls import path
 
+from touyan.regions.current import current_page
+
 from . import views, views_cockpit, views_reports, views_structure
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("stats/structure/", views_structure.structure_current, name="structure_current"),
+    path("stats/structure/", current_page("structure"), name="structure_current"),
     path("stats/structure/<str:code>/", views_structure.structure, name="structure"),
     path("stats/structure/<str:code>/export/", views_structure.structure_export, name="structure_export"),
     path("stats/cockpit/", views_cockpit.cockpit_current, name="cockpit_current"),
@@ -14,7 +16,7 @@ urlpatterns = [
     path("stats/reports/<int:job_id>/", views_reports.report_job, name="report_job"),
     path("stats/reports/<int:job_id>/status/", views_reports.report_status, name="report_status"),
     path("stats/reports/<int:job_id>/download/", views_reports.report_download, name="report_download"),
-    path("stats/alerts/", views_cockpit.alerts_current, name="alerts_current"),
+    path("stats/alerts/", current_page("alerts"), name="alerts_current"),
     path("stats/alerts/<str:code>/", views_cockpit.alerts, name="alerts"),
     path("stats/alerts/<str:code>/export/", views_cockpit.alerts_export, name="alerts_export"),
 ]

@@ -10,15 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
+from touyan.accounts.rules import is_village_cadre
 from touyan.attendance.selectors import township_todo
 from touyan.core import todos
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat
 from touyan.regions.selectors import count_descendants, region_roots, visible_path
-
-from .navigation import current_region
 
 
 def _cadre_home(request: AuthedRequest) -> HttpResponse:
@@ -68,7 +68,7 @@ def _cadre_home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @web_errors
 def home(request: AuthedRequest) -> HttpResponse:
-    if request.user.role == Role.CADRE and not request.user.is_superuser:
+    if is_village_cadre(request.user):
         return _cadre_home(request)
     region = current_region(request)
     counts: list[dict[str, object]] = []

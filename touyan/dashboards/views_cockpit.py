@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -26,10 +26,12 @@ from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import NATIONAL, require, scope_prefix
 from touyan.assessment.models import Grade
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
+from touyan.regions.current import current_region, to_current
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
@@ -37,7 +39,6 @@ from touyan.regions.selectors import visible_path
 from . import figures
 from .alerts import Alert, alerts_for
 from .figures.core import provinces_block
-from .navigation import current_region
 from .views_structure import XLSX, DayForm, _day, _shown
 
 PAY_POST_LABELS = {
@@ -304,13 +305,6 @@ def _crumbs(request: AuthedRequest, region: Region, title: str, url_name: str) -
     ]
 
 
-def _go_current(request: AuthedRequest, url_name: str) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect(url_name, code=region.code)
-
-
 @login_required
 @web_errors
 def cockpit_current(request: AuthedRequest) -> HttpResponse:
@@ -318,7 +312,7 @@ def cockpit_current(request: AuthedRequest) -> HttpResponse:
     country (also with ?all=1): one row per province, to drill down from."""
     if scope_prefix(request.user) == NATIONAL and (request.GET.get("all") or current_region(request) is None):
         return cockpit_nation(request)
-    return _go_current(request, "cockpit")
+    return to_current(request, "cockpit")
 
 
 def cockpit_nation(request: AuthedRequest) -> HttpResponse:
@@ -481,12 +475,6 @@ def alert_rows(items: list[Alert], names: dict[str, str]) -> list[dict[str, Any]
         }
         for a in items
     ]
-
-
-@login_required
-@web_errors
-def alerts_current(request: AuthedRequest) -> HttpResponse:
-    return _go_current(request, "alerts")
 
 
 def _alerts(request: AuthedRequest, code: str) -> tuple[DayForm, dt.date | None, Region, list[Alert], str]:

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.audit.services import audit_record
 from touyan.core.errors import NotFound
 from touyan.core.jobs import access_job, job_file, job_start
 from touyan.core.models import Job
 from touyan.core.queue import enqueue
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 
 from . import reports
 from .actions import DashboardsAction

@@ -17,23 +17,23 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require
 from touyan.cadres.models import Education, Origin, PostCode
 from touyan.core.forms import IsoDateInput
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
 
-from .navigation import current_region
 from .structure import StructureStats, pct, structure_stats
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -246,16 +246,6 @@ def _crumbs(request: AuthedRequest, region: Region) -> list[dict[str, Any]]:
             for r in visible_path(actor=request.user, region=region)
         ),
     ]
-
-
-@login_required
-@web_errors
-def structure_current(request: AuthedRequest) -> HttpResponse:
-    """The current region's page (the region chosen in the top bar)."""
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("structure", code=region.code)
 
 
 @login_required

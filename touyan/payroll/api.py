@@ -11,11 +11,12 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from touyan.accounts.models import User
+from touyan.accounts.rules import is_village_cadre
 from touyan.attendance.api import parse_month
 from touyan.core.pagination import Page, PageSize, paginate
 
 from .models import PayLine, PayRun, Payslip
-from .selectors import access_own_payslip_in_run, access_run, is_village_cadre
+from .selectors import access_own_payslip_in_run, access_run
 from .services import payrun_advance, payrun_calculate, payrun_open
 
 router = Router(tags=["payroll"])

@@ -3,12 +3,13 @@
 from django.urls import path
 
 from touyan.core import urlparams  # noqa: F401 - registers the year converter (2000–2100)
+from touyan.regions.current import current_page, last_year, this_year
 
 from . import views
 
 app_name = "payroll"
 urlpatterns = [
-    path("policy/", views.policy_current, name="policy_current"),
+    path("policy/", current_page("payroll:policy"), name="policy_current"),
     path("policy/<str:code>/", views.policy_view, name="policy"),
     path("runs/", views.runs, name="runs"),
     path("runs/open/", views.run_open, name="run_open"),
@@ -25,7 +26,7 @@ urlpatterns = [
     path("cadres/<int:cadre_id>/bank/", views.bank_account, name="bank"),
     path("bank/import/", views.bank_import, name="bank_import"),
     path("bank/import/template.xlsx", views.bank_import_template, name="bank_import_template"),
-    path("insurance/", views.insurance_current, name="insurance_current"),
+    path("insurance/", current_page("payroll:insurance", this_year, village_up=True), name="insurance_current"),
     path("insurance/<str:code>/<year:year>/", views.insurance, name="insurance"),
     path("insurance/<str:code>/<year:year>/save/", views.insurance_save, name="insurance_save"),
     path("rewards/", views.rewards, name="rewards"),
@@ -43,6 +44,6 @@ urlpatterns = [
     path("departures/<int:departure_id>/", views.departure_detail, name="departure"),
     path("departures/<int:departure_id>/advance/", views.departure_advance, name="departure_advance"),
     path("departures/<int:departure_id>/steps/<str:step>/", views.departure_step_view, name="departure_step"),
-    path("weak/", views.weak_current, name="weak_current"),
+    path("weak/", current_page("payroll:weak", last_year, village_up=True), name="weak_current"),
     path("weak/<str:code>/<year:year>/", views.weak, name="weak"),
 ]

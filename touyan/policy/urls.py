@@ -1,9 +1,11 @@
 from django.urls import path
 
+from touyan.regions.current import current_page
+
 from . import views
 
 app_name = "policy"
 urlpatterns = [
-    path("", views.edit_current, name="edit_current"),
+    path("", current_page("policy:edit"), name="edit_current"),
     path("<str:code>/", views.edit, name="edit"),
 ]

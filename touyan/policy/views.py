@@ -15,10 +15,10 @@ from django.utils.translation import pgettext_lazy
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
 from touyan.core.urlparams import query_date
-from touyan.core.views import AuthedRequest, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.core.views import web_errors
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, visible_path
 
@@ -86,14 +86,6 @@ def _raw_value(raw: str, p: Param) -> Any:
     if _field_kind(p) == "bool":
         return raw == "true"
     return raw
-
-
-@login_required
-def edit_current(request: AuthedRequest) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("policy:edit", code=region.code)
 
 
 @login_required

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from touyan.accounts.scope import require_in_scope, scope_prefix
 from touyan.core.errors import InvalidInput, NotFound
 
 from . import rules
 from .models import Region, RegionStat
+from .scope import require_in_scope, scope_prefix
 
 
 def parse_code(raw: str, field: str = "region") -> str:
@@ -75,3 +75,53 @@ def count_descendants(region: Region) -> dict[str, int]:
         .annotate(n=Count("code"))
     )
     return {row["level"]: row["n"] for row in rows}
+
+
+# Level pairs a picker may list, finest first: the first that fits the limit is used.
+PICKER_LEVELS = (
+    (rules.TOWNSHIP, rules.VILLAGE),
+    (rules.COUNTY, rules.TOWNSHIP),
+    (rules.PREFECTURE, rules.COUNTY),
+    (rules.PROVINCE, rules.PREFECTURE),
+)
+
+
+def region_options(actor: Any, *, villages_only: bool = False, limit: int = 600) -> list[tuple[str, Any]]:
+    """Regions in the actor's scope for a picker: townships with their villages under
+    them (optgroups), or the two finest levels that fit for larger scopes (a county's
+    townships, a province's prefectures and counties, the country's provinces and
+    prefectures). Sizes are counted with a bound, so a national scope costs a few
+    milliseconds; any region in scope remains a valid filter even if not listed."""
+    prefix = scope_prefix(actor)
+    if prefix is None:
+        return []
+    # The scope as a range of codes (same rows as the prefix match): the primary key's index then
+    # answers "the first 601 of these levels" without reading the regions ahead of the scope.
+    qs = Region.objects.filter(
+        code__gte=prefix.ljust(rules.CODE_LENGTH, "0"), code__lte=prefix.ljust(rules.CODE_LENGTH, "9")
+    )
+    qs = qs.order_by("code")
+    levels: tuple[str, ...] = PICKER_LEVELS[0]
+    if not villages_only:
+        for candidate in PICKER_LEVELS:
+            levels = candidate
+            if qs.filter(level__in=candidate)[: limit + 1].count() <= limit:
+                break
+    rows = list(qs.filter(level__in=levels).values_list("code", "name", "level")[: limit * 2])
+    options: list[tuple[str, Any]] = [] if villages_only else [("", _("全部(本辖区)"))]
+    group: list[tuple[str, str]] = []
+    label = ""
+    for code, name, level in rows:
+        if level == rules.VILLAGE:
+            group.append((code, name))
+            continue
+        if group:
+            options.append((label, group))
+            group = []
+        label = name
+        if not villages_only:
+            indent = level == levels[1] or levels[1] == rules.VILLAGE
+            options.append((code, ("　" if indent else "") + name))
+    if group:
+        options.append((label or _("村(社区)"), group))
+    return options

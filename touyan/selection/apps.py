@@ -7,10 +7,8 @@ class SelectionConfig(AppConfig):
     verbose_name = "选用与退出"
 
     def ready(self) -> None:
-        from touyan.core import demo, todos
+        from touyan.core import todos
 
         from . import hooks
-        from .demo import demo_step
 
         todos.register(hooks.selection_todos)
-        demo.register_step(demo_step)

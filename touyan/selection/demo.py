@@ -115,5 +115,5 @@ def load_demo_selection(
 
 
 def demo_step(*, actor: Any, township: Region, password: str, logins: Any, say: Callable[[str], None]) -> None:
-    """The demo step core.demo runs after its own (registered in SelectionConfig.ready)."""
+    """The demo step touyan.demo.loader runs after its own."""
     load_demo_selection(actor=actor, township=township, password=password, logins=logins, say=say)

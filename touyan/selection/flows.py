@@ -18,10 +18,11 @@ from touyan.accounts.models import Role
 from touyan.accounts.scope import in_scope
 from touyan.core.workflow import Flow, Transition
 
-from .models import Case, Exit
+from .models import Case, Exit, ProfessionalList
 
 S = Case.State
 E = Exit.State
+L = ProfessionalList.State
 
 
 def _signed_in(actor: Any) -> bool:
@@ -180,6 +181,30 @@ EXIT = Flow(
             who=township,
             reason_required=True,
             refused=_TOWNSHIP,
+        ),
+    ),
+)
+
+
+def county_of_list(actor: Any, obj: Any) -> bool:
+    """A county (or higher) organisation-department admin whose region holds the list's township."""
+    if not _signed_in(actor):
+        return False
+    return actor.is_superuser or (actor.role == Role.ADMIN and in_scope(actor, obj.township_id))
+
+
+# The township's list of professionalised secretaries (专业化书记名单), filed by the county.
+PROF_LIST = Flow(
+    model=ProfessionalList,
+    action_prefix="selection.list",
+    transitions=(
+        Transition(
+            "approve",
+            (L.PROPOSED,),
+            L.APPROVED,
+            _("审核备案专业化书记名单"),
+            who=county_of_list,
+            refused=_("名单由县级组织部门审核备案"),
         ),
     ),
 )

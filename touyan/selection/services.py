@@ -29,7 +29,7 @@ from touyan.regions.selectors import access_region
 
 from . import rules
 from .actions import SelectionAction
-from .flows import CASE, EXIT
+from .flows import CASE, EXIT, PROF_LIST
 from .models import (
     CareerMove,
     Case,
@@ -630,20 +630,37 @@ def prof_list_propose(
 
 @transaction.atomic
 def prof_list_approve(*, actor: Any, list_id: int, today: dt.date | None = None) -> ProfessionalList:
-    """The county approves and files the list: from 1 January (or today, if later) the listed
-    secretaries are professionalised at their tiers and the others in the township are not (the
-    tiers reset each January). Posts change through the cadres service (quotas R-POS-03/04)."""
-    from touyan.cadres.models import Post
-
+    """The county approves and files the list (flows.PROF_LIST): from 1 January (or today, if
+    later) the listed secretaries are professionalised at their tiers and the others in the
+    township are not (the tiers reset each January). Posts change through the cadres service
+    (quotas R-POS-03/04), in the step's transaction."""
     today = today or _today()
-    plist = ProfessionalList.objects.select_for_update().select_related("township").filter(pk=list_id).first()
+    plist = ProfessionalList.objects.select_related("township").filter(pk=list_id).first()
     if plist is None or not is_official(actor) or not in_scope(actor, plist.township_id):
         raise NotFound(_("未找到该名单,或不在您的管辖范围内"))
-    if not (actor.is_superuser or actor.role == Role.ADMIN):
-        raise Forbidden(_("名单由县级组织部门审核备案"))
-    if plist.state == ProfessionalList.State.APPROVED:
-        raise Conflict(_("名单已经审核备案"), field="state")
     since = max(dt.date(plist.year, 1, 1), today)
+
+    def professionalise(locked: ProfessionalList) -> list[str]:
+        _professionalise_listed(actor, locked, since)
+        locked.approved_by, locked.approved_on = actor, today
+        return ["approved_by", "approved_on"]
+
+    approved: ProfessionalList = transition(
+        PROF_LIST,
+        actor=actor,
+        obj=plist,
+        name="approve",
+        effect=professionalise,
+        changes={"since": since},
+        region_code=plist.township_id,
+    )
+    return approved
+
+
+def _professionalise_listed(actor: Any, plist: ProfessionalList, since: dt.date) -> None:
+    """The township's current secretaries on the list take its tiers; the others are taken off."""
+    from touyan.cadres.models import Post
+
     tiers = dict(plist.entries.values_list("person_id", "tier"))
     current = list(
         Post.objects.filter(post="PS", end_date__isnull=True, village__code__startswith=plist.township_id[:9])
@@ -657,16 +674,6 @@ def prof_list_approve(*, actor: Any, list_id: int, today: dt.date | None = None)
     for pk, person_id, _prof, _tier in current:
         if person_id in tiers:
             post_set_professional(actor=actor, post_id=pk, professionalized=True, tier=tiers[person_id], since=since)
-    plist.state, plist.approved_by, plist.approved_on = ProfessionalList.State.APPROVED, actor, today
-    plist.save(update_fields=["state", "approved_by", "approved_on"])
-    audit_record(
-        actor=actor,
-        action=SelectionAction.LIST_APPROVE,
-        obj=plist,
-        region_code=plist.township_id,
-        changes={"state": [ProfessionalList.State.PROPOSED, ProfessionalList.State.APPROVED], "since": since},
-    )
-    return plist
 
 
 # --- career channels (S3 三个通道, R-TRN-07) -----------------------------------------------------------

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts.models import Department, Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.cadres.models import Post, PostCode
 from touyan.cadres.rules import age_on
 from touyan.core.errors import DomainError, InvalidInput
 from touyan.core.urlparams import query_int
-from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.core.views import crumbs, web_errors
+from touyan.regions.current import current_region
 
 from . import rules, selectors, services
 from .flows import CASE, EXIT

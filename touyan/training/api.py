@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from touyan.accounts.rules import is_village_cadre
 from touyan.core.errors import Forbidden
 from touyan.core.pagination import page_bounds
 
@@ -389,7 +390,7 @@ def get_sufficiency(request: HttpRequest, q: Query[SufficiencyQuery]) -> dict[st
     """R-TRN-06 for every village of the region."""
     start, end = page_bounds(q.page, q.page_size)
     region = selectors.access_region(actor=request.user, code=q.region)
-    if selectors.is_cadre(request.user):
+    if is_village_cadre(request.user):
         raise Forbidden(_("后备干部配备情况由组织部门和乡镇查看"))
     rows = selectors.sufficiency(region=region)
     items = [

@@ -114,5 +114,5 @@ def load_demo_training(
 
 
 def demo_step(*, actor: Any, township: Region, password: str, logins: Any, say: Callable[[str], None]) -> None:
-    """`make demo`'s step (core.demo.register_step): the demo above."""
+    """`make demo`'s step (run by touyan.demo.loader): the demo above."""
     load_demo_training(actor=actor, township=township, say=say)

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import in_scope, require_in_scope, scope_filter, scope_prefix
 from touyan.cadres.models import Person, Post
 from touyan.cadres.selectors import current_posts as current_posts_on
@@ -29,10 +30,6 @@ from . import rules
 from .models import Attendee, Certificate, Reserve, Secondment, TrainingEvent
 
 ZERO = Decimal(0)
-
-
-def is_cadre(actor: Any) -> bool:
-    return bool(getattr(actor, "is_authenticated", False) and actor.role == Role.CADRE and not actor.is_superuser)
 
 
 def is_officer(actor: Any) -> bool:
@@ -52,7 +49,7 @@ def is_reader(actor: Any) -> bool:
 def require_reader_or_own(actor: Any) -> None:
     """Officials who read development records, or a cadre (their own): anyone else (an auditor,
     finance, a reviewer) has no business here — 403."""
-    if not (is_reader(actor) or is_cadre(actor)):
+    if not (is_reader(actor) or is_village_cadre(actor)):
         raise Forbidden(_("您的角色无权查看培养记录"))
 
 
@@ -62,7 +59,7 @@ def access_region(*, actor: Any, code: str) -> Region:
         full = region_rules.normalize_code(code)
     except region_rules.BadCode as exc:
         raise NotFound(_("未找到该区域,或不在您的管辖范围内")) from exc
-    if is_cadre(actor):
+    if is_village_cadre(actor):
         if full != actor.region_id:
             raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
     elif not is_reader(actor):
@@ -83,13 +80,13 @@ def events_in_scope(*, actor: Any) -> QuerySet[TrainingEvent]:
     sees holds the county's and the prefecture's courses); a cadre sees those above their village
     and those they attended."""
     prefix = scope_prefix(actor)
-    if prefix is None or not (is_reader(actor) or is_cadre(actor)):
+    if prefix is None or not (is_reader(actor) or is_village_cadre(actor)):
         return TrainingEvent.objects.none()
     if prefix == "":
         return TrainingEvent.objects.all()
     above = region_rules.ancestors(actor.region_id)[1:] if actor.region_id else []
     q = Q(region_id__in=above) | Q(region__isnull=True)
-    if is_cadre(actor):
+    if is_village_cadre(actor):
         q |= Q(attendees__person_id=actor.cadre_id)
     else:
         q |= Q(region__code__startswith=prefix)
@@ -121,7 +118,7 @@ def roll(*, actor: Any, event: TrainingEvent) -> QuerySet[Attendee]:
     """The event's roll as the actor may see it: officials the cadres of their region, a cadre
     their own row."""
     qs = event.attendees.select_related("person", "village")
-    if is_cadre(actor):
+    if is_village_cadre(actor):
         return qs.filter(person_id=actor.cadre_id)
     return scope_filter(qs, actor, "village__code")
 
@@ -319,7 +316,7 @@ def compliance_for(*, actor: Any, region_code: str, year: int, today: dt.date | 
     """The compliance of a region in the actor's scope; a cadre reads their own row only."""
     region = access_region(actor=actor, code=region_code)
     rows = compliance(region=region, year=year, today=today)
-    if is_cadre(actor):
+    if is_village_cadre(actor):
         rows = [r for r in rows if r.cadre == actor.cadre_id]
     return rows
 
@@ -337,7 +334,7 @@ def coverage(rows: list[ComplianceRow]) -> dict[str, Any]:
 
 
 def certificates_in_scope(*, actor: Any) -> QuerySet[Certificate]:
-    if is_cadre(actor):
+    if is_village_cadre(actor):
         return Certificate.objects.filter(person_id=actor.cadre_id)
     if not is_reader(actor):
         return Certificate.objects.none()
@@ -399,7 +396,7 @@ def expiring_certificates(*, actor: Any, today: dt.date, within_days: int) -> Qu
 
 
 def secondments_in_scope(*, actor: Any) -> QuerySet[Secondment]:
-    if is_cadre(actor):
+    if is_village_cadre(actor):
         return Secondment.objects.filter(person_id=actor.cadre_id)
     if not is_reader(actor):
         return Secondment.objects.none()
@@ -469,7 +466,7 @@ def secondment_quotas(*, region: Region, year: int, today: dt.date | None = None
 
 
 def reserves_in_scope(*, actor: Any) -> QuerySet[Reserve]:
-    if is_cadre(actor):
+    if is_village_cadre(actor):
         return Reserve.objects.filter(person_id=actor.cadre_id)
     if not is_reader(actor):
         return Reserve.objects.none()

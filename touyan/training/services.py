@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touyan.accounts.rules import is_village_cadre
 from touyan.attendance.services import official_business_mark
 from touyan.attendance.workcalendar import workdays
 from touyan.audit.services import audit_record
@@ -19,10 +20,12 @@ from touyan.cadres.models import EDUCATION_RANK, Person, PostCode
 from touyan.cadres.selectors import access_cadre
 from touyan.cadres.services import cadre_update
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
 
 from . import rules, selectors
 from .actions import TrainingAction
+from .flows import ENROLMENT
 from .models import (
     Attendee,
     Certificate,
@@ -228,7 +231,7 @@ def attendee_result(*, actor: Any, event_id: int, cadre_id: int, passed: bool | 
 def feedback_submit(*, actor: Any, event_id: int, text: str, report: bool = False) -> Attendee:
     """A cadre's own learning report or feedback (R-TRN-02: a report after central training) —
     only someone on the roll may give it."""
-    if not selectors.is_cadre(actor) or not actor.cadre_id:
+    if not is_village_cadre(actor) or not actor.cadre_id:
         raise Forbidden(_("学习体会由参训干部本人提交"))
     event = selectors.access_event(actor=actor, event_id=event_id)
     row = Attendee.objects.select_for_update().filter(event=event, person_id=actor.cadre_id).first()
@@ -392,9 +395,9 @@ def secondment_short(s: Secondment) -> bool:
 def secondment_log(*, actor: Any, secondment_id: int, date: dt.date, text: str) -> SecondmentLog:
     """An entry of the work log: by the seconded cadre or an officer."""
     s = selectors.access_secondment(actor=actor, secondment_id=secondment_id)
-    if selectors.is_cadre(actor) and actor.cadre_id != s.person_id:
+    if is_village_cadre(actor) and actor.cadre_id != s.person_id:
         raise Forbidden(_("工作日志由挂职干部本人填写"))
-    if not (selectors.is_cadre(actor) or selectors.is_officer(actor)):
+    if not (is_village_cadre(actor) or selectors.is_officer(actor)):
         raise Forbidden(_("您的角色无权填写工作日志"))
     errors: dict[str, str] = {}
     if not (text or "").strip():
@@ -603,21 +606,28 @@ def enrolment_progress(*, actor: Any, enrolment_id: int, credits: int, progress:
 
 @transaction.atomic
 def enrolment_graduate(*, actor: Any, enrolment_id: int, on: dt.date) -> Enrolment:
-    """Graduation (R-TRN-04): the cadre's file takes the programme's education when it is higher —
-    through the cadre files' own update, so the file's history keeps the old value and the structure
-    figures (college share) follow."""
+    """Graduation (R-TRN-04, flows.ENROLMENT): the cadre's file takes the programme's education when
+    it is higher — through the cadre files' own update, so the file's history keeps the old value
+    and the structure figures (college share) follow."""
     _require_officer(actor, _("毕业由乡镇党委干部或组织部管理员登记"))
     e = _enrolment(actor, enrolment_id)
-    if e.state != Enrolment.State.ENROLLED:
-        raise Conflict(_("该学员已毕业或退学"))
     if on > timezone.localdate():
         raise InvalidInput(errors={"on": _("毕业日期不能晚于今天")})
-    e.state, e.graduated_on = Enrolment.State.GRADUATED, on
-    e.save(update_fields=["state", "graduated_on"])
     target = e.programme.target_education
     person = Person.objects.get(pk=e.person_id)
-    if EDUCATION_RANK[target] > EDUCATION_RANK.get(person.education, -1):
-        cadre_update(actor=actor, cadre_id=person.pk, changes={"education": target})
-    audit_record(actor=actor, action=TrainingAction.ENROLMENT_GRADUATE, obj=e, region_code=e.village_id,
-                 changes={"graduated_on": [None, on], "education": [person.education, target]})  # fmt: skip
-    return e
+
+    def raise_education(_locked: Enrolment) -> None:
+        if EDUCATION_RANK[target] > EDUCATION_RANK.get(person.education, -1):
+            cadre_update(actor=actor, cadre_id=person.pk, changes={"education": target})
+
+    graduated: Enrolment = transition(
+        ENROLMENT,
+        actor=actor,
+        obj=e,
+        name="graduate",
+        set_fields={"graduated_on": on},
+        effect=raise_education,
+        changes={"education": [person.education, target]},
+        region_code=e.village_id,
+    )
+    return graduated

@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from touyan.accounts.requests import AuthedRequest
+from touyan.accounts.rules import is_village_cadre
 from touyan.cadres.models import Person, PostCode
 from touyan.cadres.selectors import access_cadre, current_posts
 from touyan.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
 
 from . import rules, selectors, services
@@ -53,7 +55,7 @@ def _year(request: AuthedRequest) -> int:
 def _region(request: AuthedRequest) -> Any:
     code = (request.GET.get("region") or request.user.region_id or "").strip()
     if not code:  # a user without a region of their own: the region they are looking at
-        from touyan.dashboards.navigation import current_region
+        from touyan.regions.current import current_region
 
         here = current_region(request)
         code = here.code if here is not None else ""
@@ -101,7 +103,7 @@ def calendar(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "months": sorted(months.items()),
             "may_create": selectors.is_officer(request.user),
-            "is_cadre": selectors.is_cadre(request.user),
+            "is_cadre": is_village_cadre(request.user),
             "breadcrumbs": crumbs((_("干部培养"), None)),
         },
     )
@@ -259,9 +261,9 @@ def me(request: AuthedRequest) -> HttpResponse:
 @login_required
 @web_errors
 def cadre(request: AuthedRequest, cadre_id: int) -> HttpResponse:
-    if selectors.is_cadre(request.user) and cadre_id != request.user.cadre_id:
+    if is_village_cadre(request.user) and cadre_id != request.user.cadre_id:
         raise NotFound(_("未找到该干部档案,或不在您的管辖范围内"))
-    if not (selectors.is_cadre(request.user) or selectors.is_reader(request.user)):
+    if not (is_village_cadre(request.user) or selectors.is_reader(request.user)):
         raise Forbidden(_("您的角色无权查看此页"))
     person = access_cadre(actor=request.user, cadre_id=cadre_id)
     return _record(request, person, (_("培训达标"), reverse("training:compliance")))

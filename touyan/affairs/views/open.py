@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts.models import Role
+from touyan.accounts.requests import AuthedRequest
 from touyan.cadres.selectors import access_cadre
 from touyan.core.errors import DomainError, Forbidden
 from touyan.core.urlparams import query_year
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions.models import RegionStat
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import DomainError
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve_many
 
 from .. import relations, rules, selectors, services

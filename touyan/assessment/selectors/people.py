@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from touyan.cadres import hooks
 from touyan.cadres.models import Person, Post
 
 from .. import rules
@@ -162,15 +163,14 @@ class MonthPresence:
 
 def quarter_attendance(*, prefix: str, year: int, quarter: int, today: dt.date) -> dict[int, list[MonthPresence]]:
     """Present / required days (SPEC A4) of each full-time cadre in the quarter's months that have
-    begun — one input to the quarterly evaluation, not the evaluation itself."""
-    from touyan.attendance.selectors import monthly_summary
-
+    begun — one input to the quarterly evaluation, not the evaluation itself. Attendance answers
+    through `cadres.hooks.month_presence` (a sibling app: assessment does not import it)."""
     out: dict[int, list[MonthPresence]] = defaultdict(list)
     for month in rules.QUARTER_MONTHS[quarter]:
         if dt.date(year, month, 1) > today:
             continue
-        for row in monthly_summary(prefix=prefix, year=year, month=month):
-            out[row.person_id].append(MonthPresence(month, row.result.present_days, row.result.required_days))
+        for person_id, present, required in hooks.month_presence(prefix=prefix, year=year, month=month):
+            out[person_id].append(MonthPresence(month, present, required))
     return out
 
 

@@ -16,7 +16,8 @@ from typing import TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from touyan.accounts.models import Role, User
+from touyan.accounts.models import User
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import scope_filter
 from touyan.core.errors import NotFound
 from touyan.policy.selectors import ResolvedPolicy, policy_resolve, policy_resolve_many
@@ -38,7 +39,7 @@ M = TypeVar("M", bound=Model)
 
 def _about_people(qs: QuerySet[M], actor: User) -> QuerySet[M]:
     """Records about people: those in the actor's region; a cadre's own records only (fail closed)."""
-    if getattr(actor, "is_authenticated", False) and actor.role == Role.CADRE and not actor.is_superuser:
+    if is_village_cadre(actor):
         return qs.filter(person_id=actor.cadre_id) if actor.cadre_id else qs.none()
     return scope_filter(qs, actor, "village__code")
 

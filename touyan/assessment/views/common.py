@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts.models import User
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import LEVEL_CHOICES, Region
 from touyan.regions.selectors import access_region

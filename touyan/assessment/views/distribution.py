@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 from touyan.regions import rules as region_rules
 
 from .. import rules, selectors, status

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import in_scope, require
-from touyan.core.views import AuthedRequest, crumbs, web_errors
-from touyan.dashboards.navigation import current_region
+from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
+from touyan.regions.current import current_region
 from touyan.regions.models import Region
 
 from .. import rules, selectors

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touyan.accounts.requests import AuthedRequest
 from touyan.cadres.models import Person
 from touyan.core.errors import NotFound
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 
 from .. import selectors, services
 from ..forms import PledgeForm, ReportForm, TargetForm

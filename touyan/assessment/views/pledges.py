@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.scope import require
-from touyan.core.views import AuthedRequest, web_errors
+from touyan.core.views import web_errors
 
 from .. import selectors, services
 from ..flows import TARGET_FLOW

@@ -15,7 +15,7 @@ from touyan.attendance.demo import CADRE_USERNAME, load_demo_attendance
 from touyan.attendance.models import BlockedPeriod, DutyAssignment, LeaveRequest, MonthLock, Presence, VillageFence
 from touyan.attendance.selectors import TownshipTodo, duty_gap_list, monthly_summary, township_todo
 from touyan.cadres.models import Post
-from touyan.dashboards.navigation import SESSION_KEY
+from touyan.regions.current import SESSION_KEY
 from touyan.regions.models import Region
 
 TODAY = dt.date(2026, 12, 3)  # a Thursday

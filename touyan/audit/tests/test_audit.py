@@ -14,7 +14,7 @@ from touyan.audit.models import AuditEvent
 from touyan.audit.selectors import audit_events
 from touyan.audit.services import audit_record
 from touyan.core.errors import Forbidden
-from touyan.regions.services import region_stat_put
+from touyan.regionadmin.services import region_stat_put
 
 
 @pytest.mark.django_db

@@ -99,9 +99,9 @@ def test_an_unfiltered_national_or_provincial_roster_may_be_estimated(personas, 
 def test_a_region_missing_from_the_picker_still_filters_the_page(personas, cadres, login, monkeypatch) -> None:
     """Regression: a national admin's picker lists only provinces and prefectures, yet a county's
     code in the URL must filter the page (it used to drop every filter and show everyone)."""
-    from touyan.cadres import views
+    from touyan.regions import selectors
 
-    monkeypatch.setattr(views, "PICKER_LEVELS", (("province", "prefecture"),))
+    monkeypatch.setattr(selectors, "PICKER_LEVELS", (("province", "prefecture"),))
     html = login(personas["national"]).get("/cadres/", {"region": COUNTY_A}).content.decode()
     assert "共 3 人" in html
     assert cadres["b1"].name not in html
@@ -110,7 +110,7 @@ def test_a_region_missing_from_the_picker_still_filters_the_page(personas, cadre
 
 
 def test_the_picker_lists_the_finest_levels_that_fit(personas) -> None:
-    from touyan.cadres.views import region_options
+    from touyan.regions.selectors import region_options
 
     def codes(options) -> list[str]:
         out: list[str] = []

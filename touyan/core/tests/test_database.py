@@ -11,8 +11,8 @@ from django.db import connection, connections
 
 from conftest import TREE
 from touyan.audit.models import AuditEvent
+from touyan.regionadmin.services import region_stat_put
 from touyan.regions.models import RegionStat
-from touyan.regions.services import region_stat_put
 
 
 @pytest.mark.django_db

@@ -12,9 +12,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from touyan.cadres.models import Person, Post
-from touyan.core.demo import PREFECTURE, load_demo
 from touyan.dashboards import figures
 from touyan.dashboards.structure import COLLEGE_PLUS, PARTY
+from touyan.demo.loader import PREFECTURE, load_demo
 from touyan.regions.models import Region
 
 pytestmark = pytest.mark.django_db

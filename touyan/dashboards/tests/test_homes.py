@@ -83,7 +83,7 @@ def test_every_menu_item_answers_for_every_role(login, personas, cadre_user, fin
 
     from conftest import PASSWORD
     from touyan.accounts.models import Role, User
-    from touyan.dashboards.navigation import MODULES
+    from touyan.shell.navigation import MODULES
 
     liaison = User.objects.create_user(
         username="liaison_a1", password=PASSWORD, role=Role.LIAISON, region_id=VILLAGE_A1

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import scope_filter
 from touyan.core.errors import NotFound
 from touyan.regions import rules as region_rules
@@ -27,17 +27,6 @@ S = PayRun.State
 # States from which a village cadre sees their own payslip: once it is publicised (R-OPEN-04),
 # never while the run may still be recalculated.
 CADRE_VISIBLE = (S.NOTICE, S.TOWNSHIP, S.FINANCE, S.DISBURSED, S.CLOSED)
-
-
-def is_village_cadre(actor: User) -> bool:
-    """A village cadre's login (not a superuser): they see their own payslips and nothing else here."""
-    return getattr(actor, "role", None) == Role.CADRE and not getattr(actor, "is_superuser", False)
-
-
-def officials_only(actor: User) -> None:
-    """Every payroll page but 我的工资条 is for officials: a village cadre gets 404."""
-    if is_village_cadre(actor):
-        raise NotFound(_("未找到该页面"))
 
 
 def _scoped(qs: QuerySet[M], actor: User, field: str = "village__code") -> QuerySet[M]:

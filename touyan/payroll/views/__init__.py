@@ -2,7 +2,7 @@
 Every page answers 404 outside the user's region; village cadres have only their own payslips."""
 
 from .departures import departure_advance, departure_detail, departure_new, departure_step_view, departures
-from .insurance import insurance, insurance_current, insurance_save
+from .insurance import insurance, insurance_save
 from .payslips import bank_account, bank_import, bank_import_template, my_payslips, payslip_detail, payslip_pdf
 from .rewards import (
     condolence_new,
@@ -27,8 +27,8 @@ from .runs import (
     run_summary,
     runs,
 )
-from .standard import policy_current, policy_view
-from .weak import weak, weak_current
+from .standard import policy_view
+from .weak import weak
 
 __all__ = [
     "bank_account",
@@ -44,12 +44,10 @@ __all__ = [
     "honour_new",
     "honours",
     "insurance",
-    "insurance_current",
     "insurance_save",
     "my_payslips",
     "payslip_detail",
     "payslip_pdf",
-    "policy_current",
     "policy_view",
     "reward_approve_view",
     "reward_decide",
@@ -67,5 +65,4 @@ __all__ = [
     "run_summary",
     "runs",
     "weak",
-    "weak_current",
 ]

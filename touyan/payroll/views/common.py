@@ -15,17 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.accounts import rules as account_rules
-from touyan.cadres.views import region_options
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
-from touyan.dashboards.navigation import current_region
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
-from touyan.regions.selectors import access_region, visible_path
+from touyan.regions.selectors import access_region, region_options, visible_path
 
 from ..selectors.pages import cadre_choices
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 T = TypeVar("T")
 MODULE = gettext_lazy("报酬待遇")
@@ -79,16 +77,6 @@ def pick(request: AuthedRequest, region: Region, title: str, url_name: str, *arg
     links = [(c, reverse(url_name, args=[c.code, *args])) for c in counties]
     context = {"title": title, "region": region, "links": links, "breadcrumbs": region_crumbs(request, title, region)}
     return render(request, "payroll/pick_region.html", context)
-
-
-def current_code(request: AuthedRequest, *, village_up: bool = True) -> str | None:
-    """The code of the region the user is looking at (a village's township, for township pages)."""
-    region = current_region(request)
-    if region is None:
-        return None
-    if village_up and region.level == region_rules.VILLAGE and region.parent_id:
-        return region.parent_id
-    return region.code
 
 
 def year_of(raw: str | None, default: int) -> int:

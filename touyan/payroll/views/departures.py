@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.scope import require
+from touyan.accounts.scope import officials_only, require
 from touyan.core.errors import Conflict, InvalidInput
 from touyan.core.views import crumbs, web_errors
 
@@ -25,14 +25,14 @@ from .. import outputs
 from ..flows import DEPARTURE
 from ..forms import DepartureAdvanceForm, DepartureForm
 from ..models import DepartureAllowance
-from ..selectors import access_departure, departures_in_scope, officials_only
+from ..selectors import access_departure, departures_in_scope
 from ..selectors.pages import timeline
 from ..services import departure_advance as advance
 from ..services import departure_apply, departure_step
 from .common import MODULE, apply_errors, attempt, can, filtered, village_step
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 DS = DepartureAllowance.State
 TITLE = gettext_lazy("离任生活补贴")

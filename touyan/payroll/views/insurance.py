@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.scope import require
+from touyan.accounts.scope import officials_only, require
 from touyan.core.errors import InvalidInput
 from touyan.core.views import web_errors
 from touyan.regions import rules as region_rules
@@ -23,24 +23,15 @@ from touyan.regions.models import Region
 
 from ..forms import InsuranceForm
 from ..models import Insurance
-from ..selectors import officials_only
 from ..selectors.benefits import insurance_coverage
 from ..selectors.pages import coverage_summary
 from ..services import Enrolment, insurance_set_many
-from .common import INVALID, WIDE, can, current_code, pick, region_crumbs, region_of
+from .common import INVALID, WIDE, can, pick, region_crumbs, region_of
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 TITLE = "保险参保"
-
-
-@login_required
-def insurance_current(request: AuthedRequest) -> HttpResponse:
-    code = current_code(request)
-    if not code:
-        return redirect("regions:switch")
-    return redirect("payroll:insurance", code=code, year=timezone.localdate().year)
 
 
 def _page(request: AuthedRequest, code: str) -> Region:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
-from touyan.accounts.scope import require
+from touyan.accounts.scope import officials_only, require
 from touyan.cadres.selectors import access_cadre
 from touyan.core.errors import InvalidInput
 from touyan.core.views import crumbs, web_errors
@@ -24,12 +24,12 @@ from .. import outputs
 from ..bankimport import BankImportInvalid, bank_accounts_import, bank_template, read_bank_file
 from ..forms import BankAccountForm, BankImportForm
 from ..models import BankAccount
-from ..selectors import access_payslip, officials_only, payslips_of_self
+from ..selectors import access_payslip, payslips_of_self
 from ..services import bank_account_set
 from .common import MODULE, apply_errors, can
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 PDF = "application/pdf"
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.scope import require
+from touyan.accounts.scope import officials_only, require
 from touyan.core.errors import Conflict, InvalidInput, NotFound
 from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
@@ -31,7 +31,7 @@ from .. import outputs
 from ..flows import REWARD
 from ..forms import CondolenceForm, DecideForm, HonourForm, RewardForm
 from ..models import Adjustment
-from ..selectors import access_reward, adjustments_in_scope, officials_only, rewards_in_scope
+from ..selectors import access_reward, adjustments_in_scope, rewards_in_scope
 from ..selectors.benefits import reward_eligible
 from ..selectors.pages import timeline
 from ..services import condolence_grant, honour_award, reward_approve, reward_propose
@@ -49,7 +49,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 REWARDS = gettext_lazy("集体经济发展奖励")
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import require
 from touyan.core.errors import Conflict, InvalidInput, NotFound
 from touyan.core.jobs import access_job, job_start
@@ -34,14 +35,14 @@ from .. import outputs
 from ..flows import PAYRUN
 from ..forms import AdvanceForm, RunOpenForm
 from ..models import PayRun
-from ..selectors import access_run, is_village_cadre, runs_in_scope
+from ..selectors import access_run, runs_in_scope
 from ..selectors.pages import COLUMNS, lock_note, run_payslips, run_region_choices, run_stages
 from ..services import payrun_advance, payrun_open, payrun_step
 from ..tasks import CALCULATE, calculate_run_task
 from .common import INVALID, MODULE, apply_errors, attempt, can, filtered
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
+    from touyan.accounts.requests import AuthedRequest
 
 S = PayRun.State
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

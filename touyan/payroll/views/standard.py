@@ -6,25 +6,19 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
+from touyan.accounts.scope import officials_only
 from touyan.core.views import web_errors
 
-from ..selectors import officials_only
 from ..selectors.pages import pay_standard_page
-from .common import WIDE, can, current_code, pick, region_crumbs, region_of, year_of
+from .common import WIDE, can, pick, region_crumbs, region_of, year_of
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
-
-
-@login_required
-def policy_current(request: AuthedRequest) -> HttpResponse:
-    code = current_code(request, village_up=False)
-    return redirect("payroll:policy", code=code) if code else redirect("regions:switch")
+    from touyan.accounts.requests import AuthedRequest
 
 
 @login_required

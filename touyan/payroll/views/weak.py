@@ -11,24 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from touyan.accounts.scope import officials_only
 from touyan.core.views import web_errors
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 
-from ..selectors import officials_only
 from ..selectors.benefits import weak_villages
-from .common import WIDE, current_code, pick, region_crumbs, region_of
+from .common import WIDE, pick, region_crumbs, region_of
 
 if TYPE_CHECKING:
-    from touyan.core.views import AuthedRequest
-
-
-@login_required
-def weak_current(request: AuthedRequest) -> HttpResponse:
-    code = current_code(request)
-    if not code:
-        return redirect("regions:switch")
-    return redirect("payroll:weak", code=code, year=timezone.localdate().year - 1)
+    from touyan.accounts.requests import AuthedRequest
 
 
 @login_required

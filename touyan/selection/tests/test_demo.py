@@ -6,7 +6,7 @@ import pytest
 
 from conftest import PASSWORD, TOWNSHIP_A1, VILLAGE_A1
 from touyan.accounts.models import Role, User
-from touyan.core.demo import DemoLogins
+from touyan.demo.loader import DemoLogins
 from touyan.regions.models import Region
 from touyan.selection.demo import load_demo_selection
 from touyan.selection.models import Case

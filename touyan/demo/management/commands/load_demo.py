@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from touyan.core.demo import DEMO_PASSWORD, load_demo
+from touyan.demo.loader import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

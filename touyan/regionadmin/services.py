@@ -10,9 +10,8 @@ from django.db import transaction
 from touyan.accounts import rules as account_rules
 from touyan.accounts.scope import require
 from touyan.audit.services import audit_record, diff
-
-from .models import Region, RegionStat
-from .selectors import access_region
+from touyan.regions.models import Region, RegionStat
+from touyan.regions.selectors import access_region
 
 STAT_FIELDS = ("rural_income_per_capita", "ref_new_staff_monthly", "collective_income")
 

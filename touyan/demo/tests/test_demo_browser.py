@@ -38,14 +38,14 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture
 def demo(settings: Any) -> Any:
-    from touyan.core.demo import load_demo
+    from touyan.demo.loader import load_demo
 
     settings.TOUYAN_REQUIRE_2FA_ROLES = []
     return load_demo(say=lambda _m: None)
 
 
 def _as(browser: Any, base: str, username: str) -> Any:
-    from touyan.core.demo import DEMO_PASSWORD
+    from touyan.demo.loader import DEMO_PASSWORD
 
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.on("dialog", lambda d: d.accept())  # every step asks "确定…?"

@@ -12,14 +12,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
-from touyan.accounts.scope import scope_prefix
+from touyan.accounts.requests import AuthedRequest
 from touyan.core.errors import Forbidden, InvalidInput
-from touyan.core.views import AuthedRequest, web_errors
-from touyan.dashboards.navigation import SESSION_KEY, current_region
+from touyan.core.views import web_errors
+from touyan.regions.current import SESSION_KEY, current_region
+from touyan.regions.models import Region
+from touyan.regions.scope import scope_prefix
+from touyan.regions.selectors import access_region, region_children, region_roots, region_stats, visible_path
 
 from .forms import StatForm
-from .models import Region
-from .selectors import access_region, region_children, region_roots, region_stats, visible_path
 from .services import region_stat_put
 
 
@@ -28,14 +29,6 @@ def _crumbs(request: AuthedRequest, region: Region) -> list[dict[str, object]]:
         {"label": r.name, "url": reverse("regions:detail", args=[r.code])}
         for r in visible_path(actor=request.user, region=region)
     ]
-
-
-@login_required
-def detail_current(request: AuthedRequest) -> HttpResponse:
-    region = current_region(request)
-    if region is None:
-        return redirect("regions:switch")
-    return redirect("regions:detail", code=region.code)
 
 
 @login_required

@@ -1,7 +1,7 @@
 """The shell's navigation: the side menu by module, and the current region.
 
-The current region is kept in the session and always lies inside the user's
-scope; the switcher offers only regions in scope.
+The current region (`touyan.regions.current`) is kept in the session and always lies inside
+the user's scope; the switcher offers only regions in scope.
 """
 
 from __future__ import annotations
@@ -9,17 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
-from touyan.accounts.scope import in_scope
-from touyan.regions.models import Region
-
-SESSION_KEY = "current_region"
+from touyan.regions.current import current_region
 
 
 @dataclass(frozen=True)
@@ -224,43 +220,6 @@ MODULES: tuple[NavModule, ...] = (
         ),
     ),
 )
-
-
-def current_region(request: HttpRequest) -> Region | None:
-    """The region the user is looking at: the session's choice if in scope, else their own."""
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    code = request.session.get(SESSION_KEY)
-    if code and in_scope(user, code):
-        region = Region.objects.filter(code=code).first()
-        if region is not None:
-            return region
-    if user.region_id:
-        return Region.objects.filter(code=user.region_id).first()
-    return default_region(request)
-
-
-def default_region(request: HttpRequest) -> Region | None:
-    """For a user without a region of their own (the national administrator): the region where
-    the data is, so the menu's pages open on it rather than bouncing to 切换区域 (issue 16). From
-    the top, while only one region has anything below it, step down into it (贵州省 → 黔西南州)."""
-    if hasattr(request, "_default_region"):
-        cached: Region | None = request._default_region
-        return cached
-    from touyan.regions.selectors import region_roots
-
-    region: Region | None = None
-    level = list(region_roots(actor=request.user).annotate(n=Count("children")).filter(n__gt=0).order_by("code")[:2])
-    for _depth in range(4):  # province → prefecture → county → township at most
-        if len(level) != 1:
-            break
-        region = level[0]
-        level = list(Region.objects.filter(parent=region).annotate(n=Count("children")).filter(n__gt=0)[:2])
-        if len(level) == 1 and Region.objects.filter(parent=region).count() > 1:
-            break  # several children, only one with data below: stay at the parent
-    request._default_region = region  # type: ignore[attr-defined]
-    return region
 
 
 def shell_context(request: HttpRequest) -> dict[str, Any]:

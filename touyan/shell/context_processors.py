@@ -6,8 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from .navigation import shell_context
+
 
 def shell(request: HttpRequest) -> dict[str, Any]:
-    from touyan.dashboards.navigation import shell_context
-
     return shell_context(request)

@@ -1,7 +1,8 @@
 """Demo data for `make demo`: Qianxinan's real regions, demo statistics, logins, and
 synthetic cadre files (≈8,800 people across the 1,294 villages, `touyan.cadres.demo`).
 
-Everything is written through the services, by a national administrator the
+The top of the layers (docs/app-shape.md): it may import every app and calls each app's own
+`demo.py`. Everything is written through the services, by a national administrator the
 demo creates, so the demo leaves the same audit trail real use would. Running
 it again changes nothing that is already there.
 """
@@ -24,10 +25,12 @@ from touyan.attendance.demo import load_demo_attendance
 from touyan.cadres.bulk import cadres_bulk_upsert
 from touyan.cadres.demo import demo_people
 from touyan.cadres.models import Person, Post
+from touyan.regionadmin.services import region_stat_put
 from touyan.regions import rules as region_rules
 from touyan.regions.importer import import_divisions
 from touyan.regions.models import Region, RegionStat
-from touyan.regions.services import region_stat_put
+from touyan.selection.demo import demo_step as selection_demo_step
+from touyan.training.demo import demo_step as training_demo_step
 
 DEMO_PASSWORD = "Touyan@2026"
 PREFECTURE = "522300000000"
@@ -51,15 +54,10 @@ class DemoLogins:
             self.tries[username] = tries
 
 
-# Demo steps of other apps: fn(*, actor, township, password, logins: DemoLogins, say) -> None, run
-# after the core steps in registration order (an app registers in its AppConfig.ready).
+# The demo steps of the later apps, run after the ones above in this order:
+# fn(*, actor, township, password, logins: DemoLogins, say) -> None.
 DemoStep = Callable[..., None]
-EXTRA_STEPS: dict[str, DemoStep] = {}
-
-
-def register_step(fn: DemoStep, *, key: str | None = None) -> DemoStep:
-    EXTRA_STEPS[key or f"{fn.__module__}.{fn.__qualname__}"] = fn
-    return fn
+LATER_STEPS: tuple[DemoStep, ...] = (training_demo_step, selection_demo_step)
 
 
 # What each role can try, printed under its login (SPEC A1, A2's year of a county).
@@ -216,7 +214,7 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
         )
     _liaison(admin, first_township, cadre.username if cadre is not None else None, logins)
     load_demo_affairs(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins.rows, say=say)
-    for step in EXTRA_STEPS.values():
+    for step in LATER_STEPS:
         step(actor=admin, township=first_township, password=DEMO_PASSWORD, logins=logins, say=say)
     for username, text in TRIES.items():
         logins.tries.setdefault(username, text)

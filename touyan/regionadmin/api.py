@@ -10,9 +10,9 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from touyan.core.errors import InvalidInput
+from touyan.regions.models import Region, RegionStat
+from touyan.regions.selectors import access_region, region_children, region_stats
 
-from .models import Region, RegionStat
-from .selectors import access_region, region_children, region_stats
 from .services import region_stat_put
 
 router = Router(tags=["regions"])

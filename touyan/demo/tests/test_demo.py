@@ -8,7 +8,7 @@ from django.test import Client
 from touyan.accounts.models import Role, User
 from touyan.attendance.models import Presence
 from touyan.cadres.models import Person, Post
-from touyan.core.demo import DEMO_PASSWORD, load_demo
+from touyan.demo.loader import DEMO_PASSWORD, load_demo
 from touyan.regions.models import Region, RegionStat
 
 
@@ -88,8 +88,8 @@ def test_load_demo_prints_every_login_with_what_to_try(monkeypatch) -> None:
 
     from django.core.management import call_command
 
-    from touyan.core import demo
-    from touyan.core.management.commands import load_demo as command
+    from touyan.demo import loader as demo
+    from touyan.demo.management.commands import load_demo as command
 
     logins = demo.DemoLogins()
     logins.rows.append(("finance_522301", "县财政", "兴义市"))
