@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import Forbidden, NotFound
@@ -30,14 +30,39 @@ def scope_prefix(user: Any) -> str | None:
     return region_rules.prefix_of(user.region_id)
 
 
+def assigned_villages(user: Any) -> frozenset[str] | None:
+    """The ASSIGNED reach: the village codes assigned to a liaison bound to a township (包村,
+    `LiaisonVillage`); None when the user is not narrowed that way (any other role, a liaison bound
+    to one village, or one with no village assigned yet, who reads the whole township). Read once
+    per request and kept on the user object."""
+    if getattr(user, "role", None) != "liaison" or not getattr(user, "region_id", None):
+        return None
+    if region_rules.level_of(user.region_id) != region_rules.TOWNSHIP:
+        return None
+    cache = user.__dict__
+    if "_assigned_villages" not in cache:
+        from .models import LiaisonVillage
+
+        codes = frozenset(LiaisonVillage.objects.filter(user_id=user.pk).values_list("village_id", flat=True))
+        cache["_assigned_villages"] = codes or None
+    found: frozenset[str] | None = cache["_assigned_villages"]
+    return found
+
+
 def in_scope(user: Any, code: str) -> bool:
+    """The code lies in the user's region; for a liaison with villages assigned, a village must be
+    one of theirs (the township itself and above stay readable)."""
     prefix = scope_prefix(user)
     if prefix is None:
         return False
     try:
-        return region_rules.is_under(code, prefix)
+        if not region_rules.is_under(code, prefix):
+            return False
+        villages = assigned_villages(user)
+        full = region_rules.normalize_code(code)
     except region_rules.BadCode:
         return False
+    return villages is None or region_rules.level_of(full) != region_rules.VILLAGE or full in villages
 
 
 def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> QuerySet[M]:
@@ -49,7 +74,11 @@ def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> Que
     if prefix == NATIONAL:  # every row, on purpose (a fail-closed queryset would refuse it otherwise)
         unscoped = getattr(qs, "unscoped", None)
         return unscoped() if unscoped is not None else qs
-    return qs.filter(**{f"{field}__startswith": prefix})
+    qs = qs.filter(**{f"{field}__startswith": prefix})
+    villages = assigned_villages(user)
+    if villages is not None:  # a liaison's villages, and the township's own rows
+        qs = qs.filter(Q(**{f"{field}__in": sorted(villages)}) | Q(**{field: user.region_id}))
+    return qs
 
 
 def require(user: Any, capability: str) -> None:

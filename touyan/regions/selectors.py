@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from touyan.accounts.scope import require_in_scope, scope_prefix
+from touyan.accounts.scope import assigned_villages, require_in_scope, scope_prefix
 from touyan.core.errors import InvalidInput, NotFound
 
 from . import rules
@@ -33,7 +33,11 @@ def access_region(*, actor: Any, code: str, field: str = "region") -> Region:
 
 def region_children(*, actor: Any, region: Region) -> QuerySet[Region]:
     require_in_scope(actor, region.code)
-    return Region.objects.filter(parent=region).order_by("code")
+    children = Region.objects.filter(parent=region).order_by("code")
+    villages = assigned_villages(actor)
+    if villages is not None and region.level == rules.TOWNSHIP:  # a liaison's own villages only
+        children = children.filter(code__in=sorted(villages))
+    return children
 
 
 def region_roots(*, actor: Any) -> QuerySet[Region]:
