@@ -37,6 +37,7 @@ def test_villages_are_assigned_on_the_edit_page(personas, login, liaison) -> Non
     )
     assert r.status_code == 302
     assert list(LiaisonVillage.objects.filter(user=liaison).values_list("village_id", flat=True)) == [VILLAGE_A1]
+    assert "包联 1 个村" in county.get("/accounts/users/").content.decode()
     event = AuditEvent.objects.get(action="accounts.user.villages")
     assert event.changes["villages"][0] == []
     # a township officer's edit page has no villages; a village of another township is refused
