@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
+from touyan.accounts.scope import assigned_villages
 from touyan.attendance.selectors import township_todo
 from touyan.core import todos
 from touyan.core.views import AuthedRequest, crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat
-from touyan.regions.selectors import count_descendants, region_roots, visible_path
+from touyan.regions.selectors import count_descendants, region_children, region_roots, visible_path
 
 from .navigation import current_region
 
@@ -76,6 +77,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     path: list[Region] = []
     if region is not None:
         by_level = count_descendants(region)
+        assigned = assigned_villages(request.user)
+        if assigned is not None and region.level == region_rules.TOWNSHIP:  # a liaison's villages
+            by_level = {region_rules.VILLAGE: len(assigned)}
         counts = [
             {"level": level, "label": label, "n": by_level[level]}
             for level, label in LEVEL_CHOICES
@@ -85,7 +89,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         path = visible_path(actor=request.user, region=region)
     roots = list(region_roots(actor=request.user)[:50]) if region is None else []
     children = (
-        list(Region.objects.filter(parent=region).annotate(n_children=Count("children")).order_by("code"))
+        list(region_children(actor=request.user, region=region).annotate(n_children=Count("children")))
         if region is not None
         else []
     )

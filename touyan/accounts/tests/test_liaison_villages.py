@@ -47,7 +47,7 @@ def test_villages_are_assigned_on_the_edit_page(personas, login, liaison) -> Non
 
 
 @pytest.mark.django_db
-def test_a_liaison_cannot_see_or_approve_a_village_not_assigned(personas, cadre_user, liaison) -> None:
+def test_a_liaison_cannot_see_or_approve_a_village_not_assigned(personas, login, cadre_user, liaison) -> None:
     liaison_villages_set(actor=personas["county_a_admin"], user_id=liaison.pk, village_codes=[VILLAGE_A1])
     mine = cadre_user(village=VILLAGE_A1, posts=("PS",))
     other = cadre_user(village=OTHER_VILLAGE, posts=("PS",))
@@ -64,6 +64,8 @@ def test_a_liaison_cannot_see_or_approve_a_village_not_assigned(personas, cadre_
         attendance.leave_decide(actor=me, leave_id=leave_other.pk, approve=True)
     done = attendance.leave_decide(actor=me, leave_id=leave_mine.pk, approve=True)
     assert done.status == "approved"
+    home = login(me).get("/").content.decode()  # the workbench lists their villages only
+    assert f"?code={VILLAGE_A1}" in home and f"?code={OTHER_VILLAGE}" not in home
 
 
 @pytest.mark.django_db
