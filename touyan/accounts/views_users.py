@@ -33,13 +33,16 @@ class UserEditForm(StyledForm):
     def __init__(self, *args: object, actor: object, villages: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["region"] = RegionPickField(actor=actor)
+        self.fields["region"].widget.attrs["class"] = "form-select"
         if villages:  # a liaison bound to a township: their villages (包村)
             self.fields["villages"] = forms.MultipleChoiceField(
                 label=gettext_lazy("包联村"),
                 choices=villages,
                 required=False,
-                widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input me-1"}),
-                help_text=gettext_lazy("包村干部只看到、只审批所包联的村;一个也不选时可看全乡镇"),
+                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": min(len(villages), 10)}),
+                help_text=gettext_lazy(
+                    "包村干部只看到、只审批所包联的村;一个也不选时可看全乡镇。按住 Ctrl(手机上直接点选)可选多个"
+                ),
             )
 
 
