@@ -105,3 +105,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+class LiaisonVillage(models.Model):
+    """A village assigned to a liaison official (包村, SPEC A1 "assigned villages"): a liaison bound
+    to a township who has villages assigned sees and approves only those villages (the ASSIGNED
+    reach, `scope.assigned_villages`). Set on the user's edit page (`liaison_villages_set`)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="liaison_villages")
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="liaisons", verbose_name=_("包联村")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("包联村")
+        verbose_name_plural = _("包联村")
+        constraints = [models.UniqueConstraint(fields=["user", "village"], name="liaison_village_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.village_id}"

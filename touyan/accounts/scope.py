@@ -13,11 +13,47 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import Forbidden, NotFound
-from touyan.regions.scope import NATIONAL, in_scope, require_in_scope, scope_filter, scope_prefix
+from touyan.regions import rules as region_rules
+from touyan.regions.scope import (
+    NATIONAL,
+    assigned_villages,
+    in_scope,
+    require_in_scope,
+    scope_filter,
+    scope_prefix,
+)
 
 from . import rules
 
-__all__ = ["NATIONAL", "in_scope", "officials_only", "require", "require_in_scope", "scope_filter", "scope_prefix"]
+__all__ = [
+    "NATIONAL",
+    "assigned_villages",
+    "in_scope",
+    "officials_only",
+    "require",
+    "require_in_scope",
+    "scope_filter",
+    "scope_prefix",
+]
+
+
+def liaison_villages(user: Any) -> frozenset[str] | None:
+    """The ASSIGNED reach: the village codes assigned to a liaison bound to a township (包村,
+    `LiaisonVillage`); None when the user is not narrowed that way (any other role, a liaison bound
+    to one village, or one with no village assigned yet, who reads the whole township). Read once
+    per request and kept on the user object. Registered with `regions.scope` in AppConfig.ready."""
+    if getattr(user, "role", None) != "liaison" or not getattr(user, "region_id", None):
+        return None
+    if region_rules.level_of(user.region_id) != region_rules.TOWNSHIP:
+        return None
+    cache = user.__dict__
+    if "_assigned_villages" not in cache:
+        from .models import LiaisonVillage
+
+        codes = frozenset(LiaisonVillage.objects.filter(user_id=user.pk).values_list("village_id", flat=True))
+        cache["_assigned_villages"] = codes or None
+    found: frozenset[str] | None = cache["_assigned_villages"]
+    return found
 
 
 def require(user: Any, capability: str) -> None:

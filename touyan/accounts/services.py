@@ -23,11 +23,14 @@ from django.utils.translation import gettext as _
 from touyan.audit.services import audit_record
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.statements import fetch_one
+from touyan.regions import rules as region_rules
+from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 
 from . import rules
+from .actions import AccountsAction
 from .hooks import cadre_for_login
-from .models import SEPARATED_ROLES, ApiToken, Department, Role, User
+from .models import SEPARATED_ROLES, ApiToken, Department, LiaisonVillage, Role, User
 from .passwords import check_length, too_long
 from .scope import require
 from .selectors import users_in_scope
@@ -326,4 +329,47 @@ def token_user(raw: str) -> User | None:
         if len(_token_cache) >= _TOKEN_CACHE_MAX:
             _token_cache.clear()
         _token_cache[key] = (values, now + ttl)
+    return user
+
+
+def township_villages(user: User) -> list[tuple[str, str]]:
+    """(code, name) of the villages of a liaison's township: what may be assigned to them."""
+    if (
+        user.role != Role.LIAISON
+        or not user.region_id
+        or region_rules.level_of(user.region_id) != region_rules.TOWNSHIP
+    ):
+        return []
+    return list(Region.objects.filter(parent_id=user.region_id).order_by("code").values_list("code", "name"))
+
+
+@transaction.atomic
+def liaison_villages_set(*, actor: Any, user_id: int, village_codes: list[str]) -> User:
+    """Assign a liaison official's villages (包村, SPEC A1): villages of the liaison's own
+    township, replacing the former set. An empty set leaves the liaison the whole township.
+    Audited as `accounts.user.villages` with the old and new lists."""
+    require(actor, rules.USERS_MANAGE)
+    user = access_user(actor=actor, user_id=user_id, for_write=True)
+    allowed = dict(township_villages(user))
+    if not allowed:
+        raise InvalidInput(errors={"villages": _("只有驻乡镇的包村干部可以分配包联村")})
+    wanted = sorted(set(village_codes))
+    outside = [c for c in wanted if c not in allowed]
+    if outside:
+        raise InvalidInput(errors={"villages": _("%(c)s 不是该乡镇的村(社区)") % {"c": "、".join(outside)}})
+    old = sorted(LiaisonVillage.objects.filter(user=user).values_list("village_id", flat=True))
+    if old == wanted:
+        return user
+    LiaisonVillage.objects.filter(user=user).exclude(village_id__in=wanted).delete()
+    LiaisonVillage.objects.bulk_create(
+        [LiaisonVillage(user=user, village_id=c) for c in wanted if c not in old], ignore_conflicts=True
+    )
+    user.__dict__.pop("_assigned_villages", None)
+    audit_record(
+        actor=actor,
+        action=AccountsAction.LIAISON_VILLAGES,
+        obj=user,
+        region_code=user.region_id or "",
+        changes={"villages": [[allowed.get(c, c) for c in old], [allowed[c] for c in wanted]]},
+    )
     return user

@@ -12,9 +12,11 @@ from touyan.audit.services import audit_record
 from touyan.core.errors import InvalidInput
 
 from . import rules
-from .models import User
+from .models import LiaisonVillage, Role, User
 from .scope import require
-from .services import access_user, token_cache_clear, user_set_role
+from .services import access_user, liaison_villages_set, token_cache_clear, township_villages, user_set_role
+
+__all__ = ["liaison_villages_set", "township_villages", "user_set_active", "user_update"]
 
 
 @transaction.atomic
@@ -27,6 +29,11 @@ def user_update(*, actor: Any, user_id: int, display_name: str, role: str, regio
         raise InvalidInput(errors={"role": _("村干部账号随本人档案,不能改角色或区域")})
     if role != user.role or (region_code or "") != (user.region_id or ""):
         user = user_set_role(actor=actor, user_id=user.pk, role=role, region_code=region_code)
+        # villages assigned stay only while the user is a liaison of the villages' township
+        stale = LiaisonVillage.objects.filter(user=user)
+        if user.role == Role.LIAISON and user.region_id:
+            stale = stale.exclude(village__parent_id=user.region_id)
+        stale.delete()
     name = (display_name or "").strip()[:50]
     if name != user.display_name:
         old = user.display_name

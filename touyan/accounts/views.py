@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -69,6 +70,7 @@ def users(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(username__icontains=q) | qs.filter(display_name__icontains=q)
+    qs = qs.annotate(n_villages=Count("liaison_villages"))  # a liaison's assigned villages (包村)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
         request,

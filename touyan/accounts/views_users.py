@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,16 +24,40 @@ from .models import Role
 from .regionpick import RegionPickField
 from .scope import require
 from .services import access_user
-from .services_users import user_set_active, user_update
+from .services_users import liaison_villages_set, township_villages, user_set_active, user_update
 
 
 class UserEditForm(StyledForm):
     display_name = forms.CharField(label=gettext_lazy("姓名"), max_length=50, required=False)
     role = forms.ChoiceField(label=gettext_lazy("角色"), choices=Role.choices)
 
-    def __init__(self, *args: object, actor: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, actor: object, villages: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["region"] = RegionPickField(actor=actor)
+        self.fields["region"].widget.attrs["class"] = "form-select"
+        if villages:  # a liaison bound to a township: their villages (包村)
+            self.fields["villages"] = forms.MultipleChoiceField(
+                label=gettext_lazy("包联村"),
+                choices=villages,
+                required=False,
+                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": min(len(villages), 10)}),
+                help_text=gettext_lazy(
+                    "包村干部只看到、只审批所包联的村;一个也不选时可看全乡镇。按住 Ctrl(手机上直接点选)可选多个"
+                ),
+            )
+
+
+def _save(request: AuthedRequest, user_id: int, d: dict[str, Any], villages: bool) -> None:
+    """The name, role and region, then (for a liaison still bound to a township) the villages."""
+    updated = user_update(
+        actor=request.user,
+        user_id=user_id,
+        display_name=d["display_name"],
+        role=d["role"],
+        region_code=d["region"],
+    )
+    if villages and township_villages(updated):
+        liaison_villages_set(actor=request.user, user_id=user_id, village_codes=d.get("villages") or [])
 
 
 @login_required
@@ -38,18 +65,19 @@ class UserEditForm(StyledForm):
 def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     require(request.user, rules.USERS_MANAGE)
     user = access_user(actor=request.user, user_id=user_id, for_write=True)
-    initial = {"display_name": user.display_name, "role": user.role, "region": user.region_id or ""}
-    form = UserEditForm(request.POST or None, initial=initial, actor=request.user)
+    villages = township_villages(user)
+    initial = {
+        "display_name": user.display_name,
+        "role": user.role,
+        "region": user.region_id or "",
+        "villages": list(user.liaison_villages.values_list("village_id", flat=True)),
+    }
+    form = UserEditForm(request.POST or None, initial=initial, actor=request.user, villages=villages)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            user_update(
-                actor=request.user,
-                user_id=user.pk,
-                display_name=d["display_name"],
-                role=d["role"],
-                region_code=d["region"],
-            )
+            with transaction.atomic():
+                _save(request, user.pk, d, "villages" in form.fields)
         except (InvalidInput, Conflict) as exc:
             for field, msgs in exc.field_errors().items():
                 for msg in msgs:

@@ -13,7 +13,7 @@ from django.db.models.functions import Concat, Left
 from django.utils import timezone
 
 from touyan.accounts.rules import is_village_cadre
-from touyan.accounts.scope import scope_filter, scope_prefix
+from touyan.accounts.scope import assigned_villages, scope_filter, scope_prefix
 from touyan.cadres.models import Person, Post, PostCode
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
@@ -431,11 +431,20 @@ def township_todo(*, actor: Any, township: Region, today: dt.date) -> TownshipTo
     leaves = leaves_in_scope(actor=actor).filter(village__code__startswith=township.prefix)
     month = today.replace(day=1)
     last_month = (month - dt.timedelta(days=1)).replace(day=1)
-    villages = list(
-        Region.objects.filter(parent=township, level=region_rules.VILLAGE).order_by("code").values_list("code", "name")
-    )
+    assigned = assigned_villages(actor)  # a liaison's villages only (the ASSIGNED reach)
+    villages = [
+        (code, name)
+        for code, name in Region.objects.filter(parent=township, level=region_rules.VILLAGE)
+        .order_by("code")
+        .values_list("code", "name")
+        if assigned is None or code in assigned
+    ]
     gaps = duty_gap_list(prefix=township.prefix, year=month.year, month=month.month, villages=villages)
-    short = monthly_summary(prefix=township.prefix, year=last_month.year, month=last_month.month)
+    short = [
+        r
+        for r in monthly_summary(prefix=township.prefix, year=last_month.year, month=last_month.month)
+        if assigned is None or r.village_id in assigned
+    ]
     lock_day = policy_resolve(township.code, last_month)["attendance_lock_day"]
     return TownshipTodo(
         leave_waiting=leaves.filter(status=LeaveRequest.Status.SUBMITTED, next_level__in=TOWNSHIP_LEAVE_LEVELS).count(),

@@ -18,7 +18,7 @@ from zhconv import convert
 
 from touyan.accounts import rules as account_rules
 from touyan.accounts.rules import is_village_cadre
-from touyan.accounts.scope import require, scope_filter, scope_prefix
+from touyan.accounts.scope import assigned_villages, require, scope_filter, scope_prefix
 from touyan.core import crypto, idnumber
 from touyan.core.errors import NotFound
 from touyan.regions.rules import CODE_LENGTH
@@ -240,6 +240,9 @@ def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) 
     prefix = max((p for p in (scope, filters.region) if p), key=len, default="")
     if prefix:
         qs = qs.filter(_code_range(prefix))
+    villages = assigned_villages(actor) if scope is not None else None
+    if villages is not None:  # a liaison's assigned villages (the ASSIGNED reach)
+        qs = qs.filter(village_id__in=sorted(villages))
     if filters.region and not prefix.startswith(filters.region):
         qs = qs.filter(village__code__startswith=filters.region)
     posts = current_posts(day).filter(person=OuterRef("pk"))

@@ -1,7 +1,9 @@
 """The to-dos of the existing mechanisms, registered with `core.todos` (DashboardsConfig.ready):
 leave to approve (a liaison, a secretary, a county), filings waiting (county), pay runs waiting for
-this user's step, quarterly evaluations not final. A township's duty gaps, shortfalls and its own
-leave queue are on the attendance card of its workbench (attendance.selectors.township_todo)."""
+this user's step, quarterly evaluations not final, periods whose appeal window is over (county),
+and a county's or prefecture's duty gaps and last month's shortfalls. A township's duty gaps,
+shortfalls and its own leave queue are on the attendance card of its workbench
+(attendance.selectors.township_todo)."""
 
 from __future__ import annotations
 
@@ -170,6 +172,100 @@ def _quarter_end(year: int, quarter: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
+ROLLUP_LEVELS = (region_rules.COUNTY, region_rules.PREFECTURE)
+
+
+def _rollup_region(user: Any, ctx: TodoContext) -> Any:
+    """The county or prefecture an administrator's workbench looks at (None: no roll-up)."""
+    from touyan.accounts.scope import in_scope
+
+    region = ctx.region
+    if region is None or region.level not in ROLLUP_LEVELS:
+        return None
+    if not (user.is_superuser or user.role == Role.ADMIN) or not in_scope(user, region.code):
+        return None
+    return region
+
+
+def attendance_todos(user: Any, ctx: TodoContext) -> list[Todo]:
+    """A county's or prefecture's duty gaps this month (A4 "每天必须有人值班": due the first gap day
+    still ahead) and last month's cadres short of the required days (R-ATT-01: due the day the
+    townships may lock the month), counted over its villages, with links to both pages."""
+    from touyan.attendance import rules as attendance_rules
+    from touyan.attendance.selectors import duty_gap_list, monthly_summary
+    from touyan.policy.selectors import policy_resolve
+    from touyan.regions.models import Region
+
+    region = _rollup_region(user, ctx)
+    if region is None:
+        return []
+    month = ctx.today.replace(day=1)
+    last = (month - dt.timedelta(days=1)).replace(day=1)
+    villages = list(
+        Region.objects.filter(level=region_rules.VILLAGE, code__startswith=region.prefix)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+    gaps = duty_gap_list(prefix=region.prefix, year=month.year, month=month.month, villages=villages)
+    ahead = [d for g in gaps for d, _n in g["gaps"] if d >= ctx.today]
+    short = [
+        r for r in monthly_summary(prefix=region.prefix, year=last.year, month=last.month) if r.result.shortfall_days
+    ]
+    lock_day = policy_resolve(region.code, last)["attendance_lock_day"]
+    return [
+        Todo(
+            label=_("%(m)s 值班缺口") % {"m": month.strftime("%Y-%m")},
+            count=len(gaps),
+            url=reverse("attendance:gaps", args=[region.code, month]),
+            due=min(ahead, default=None),
+            note=_("%(v)s 个村(社区)共 %(d)s 天") % {"v": len(gaps), "d": sum(len(g["gaps"]) for g in gaps)}
+            if gaps
+            else "",
+            icon="exclamation-triangle",
+            urgent=True,
+            group=_("日常管理"),
+        ),
+        Todo(
+            label=_("%(m)s 出勤不足的干部") % {"m": last.strftime("%Y-%m")},
+            count=len(short),
+            url=reverse("attendance:monthly", args=[region.code, last]),
+            due=attendance_rules.lock_opens(last, lock_day),
+            note=_("涉及 %(v)s 个村(社区)") % {"v": len({r.village_id for r in short})} if short else "",
+            icon="table",
+            group=_("日常管理"),
+        ),
+    ]
+
+
+def period_todos(user: Any, ctx: TodoContext) -> list[Todo]:
+    """Assessment periods in 公示 (WF-5): to finalize once the appeal window is over (due its
+    deadline); shown to the county that opened them."""
+    from touyan.assessment.models import Period
+
+    if not account_rules.has_capability(user.role, account_rules.POLICY_WRITE, is_superuser=user.is_superuser):
+        return []
+    rows = list(
+        scope_filter(Period.objects.filter(state=Period.State.PUBLICISED), user, "region__code")
+        .order_by("appeal_until")
+        .values_list("region_id", "appeal_until")[:50]
+    )
+    if not rows:
+        return []
+    ready = [code for code, until in rows if until is None or until <= ctx.today]
+    code = (ready or [rows[0][0]])[0]
+    return [
+        Todo(
+            label=_("公示中、待定稿的考核期"),
+            count=len(rows),
+            url=reverse("assessment:periods", args=[code]),
+            due=rows[0][1],
+            note=_("%(n)s 个申诉期已满,可定稿") % {"n": len(ready)} if ready else _("申诉期未满"),
+            icon="clipboard-data",
+            group=_("考核评价"),
+        )
+    ]
+
+
 def register_all() -> None:
-    for fn in (leave_todos, filing_todos, payrun_todos, evaluation_todos):
+    for fn in (leave_todos, filing_todos, payrun_todos, evaluation_todos, period_todos, attendance_todos):
         register(fn)

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from touyan.accounts import rules as account_rules
 from touyan.accounts.requests import AuthedRequest
 from touyan.accounts.rules import is_village_cadre
+from touyan.accounts.scope import assigned_villages
 from touyan.attendance.selectors import township_todo
 from touyan.core import todos
 from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
 from touyan.regions.current import current_region
 from touyan.regions.models import LEVEL_CHOICES, Region, RegionStat
-from touyan.regions.selectors import count_descendants, region_roots, visible_path
+from touyan.regions.selectors import count_descendants, region_children, region_roots, visible_path
 
 
 def _cadre_home(request: AuthedRequest) -> HttpResponse:
@@ -76,6 +77,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     path: list[Region] = []
     if region is not None:
         by_level = count_descendants(region)
+        assigned = assigned_villages(request.user)
+        if assigned is not None and region.level == region_rules.TOWNSHIP:  # a liaison's villages
+            by_level = {region_rules.VILLAGE: len(assigned)}
         counts = [
             {"level": level, "label": label, "n": by_level[level]}
             for level, label in LEVEL_CHOICES
@@ -85,7 +89,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         path = visible_path(actor=request.user, region=region)
     roots = list(region_roots(actor=request.user)[:50]) if region is None else []
     children = (
-        list(Region.objects.filter(parent=region).annotate(n_children=Count("children")).order_by("code"))
+        list(region_children(actor=request.user, region=region).annotate(n_children=Count("children")))
         if region is not None
         else []
     )

@@ -19,7 +19,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from touyan.accounts.models import Role, User
-from touyan.accounts.services import user_create
+from touyan.accounts.services import liaison_villages_set, user_create
 from touyan.affairs.demo import load_demo_affairs
 from touyan.attendance.demo import load_demo_attendance
 from touyan.cadres.bulk import cadres_bulk_upsert
@@ -226,27 +226,29 @@ def load_demo(say: Callable[[str], None] = print) -> DemoLogins:
 
 
 def _liaison(admin: User, township: Region, cadre_username: str | None, logins: DemoLogins) -> None:
-    """The liaison official (包村干部) of the demo cadre's village: co-approves its leave, scores
-    and signs spending there (R-ATT-02, R-FIN-02). A liaison's reach is the region of the login:
-    here the one village assigned."""
-    village = None
-    if cadre_username:
-        village = User.objects.filter(username=cadre_username).values_list("region_id", flat=True).first()
-    if village is None:
-        village = (
-            Region.objects.filter(parent=township, level=region_rules.VILLAGE)
-            .order_by("code")
-            .values_list("code", flat=True)
-            .first()
-        )
-    if village is None:
+    """The liaison official (包村干部) of the township, with two villages assigned (包村): the demo
+    cadre's and the next one. They co-approve those villages' leave, score and sign spending there
+    (R-ATT-02, R-FIN-02) and see no other village of the township (the ASSIGNED reach)."""
+    villages = list(
+        Region.objects.filter(parent=township, level=region_rules.VILLAGE).order_by("code").values_list("code", "name")
+    )
+    if not villages:
         return
-    region = Region.objects.get(code=village)
+    own = None
+    if cadre_username:
+        own = User.objects.filter(username=cadre_username).values_list("region_id", flat=True).first()
+    codes = [c for c, _n in villages]
+    first = codes.index(own) if own in codes else 0
+    assigned = codes[first : first + 2] or codes[:1]
     username = f"liaison_{township.code[:9]}"
-    _ensure_user(admin, username, Role.LIAISON, region, f"{township.name}包村干部")
+    _ensure_user(admin, username, Role.LIAISON, township, f"{township.name}包村干部")
+    user = User.objects.get(username=username)
+    if not user.liaison_villages.exists():
+        liaison_villages_set(actor=admin, user_id=user.pk, village_codes=assigned)
+    names = "、".join(n for c, n in villages if c in assigned)
     logins.add(
         username,
-        "包村干部(包村: 本村)",
-        f"{township.name} {region.name}",
-        "包村干部:工作台 → 待我审批的请假(请假的包村干部一级)、季度评价录入、村务联审联签",
+        "包村干部(包联 2 个村)",
+        f"{township.name}:{names}",
+        "包村干部:工作台 → 待我审批的请假(包联村的请假)、季度评价录入、村务联审联签;其他村看不到",
     )

@@ -78,6 +78,17 @@ def notice_period_over(run: Any, facts: Mapping[str, Any]) -> str | Promise | No
     return None
 
 
+def publicity_over(allowance: Any, facts: Mapping[str, Any]) -> str | Promise | None:
+    """R-PAY-10 / WF-1: the departure allowance's public notice (公示) lasts `publicity_days` before
+    the county approves (the same count as the pay run's notice: posted 04-01 for 5 days → 04-06)."""
+    if "today" not in facts:
+        return None
+    ends = rules.notice_running(facts.get("notice_from"), int(facts.get("notice_days") or 0), facts["today"])
+    if ends is not None:
+        return gettext("公示期未满,%(d)s 起方可批准") % {"d": ends.isoformat()}
+    return None
+
+
 BY_TOWNSHIP = _("该步骤由乡镇办理")
 BY_FINANCE = _("该步骤由县财政办理")
 BY_COUNTY = _("该步骤由县委组织部办理")
@@ -120,7 +131,15 @@ DEPARTURE = Flow(
         Transition("village_check", (DS.APPLIED,), DS.VILLAGE, _("村级审核"), who=cadres_write),
         Transition("township_check", (DS.VILLAGE,), DS.TOWNSHIP, _("乡镇审核"), who=cadres_write),
         Transition("publicise", (DS.TOWNSHIP,), DS.NOTICE, _("公示"), who=cadres_write),
-        Transition("approve", (DS.NOTICE,), DS.APPROVED, _("县级批准"), who=county, refused=BY_COUNTY),
+        Transition(
+            "approve",
+            (DS.NOTICE,),
+            DS.APPROVED,
+            _("县级批准"),
+            who=county,
+            refused=BY_COUNTY,
+            guards=(publicity_over,),
+        ),
         Transition(
             "reject",
             (DS.APPLIED, DS.VILLAGE, DS.TOWNSHIP),

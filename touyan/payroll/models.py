@@ -194,6 +194,8 @@ class DepartureAllowance(models.Model):
     start_month = models.DateField(_("起发月份"), null=True, blank=True)
     stop_month = models.DateField(_("停发月份"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.APPLIED)
+    # The day the public notice (公示) was posted: it lasts `publicity_days` (flows.publicity_over).
+    notice_from = models.DateField(_("公示开始日期"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=300, blank=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -57,6 +57,36 @@ GROUPS: dict[str, Any] = {
 
 YUAN = "元"
 DAYS = "天"
+PERCENT = "%"
+
+# Shares, ratios and weights stored as fractions (0.20) and shown — and typed on the policy page — as
+# percentages (20 %): `is_percent`, `percent_text`, `percent_value`.
+PERCENT_KEYS = frozenset(
+    {
+        "prof_secretary_share",
+        "young_share",
+        "young_pay_ratio",
+        "excellent_max_share",
+        "w_work",
+        "w_demo",
+        "demo_satisfaction_min",
+        "demo_unqualified_admonish",
+        "competency_admonish_below",
+        "competency_exit_below",
+        "deputy_ratio",
+        "reelection_uplift",
+        "perf_share",
+        "reward_rate",
+        "reward_cap_share",
+        "weak_township_share",
+        "weak_bonus_cut",
+        "departure_pct_1",
+        "departure_pct_2",
+        "departure_pct_3",
+        "departure_director_ratio",
+        "secondment_township_share",
+    }
+)
 
 
 # --- Structured parameters of village affairs (R-OPEN-04, R-DEC-04) ----------------------------
@@ -567,3 +597,26 @@ FullParams: type[BaseModel] = create_model(  # type: ignore[call-overload]
 PartialParams: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "PartialParams", __config__=_config, **{p.key: (_annotated(p) | None, None) for p in PARAMS}
 )
+
+
+def is_percent(p: Param) -> bool:
+    return p.key in PERCENT_KEYS
+
+
+def percent_text(value: Any) -> str:
+    """0.20 → "20"; 0.055 → "5.5" (the number of per cent, without the sign)."""
+    number = (D(str(value)) * 100).normalize()
+    return f"{number:f}"
+
+
+def percent_value(raw: str) -> str:
+    """What a user typed in a percent field ("20", "20%", "20 %", "５.５％") → the stored fraction as
+    text ("0.2"); text that is not a number is returned unchanged, for the schema's own message."""
+    text = raw.strip().replace("％", "%").rstrip("%").strip()
+    try:
+        number = D(text)
+    except ArithmeticError:
+        return raw
+    if not number.is_finite():
+        return raw
+    return f"{(number / 100).normalize():f}"

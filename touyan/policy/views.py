@@ -23,7 +23,7 @@ from touyan.regions.models import Region
 from touyan.regions.selectors import access_region, visible_path
 
 from . import explain
-from .params import GROUPS, PARAMS, Param
+from .params import GROUPS, PARAMS, PERCENT, Param, is_percent, percent_text, percent_value
 from .selectors import merged_for, policy_documents, policy_resolve
 from .services import policy_put
 
@@ -40,10 +40,13 @@ UNITS = {
 
 
 def _field_kind(p: Param) -> str:
-    """How the page edits a parameter: bool / choice (a select), int / decimal (a number input with
-    the parameter's bounds), catalogue (shown, edited through the API), text."""
+    """How the page edits a parameter: bool / choice (a select), percent (a share typed as a
+    percentage), int / decimal (a number input with the parameter's bounds), catalogue (shown,
+    edited through the API), text."""
     if p.type is bool:
         return "bool"
+    if is_percent(p):
+        return "percent"
     if hasattr(p.type, "__args__") and all(isinstance(a, str) for a in p.type.__args__):
         return "choice"
     if p.type in NUMBER_KINDS:
@@ -79,13 +82,26 @@ def _display(value: Any, p: Param | None = None) -> str:
         if all(isinstance(v, str) for v in value):
             return ", ".join(value)
         return _("共 %(n)s 项") % {"n": len(value)}
+    if p is not None and is_percent(p):
+        return f"{percent_text(value)} %"
     return str(value)
 
 
 def _raw_value(raw: str, p: Param) -> Any:
     if _field_kind(p) == "bool":
         return raw == "true"
+    if is_percent(p):  # typed as a percentage: 20 → 0.2
+        return percent_value(raw)
     return raw
+
+
+def _percent_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A percent field's bound in percent ("0 % – 100 %"), not the stored fraction's ("≤ 1")."""
+    for p in PARAMS:
+        if is_percent(p) and errors.get(p.key):
+            lo, hi = percent_text(p.ge if p.ge is not None else 0), percent_text(p.le if p.le is not None else 1)
+            errors[p.key] = [_("请填写 %(lo)s 到 %(hi)s 之间的百分数(如 20 表示 20%%)") % {"lo": lo, "hi": hi}]
+    return errors
 
 
 @login_required
@@ -119,7 +135,7 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
                 note=request.POST.get("note", "")[:300],
             )
         except InvalidInput as exc:
-            errors = {k.removeprefix("params."): v for k, v in exc.field_errors().items()}
+            errors = _percent_errors({k.removeprefix("params."): v for k, v in exc.field_errors().items()})
             messages.error(request, _("参数未保存:请修改标红的字段。"))
         else:
             messages.success(request, _("已保存新版本,自 %(d)s 起生效") % {"d": effective_from.isoformat()})
@@ -146,17 +162,21 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
                     "kind": _field_kind(p),
                     "bounds": _bounds(p),
                     "unit_word": UNITS.get(p.unit, p.unit),
-                    "unit": UNITS.get(p.unit, p.unit) if values[p.key] is not None else "",
                     "entries": list(values[p.key]) if _field_kind(p) == "catalogue" else [],
                     "label": explain.label(p),
                     "sentence": explain.sentence(p),
                     "choices": [(c, explain.choice_label(c)) for c in getattr(p.type, "__args__", ())]
                     if _field_kind(p) == "choice"
                     else [],
-                    "value": _display(values[p.key], p),
+                    "value": _display(values[p.key], p).removesuffix(" %"),
+                    "unit": PERCENT
+                    if is_percent(p)
+                    else UNITS.get(p.unit, p.unit)
+                    if values[p.key] is not None
+                    else "",
                     "source": names.get(source, _("全国")) if source else _("默认值"),
                     "is_own": p.key in own,
-                    "own": submitted.get(p.key, "" if p.key not in own else _form_value(own[p.key])),
+                    "own": submitted.get(p.key, "" if p.key not in own else _form_value(own[p.key], p)),
                     "inherited": _display(parent_merged.values[p.key], p),
                     "inherited_from": names.get(parent_source or "", "")
                     or (_("全国") if parent_source else _("默认值")),
@@ -185,9 +205,11 @@ def edit(request: AuthedRequest, code: str) -> HttpResponse:
     )
 
 
-def _form_value(value: Any) -> str:
+def _form_value(value: Any, p: Param) -> str:
     if value is True:
         return "true"
     if value is False:
         return "false"
+    if value is not None and is_percent(p):
+        return percent_text(value)
     return "" if value is None else str(value)

@@ -8,9 +8,10 @@ apps import both from. Nothing else decides scope.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import NotFound
@@ -19,6 +20,21 @@ from . import rules as region_rules
 
 M = TypeVar("M", bound=Model)
 NATIONAL = ""
+
+# The ASSIGNED reach (a liaison's villages, 包村) is kept by the accounts app, which registers how
+# to read it in its AppConfig.ready; regions only applies it.
+_assigned_reader: Callable[[Any], frozenset[str] | None] | None = None
+
+
+def register_assigned_villages(reader: Callable[[Any], frozenset[str] | None]) -> None:
+    """Hook: how to read the village codes a user is narrowed to (None = not narrowed)."""
+    global _assigned_reader
+    _assigned_reader = reader
+
+
+def assigned_villages(user: Any) -> frozenset[str] | None:
+    """The village codes the user is narrowed to inside their region, or None."""
+    return _assigned_reader(user) if _assigned_reader is not None else None
 
 
 def scope_prefix(user: Any) -> str | None:
@@ -31,13 +47,19 @@ def scope_prefix(user: Any) -> str | None:
 
 
 def in_scope(user: Any, code: str) -> bool:
+    """The code lies in the user's region; for a liaison with villages assigned, a village must be
+    one of theirs (the township itself and above stay readable)."""
     prefix = scope_prefix(user)
     if prefix is None:
         return False
     try:
-        return region_rules.is_under(code, prefix)
+        if not region_rules.is_under(code, prefix):
+            return False
+        villages = assigned_villages(user)
+        full = region_rules.normalize_code(code)
     except region_rules.BadCode:
         return False
+    return villages is None or region_rules.level_of(full) != region_rules.VILLAGE or full in villages
 
 
 def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> QuerySet[M]:
@@ -49,7 +71,11 @@ def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> Que
     if prefix == NATIONAL:  # every row, on purpose (a fail-closed queryset would refuse it otherwise)
         unscoped = getattr(qs, "unscoped", None)
         return unscoped() if unscoped is not None else qs
-    return qs.filter(**{f"{field}__startswith": prefix})
+    qs = qs.filter(**{f"{field}__startswith": prefix})
+    villages = assigned_villages(user)
+    if villages is not None:  # a liaison's villages, and the township's own rows
+        qs = qs.filter(Q(**{f"{field}__in": sorted(villages)}) | Q(**{field: user.region_id}))
+    return qs
 
 
 def require_in_scope(user: Any, code: str) -> None:

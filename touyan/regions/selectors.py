@@ -11,7 +11,7 @@ from touyan.core.errors import InvalidInput, NotFound
 
 from . import rules
 from .models import Region, RegionStat
-from .scope import require_in_scope, scope_prefix
+from .scope import assigned_villages, require_in_scope, scope_prefix
 
 
 def parse_code(raw: str, field: str = "region") -> str:
@@ -33,7 +33,11 @@ def access_region(*, actor: Any, code: str, field: str = "region") -> Region:
 
 def region_children(*, actor: Any, region: Region) -> QuerySet[Region]:
     require_in_scope(actor, region.code)
-    return Region.objects.filter(parent=region).order_by("code")
+    children = Region.objects.filter(parent=region).order_by("code")
+    villages = assigned_villages(actor)
+    if villages is not None and region.level == rules.TOWNSHIP:  # a liaison's own villages only
+        children = children.filter(code__in=sorted(villages))
+    return children
 
 
 def region_roots(*, actor: Any) -> QuerySet[Region]:

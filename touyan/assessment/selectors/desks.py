@@ -42,7 +42,15 @@ class PeriodRow:
 
     @property
     def appeal_open(self) -> bool:
-        return self.p.appeal_until is not None and self.p.appeal_until >= self.today
+        """WF-5: the appeal window runs until the day before `appeal_until` (the first day to finalize)."""
+        return rules.in_appeal_window(self.p.appeal_until, self.today)
+
+    @property
+    def notice_last_day(self) -> dt.date | None:
+        """While the window runs, its last day (the page's "公示期至 …" in place of 定稿)."""
+        if self.p.state != Period.State.PUBLICISED or not self.appeal_open or self.p.appeal_until is None:
+            return None
+        return self.p.appeal_until - dt.timedelta(days=1)
 
     @property
     def days_left(self) -> int | None:
@@ -66,7 +74,7 @@ def period_rows(*, actor: User, region: Region, today: dt.date) -> list[PeriodRo
             p,
             period_label(p),
             progress.get((p.year, p.number)) if p.kind == Period.Kind.QUARTER else None,
-            tuple(t.name for t in PERIOD_FLOW.available(actor, p)),
+            tuple(t.name for t in PERIOD_FLOW.available(actor, p, {"today": today})),
             today,
             tuple(unscored_members(p)) if p.state == Period.State.OPEN and p.kind == Period.Kind.QUARTER else (),
         )

@@ -472,6 +472,28 @@ def test_periods_open_publicise_appeal_and_final(personas, login) -> None:
     assert b.post(url, {"action": "advance", "period": period.pk, "to": "open"}).status_code == 404
 
 
+@pytest.mark.django_db
+def test_no_finalize_button_while_the_appeal_window_runs(personas, login) -> None:
+    """WF-5: during the appeal window (appeal_days = 5) the page shows 公示期至 its last day in place
+    of 定稿 (the button appears when FLOW.can says yes)."""
+    from django.utils import timezone
+
+    from touyan.policy.models import PolicyDocument
+
+    PolicyDocument.objects.create(region_id=COUNTY_A, effective_from=dt.date(2000, 1, 1), params={"appeal_days": 5})
+    c = login(personas["county_a_admin"])
+    url = f"/assessment/periods/{COUNTY_A}/"
+    c.post(url, {"action": "open", "year": "2025", "which": "half-1"})
+    period = Period.objects.get()
+    c.post(url, {"action": "advance", "period": period.pk, "to": "publicised"})
+    page = text(c.get(url))
+    last = (timezone.localdate() + dt.timedelta(days=4)).isoformat()
+    assert f"公示期至 {last}" in page and 'value="final"' not in page
+    Period.objects.filter(pk=period.pk).update(appeal_until=timezone.localdate())
+    page = text(c.get(url))
+    assert "公示期至" not in page and 'value="final"' in page
+
+
 # --- scope, menus and bad addresses -----------------------------------------------------------------------------------
 
 

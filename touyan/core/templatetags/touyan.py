@@ -1,4 +1,5 @@
-"""Template filters: money in yuan, whole numbers with thousands separators, a month in a heading."""
+"""Template filters: money in yuan, whole numbers with thousands separators, a month in a heading,
+a share as a percentage."""
 
 from __future__ import annotations
 
@@ -30,3 +31,13 @@ def thousands(value: int | None) -> str:
 def month_heading(value: dt.date) -> str:
     """`12月` in Chinese, `December 2026` in English: the month a heading speaks of."""
     return date_format(value, pgettext("date format of a month in a heading", "n月"))
+
+
+@register.filter
+def percent(value: Decimal | float | None) -> str:
+    """A share stored as a fraction shown as a percentage: 0.2 → `20%`, 0.055 → `5.5%`; an em dash
+    for no value."""
+    if value is None or value == "":
+        return "—"
+    number = (Decimal(str(value)) * 100).quantize(Decimal("0.01")).normalize()
+    return f"{number:f}%"

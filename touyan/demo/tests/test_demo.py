@@ -44,10 +44,10 @@ def test_demo_loads_once_and_again_changes_nothing() -> None:
         assert username in usernames and User.objects.get(username=username).role == role, username
         assert logins.tries.get(username), username
     assert User.objects.get(username="finance_522301").region_id == "522301000000"
-    liaison_village = User.objects.get(username="liaison_522301001").region
-    assert liaison_village is not None
-    assert liaison_village.level == "village" and liaison_village.code.startswith("522301001")
-    assert liaison_village.code == User.objects.get(username="cadre_demo").region_id
+    liaison = User.objects.get(username="liaison_522301001")
+    assert liaison.region_id == "522301001000"  # bound to the township, two villages assigned
+    assigned = set(liaison.liaison_villages.values_list("village_id", flat=True))
+    assert len(assigned) == 2 and User.objects.get(username="cadre_demo").region_id in assigned
     example = [row for row in logins.rows if row[1].startswith("示例干部档案")]
     assert len(example) == 1 and example[0][0] == "admin_522301"
     # The first township's attendance and its cadre login (touyan/attendance/tests/test_demo.py).

@@ -2,7 +2,7 @@
 R-PAY-07…12), the departure allowance (`departure`, R-PAY-10) and the typed parameter groups
 (`params`). The monthly pay's names are re-exported here: `rules.compute_pay(facts, policy)`."""
 
-from .notice import notice_ends, notice_running
+from .notice import notice_ends, notice_last_day, notice_running
 from .pay import (
     GRADES,
     POSTS,
@@ -40,6 +40,7 @@ __all__ = [
     "compute_pay",
     "monthly_share",
     "notice_ends",
+    "notice_last_day",
     "notice_running",
     "pay_standard",
     "secretary_base_annual",

@@ -17,3 +17,10 @@ def notice_running(started: dt.date | None, notice_days: int, today: dt.date) ->
         return None
     ends = notice_ends(started, notice_days)
     return ends if today < ends else None
+
+
+def notice_last_day(started: dt.date | None, notice_days: int, today: dt.date) -> dt.date | None:
+    """While the notice runs, its last day (pages show "公示期至 2026-04-05" for a notice posted
+    2026-04-01 for 5 days, in place of the next step's button); else None."""
+    ends = notice_running(started, notice_days, today)
+    return ends - dt.timedelta(days=1) if ends is not None else None

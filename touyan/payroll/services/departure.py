@@ -20,6 +20,7 @@ from touyan.cadres.selectors import access_cadre
 from touyan.core.errors import Conflict, InvalidInput
 from touyan.core.money import to_fen
 from touyan.core.workflow import transition
+from touyan.policy.selectors import policy_resolve
 
 from ..actions import PayrollAction
 from ..flows import DEPARTURE, step_to
@@ -147,9 +148,20 @@ def departure_step(
         obj=allowance,
         name=name,
         reason=note,
-        facts={"note": note},
-        set_fields={"note": note.strip()[:300]} if note.strip() else None,
+        facts={"note": note, "today": day},
+        facts_of=departure_notice_facts,
+        set_fields=({"note": note.strip()[:300]} if note.strip() else {})
+        | ({"notice_from": day} if name == "publicise" else {}),
         effect=effect,
         changes=changes,
         region_code=allowance.village_id,
     )
+
+
+def departure_notice_facts(allowance: DepartureAllowance) -> dict[str, object]:
+    """The publicity guard's facts (flows.publicity_over): the day the public notice was posted and
+    the village's `publicity_days`."""
+    return {
+        "notice_from": allowance.notice_from,
+        "notice_days": policy_resolve(allowance.village_id, timezone.localdate())["publicity_days"],
+    }

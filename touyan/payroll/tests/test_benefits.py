@@ -366,6 +366,13 @@ def _former_secretary(personas, years: int = 12, birth: str = "19580101"):  # ty
     return CadreFactory.create(former=True, name="孙老书记", start=d(2017 - years, 4, 1), birth=birth)
 
 
+def _notice_posted(allowance: Any, day: dt.date) -> None:
+    """The allowance's public notice was posted on `day`."""
+    from touyan.payroll.models import DepartureAllowance
+
+    DepartureAllowance.objects.filter(pk=allowance.pk).update(notice_from=day)
+
+
 @pytest.mark.django_db
 def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
     """R-PAY-10: applied → village → township → notice → county approval; then a line in each
@@ -385,6 +392,10 @@ def test_departure_flow_and_lines_in_each_run(personas, make_cadre) -> None:
         services.departure_advance(actor=officer, departure_id=allowance.pk, to="approved")
     with pytest.raises(NotFound):
         services.departure_advance(actor=personas["county_b_admin"], departure_id=allowance.pk, to="approved")
+    # The public notice, posted on 2026-03-12, lasts publicity_days = 5: approval from 2026-03-17.
+    _notice_posted(allowance, d(2026, 3, 12))
+    with pytest.raises(Conflict, match="2026-03-17"):
+        services.departure_advance(actor=county, departure_id=allowance.pk, to="approved", today=d(2026, 3, 16))
     services.departure_advance(actor=county, departure_id=allowance.pk, to="approved", today=d(2026, 3, 20))
     allowance.refresh_from_db()
     assert allowance.state == "approved" and allowance.monthly_amount == D("700.00")

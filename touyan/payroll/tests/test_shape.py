@@ -293,10 +293,13 @@ def test_notice_period_rule() -> None:
     assert rules.notice_running(dt.date(2026, 4, 1), 5, dt.date(2026, 4, 6)) is None
     assert rules.notice_running(dt.date(2026, 4, 1), 0, dt.date(2026, 4, 1)) is None
     assert rules.notice_running(None, 5, dt.date(2026, 4, 1)) is None
+    # the page's "公示期至 2026-04-05" while it runs
+    assert rules.notice_last_day(dt.date(2026, 4, 1), 5, dt.date(2026, 4, 3)) == dt.date(2026, 4, 5)
+    assert rules.notice_last_day(dt.date(2026, 4, 1), 5, dt.date(2026, 4, 6)) is None
 
 
 @pytest.mark.django_db
-def test_village_notice_lasts_its_period_before_township_approval(personas) -> None:
+def test_village_notice_lasts_its_period_before_township_approval(personas, login) -> None:
     """WF-8: 村内公示 → 乡镇审批 in the same minute is refused (409) while `pay_notice_days` (5, set
     by the county) runs; once the notice began 5 days ago the township approves."""
     from touyan.payroll.models import PayrunStep
@@ -313,7 +316,15 @@ def test_village_notice_lasts_its_period_before_township_approval(personas) -> N
     assert run.state == "village_notice"
     from django.utils import timezone
 
+    page = login(officer).get(f"/payroll/runs/{run.pk}/").content.decode()
+    last = (timezone.localdate() + dt.timedelta(days=4)).isoformat()
+    assert (
+        f"公示期至 {last}" in page
+        and 'value="township_approved"' not in page
+        and "/steps/approve_township/" not in page
+    )
     PayrunStep.objects.filter(run=run, state="village_notice").update(at=timezone.now() - dt.timedelta(days=5))
+    assert "公示期至" not in login(officer).get(f"/payroll/runs/{run.pk}/").content.decode()
     assert services.payrun_advance(actor=officer, run_id=run.pk, to="township_approved").state == "township_approved"
 
 

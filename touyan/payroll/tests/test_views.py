@@ -15,6 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from conftest import COUNTY_A, PASSWORD, TOWNSHIP_A1, VILLAGE_A1, make_id
 from touyan.accounts.models import Role
@@ -370,6 +371,15 @@ def test_departure_pages(login, personas) -> None:
     for to in ("village_checked", "township_checked", "public_notice"):
         assert officer.post(url + "advance/", {"to": to}).status_code == 302
     assert officer.post(url + "advance/", {"to": "approved"}).status_code == 403
+    # The public notice lasts publicity_days (5): no 县级批准 button before its end, its last day instead.
+    page = county.get(url).content.decode()
+    last = (timezone.localdate() + dt.timedelta(days=4)).isoformat()
+    assert "公示期至 " + last in page and "县级批准" not in page
+    county.post(url + "advance/", {"to": "approved"})
+    allowance.refresh_from_db()
+    assert allowance.state == "public_notice"
+    DepartureAllowance.objects.filter(pk=allowance.pk).update(notice_from=timezone.localdate() - dt.timedelta(days=5))
+    assert "县级批准" in county.get(url).content.decode()
     assert county.post(url + "advance/", {"to": "approved"}).status_code == 302
     allowance.refresh_from_db()
     assert allowance.state == "approved"

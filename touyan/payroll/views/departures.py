@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,10 +26,12 @@ from .. import outputs
 from ..flows import DEPARTURE
 from ..forms import DepartureAdvanceForm, DepartureForm
 from ..models import DepartureAllowance
+from ..rules import notice_last_day
 from ..selectors import access_departure, departures_in_scope
 from ..selectors.pages import timeline
 from ..services import departure_advance as advance
 from ..services import departure_apply, departure_step
+from ..services.departure import departure_notice_facts
 from .common import MODULE, apply_errors, attempt, can, filtered, village_step
 
 if TYPE_CHECKING:
@@ -106,6 +109,12 @@ def departure_new(request: AuthedRequest) -> HttpResponse:
 @web_errors
 def departure_detail(request: AuthedRequest, departure_id: int) -> HttpResponse:
     allowance = access_departure(actor=request.user, departure_id=departure_id)
+    facts: dict[str, Any] = {}
+    if allowance.state == DS.NOTICE:  # the county's button waits for the notice's end
+        facts = {"today": timezone.localdate(), **departure_notice_facts(allowance)}
+    notice_until = (
+        notice_last_day(facts["notice_from"], int(facts["notice_days"] or 0), facts["today"]) if facts else None
+    )
     actions = [
         {
             "name": t.name,
@@ -114,12 +123,13 @@ def departure_detail(request: AuthedRequest, departure_id: int) -> HttpResponse:
             "confirm": STEP_TEXT[t.name][1],
             "danger": t.target in (DS.REJECTED, DS.STOPPED),
         }
-        for t in DEPARTURE.available(request.user, allowance)
+        for t in DEPARTURE.available(request.user, allowance, facts)
     ]
     context = {
         "a": allowance,
         "words": outputs.departure_words(allowance),
         "actions": actions,
+        "notice_until": notice_until,
         "timeline": timeline(allowance),
         "form": DepartureAdvanceForm(),
         "breadcrumbs": crumbs((MODULE, None), (TITLE, reverse("payroll:departures")), (allowance.person.name, None)),

@@ -35,9 +35,11 @@ from .. import outputs
 from ..flows import PAYRUN
 from ..forms import AdvanceForm, RunOpenForm
 from ..models import PayRun
+from ..rules import notice_last_day
 from ..selectors import access_run, runs_in_scope
 from ..selectors.pages import COLUMNS, lock_note, run_payslips, run_region_choices, run_stages
 from ..services import payrun_advance, payrun_open, payrun_step
+from ..services.runs import payrun_facts
 from ..tasks import CALCULATE, calculate_run_task
 from .common import INVALID, MODULE, apply_errors, attempt, can, filtered
 
@@ -165,10 +167,22 @@ def _open(request: AuthedRequest) -> HttpResponse:
     return _runs_page(request, form)
 
 
-def _actions(request: AuthedRequest, run: PayRun) -> list[dict[str, Any]]:
-    """The approval steps the user may take now (flows.PAYRUN.can), as buttons."""
+def _notice_facts(run: PayRun) -> dict[str, Any]:
+    """The guards' facts while the village notice runs (the button waits for its end), else none."""
+    return payrun_facts(run) if run.state == S.NOTICE else {}
+
+
+def _notice_until(facts: dict[str, Any]) -> dt.date | None:
+    if not facts:
+        return None
+    return notice_last_day(facts.get("notice_from"), int(facts.get("notice_days") or 0), facts["today"])
+
+
+def _actions(request: AuthedRequest, run: PayRun, facts: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The approval steps the user may take now (flows.PAYRUN.can, with the notice period's
+    facts: no 乡镇审批 button before the notice ends), as buttons."""
     actions = []
-    for t in PAYRUN.available(request.user, run):
+    for t in PAYRUN.available(request.user, run, facts):
         if t.name in STEP_TEXT:
             label, confirm, icon = STEP_TEXT[t.name]
             actions.append({"name": t.name, "to": t.target, "label": label, "confirm": confirm, "icon": icon})
@@ -194,7 +208,8 @@ def _job(request: AuthedRequest) -> Job | None:
 @web_errors
 def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     run = access_run(actor=request.user, run_id=run_id)
-    actions = _actions(request, run)
+    facts = _notice_facts(run)
+    actions = _actions(request, run, facts)
     can_calc = PAYRUN.can(request.user, run, "calculate")
     village = request.GET.get("village") or ""
     context = run_payslips(run=run, village=village, page_number=request.GET.get("page")) | {
@@ -204,6 +219,7 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
         "actions": actions,
         "can_calc": can_calc,
         "waiting": WAITING[run.state] if not actions and not can_calc else "",
+        "notice_until": _notice_until(facts),
         "village": village,
         "columns": [COLUMN_LABELS[key] for key, _comps in COLUMNS],
         "job": _job(request),

@@ -87,3 +87,36 @@ def test_a_number_out_of_bounds_is_refused_in_chinese_on_its_field(login, person
     assert "参数未保存:请修改标红的字段。" in page
     field = page.split('name="objection_reply_days"', 1)[1].split("</td>", 1)[0]
     assert f'<div class="invalid-feedback d-block">{message}</div>' in field
+
+
+def test_percent_text_and_value() -> None:
+    """Shares are stored as fractions and shown and typed as percentages (issue 16)."""
+    from decimal import Decimal
+
+    from touyan.policy.params import percent_text, percent_value
+
+    assert percent_text(Decimal("0.20")) == "20" and percent_text(Decimal("0.055")) == "5.5"
+    assert percent_value("20") == "0.2" and percent_value("20 %") == "0.2" and percent_value("５.５％") == "0.055"
+    assert percent_value("abc") == "abc"
+
+
+@pytest.mark.django_db
+def test_shares_are_shown_and_typed_as_percentages(login, personas) -> None:
+    from decimal import Decimal
+
+    from touyan.policy.models import PolicyDocument
+
+    county = login(personas["county_a_admin"])
+    page = _page(county, COUNTY_A)
+    row = page[page.index('for="f-excellent_max_share"') :][:2500]
+    assert '20 <span class="small text-muted">%</span>' in row and "0.20" not in row
+    r = county.post(f"/policy/{COUNTY_A}/", {"effective_from": "2026-01-01", "excellent_max_share": "25"})
+    assert r.status_code == 302
+    assert PolicyDocument.objects.get(region_id=COUNTY_A).params["excellent_max_share"] in (
+        "0.25",
+        0.25,
+        Decimal("0.25"),
+    )
+    assert 'value="25"' in _page(county, COUNTY_A)
+    r = county.post(f"/policy/{COUNTY_A}/", {"effective_from": "2026-02-01", "excellent_max_share": "150"})
+    assert r.status_code == 200 and "请填写 0 到 100 之间的百分数" in r.content.decode()
