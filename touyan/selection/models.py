@@ -172,11 +172,15 @@ class Trigger(models.TextChoices):
 
 class Exit(models.Model):
     """An exit from a post (WF-2): proposed → (离任经济责任审计 report, R-FIN-03) → county review →
-    decided → the township's decision ends the post → handover (R-ORG-10) → filed."""
+    (a recall: the villagers' vote, statutory_procedure → decided, or in_office when it fails) →
+    decided → the township's decision ends the post → handover with its checklist (R-ORG-10) →
+    filed."""
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("乡镇研究")
         COUNTY_REVIEW = "county_review", _("县级审核")
+        STATUTORY = "statutory_procedure", _("罢免表决")
+        RETAINED = "in_office", _("罢免未通过,留任")
         DECIDED = "decided", _("已批准")
         HANDOVER = "handover", _("工作移交")
         FILED = "filed", _("已备案")
@@ -187,12 +191,15 @@ class Exit(models.Model):
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     trigger = models.CharField(_("退出情形"), max_length=16, choices=Trigger.choices)
     reason = models.TextField(_("事由"))
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PROPOSED)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PROPOSED)
     audit_required = models.BooleanField(_("须离任经济责任审计"), default=False)
     audit_date = models.DateField(_("审计报告日期"), null=True, blank=True)
     audit_findings = models.TextField(_("审计结论"), blank=True)
     audit_referred = models.BooleanField(_("移送纪检监察"), default=False)
-    # Recall (罢免, 村组法 art.16): signatures and the vote.
+    # Recall (罢免, 村组法 art.16): the petition (by voters or representatives) and the vote.
+    petition_by = models.CharField(_("联名方式"), max_length=16, blank=True)  # voters | representatives
+    representatives = models.PositiveIntegerField(_("村民代表人数"), null=True, blank=True)
+    vote_date = models.DateField(_("表决日期"), null=True, blank=True)
     signatures = models.PositiveIntegerField(_("联名人数"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(_("赞成票"), null=True, blank=True)
     votes_cast = models.PositiveIntegerField(_("投票人数"), null=True, blank=True)
@@ -200,6 +207,7 @@ class Exit(models.Model):
     end_date = models.DateField(_("离任日期"), null=True, blank=True)
     handover_due = models.DateField(_("移交期限"), null=True, blank=True)
     handover_done_on = models.DateField(_("移交完成日期"), null=True, blank=True)
+    handover_items = models.JSONField(_("已移交事项"), default=list, blank=True)  # codes of rules.handover_checklist
     allowance_eligible = models.BooleanField(_("符合离任生活补贴条件"), null=True, blank=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -209,7 +217,9 @@ class Exit(models.Model):
         indexes = [models.Index(fields=["village", "state"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["post"], condition=~Q(state__in=["filed", "withdrawn"]), name="exit_one_open_per_post"
+                fields=["post"],
+                condition=~Q(state__in=["filed", "withdrawn", "in_office"]),
+                name="exit_one_open_per_post",
             )
         ]
         verbose_name = _("离任")

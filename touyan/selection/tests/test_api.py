@@ -216,18 +216,19 @@ def test_eligibility_endpoint(api_client, sel, make_cadre) -> None:
     r = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary")
     assert r.status_code == 200
     body = r.json()
-    # Nothing on file yet for last year's assessment, the collective income or the stars: listed
-    # as unverified, not as failures.
-    assert body["eligible"] is True and body["violations"] == []
-    assert {(v["rule"], v["condition"]) for v in body["unverified"]} == {
-        ("R-POS-03", "assessment"),
-        ("R-POS-03", "collective_income"),
-        ("R-POS-03", "stars"),
+    # Nothing on file yet for last year's assessment, the collective income or the stars: not
+    # met, so not eligible; each listed with its rule id, as unverified (selectors.Eligibility).
+    unverified = {("R-POS-03", "assessment"), ("R-POS-03", "collective_income"), ("R-POS-03", "stars")}
+    assert body["eligible"] is False
+    assert {(v["rule"], v["condition"]) for v in body["unverified"]} == unverified
+    assert {(v["rule"], v["condition"], v["bar"]) for v in body["violations"]} == {
+        (*u, "unverified") for u in unverified
     }
     RegionStat.objects.create(region_id=VILLAGE_A1, year=TODAY.year - 1, collective_income=Decimal("50000"))
     body = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary").json()
     assert body["eligible"] is False
-    assert [(v["rule"], v["condition"]) for v in body["violations"]] == [("R-POS-03", "collective_income")]
+    failed = [(v["rule"], v["condition"]) for v in body["violations"] if v["bar"] != "unverified"]
+    assert failed == [("R-POS-03", "collective_income")]
     _professional_ready(person)
     body = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary").json()
     assert body == {
