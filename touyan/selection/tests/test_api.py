@@ -416,3 +416,27 @@ def test_default_ten_departments_end_to_end(api_client, personas, make_cadre) ->
         )
     body = town.get(f"/api/v1/selection/cases/{case_id}").json()
     assert body["state"] == "cleared" and len(body["opinions"]) == 10
+
+
+def test_eligibility_of_a_new_secretary_reads_the_reserve_pool(api_client, sel, make_cadre) -> None:
+    """R-TRN-06 through A7's eligibility row: a reserve since 2 months is refused with the rule id;
+    after 1 year in the pool (training's reserve_long_enough) the condition is met."""
+    from touyan.training.models import Reserve
+
+    person = make_cadre(posts=("VM",))
+    url = f"/api/v1/cadres/{person.pk}/eligibility?purpose=election&post=PS"
+    c = api_client(sel["township"])
+    body = c.get(url).json()
+    assert ("R-TRN-06", "reserve") in {(v["rule"], v["condition"]) for v in body["violations"]}
+    assert body["eligible"] is False
+    reserve = Reserve.objects.create(
+        person=person,
+        village_id=VILLAGE_A1,
+        target_post="PS",
+        source="capable_farmer",
+        since=TODAY - dt.timedelta(days=60),
+    )
+    assert "R-TRN-06" in {v["rule"] for v in c.get(url).json()["violations"]}
+    Reserve.objects.filter(pk=reserve.pk).update(since=TODAY - dt.timedelta(days=400))
+    body = c.get(url).json()
+    assert body == {"cadre": person.pk, "purpose": "election", "eligible": True, "violations": [], "unverified": []}
