@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from touyan.accounts.models import Department
+from touyan.cadres.models import PostCode
 
 USER = settings.AUTH_USER_MODEL
 
@@ -101,7 +102,7 @@ class Case(models.Model):
     cadre = models.ForeignKey("cadres.Person", on_delete=models.PROTECT, related_name="selection_cases")
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(_("选用类型"), max_length=24, choices=Purpose.choices)
-    post = models.CharField(_("拟任职务"), max_length=4)
+    post = models.CharField(_("拟任职务"), max_length=4, choices=PostCode.choices)
     full_time = models.BooleanField(_("专职"), default=False)
     professionalized = models.BooleanField(_("职业化(专业化)管理"), default=False)
     tier = models.PositiveSmallIntegerField(_("专业化档次"), null=True, blank=True)

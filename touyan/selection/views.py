@@ -42,6 +42,7 @@ TONES = {
     "withdrawn": "secondary",
     "proposed": "secondary",
     "county_review": "info",
+    "statutory_procedure": "info",
     "decided": "primary",
     "handover": "warning",
     "filed": "success",
