@@ -58,5 +58,7 @@ ROUTES: dict[str, Rule] = {
     "POST /api/v1/exits/{exit_id}/audit-report": allow(admin=REGION),
     "POST /api/v1/exits/{exit_id}/approve": allow(admin=REGION),
     "POST /api/v1/exits/{exit_id}/complete": allow(township_officer=REGION),
+    "POST /api/v1/exits/{exit_id}/recall-vote": allow(township_officer=REGION),
+    "POST /api/v1/exits/{exit_id}/handover-items": allow(township_officer=REGION),
     "POST /api/v1/exits/{exit_id}/handover": allow(township_officer=REGION),
 }

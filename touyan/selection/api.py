@@ -15,10 +15,10 @@ from touyan.core.errors import InvalidInput, NotFound
 from touyan.core.pagination import paginate
 
 from . import rules, selectors, services
-from .models import Case, Exit, ProfessionalList, Review
+from .api_exits import exits_router  # noqa: F401  (/api/v1/exits, WF-2)
+from .models import Case, ProfessionalList, Review
 
 router = Router(tags=["selection"])
-exits_router = Router(tags=["exits"])
 eligibility_router = Router(tags=["cadres"])
 
 
@@ -35,7 +35,8 @@ class EligibilityOut(Schema):
     purpose: str
     eligible: bool
     violations: list[ViolationOut]
-    # Conditions with no data on file (no star rating, collective income or final annual assessment).
+    # Conditions with no data on file (no star rating, collective income or final annual
+    # assessment): not met, so `eligible` is False; they are in `violations` too (bar "unverified").
     unverified: list[ViolationOut] = []
 
 
@@ -60,7 +61,8 @@ def eligibility(request: HttpRequest, cadre_id: int, q: Query[EligibilityQuery])
         cadre=cadre_id,
         purpose=q.purpose,
         eligible=result.eligible,
-        violations=[_violation(v) for v in result.violations],
+        # Every reason `eligible` is False, an unverified condition included (selectors.Eligibility).
+        violations=[_violation(v) for v in result.found],
         unverified=[_violation(v) for v in result.unverified],
     )
 
@@ -487,114 +489,3 @@ def answer_review(request: HttpRequest, review_id: int, body: AnswerIn) -> Answe
     r = services.review_answer(actor=request.user, review_id=review_id, result=body.result, reason=body.reason)
     case_state = Case.objects.filter(pk=r.case_id).values_list("state", flat=True).get()
     return AnswerOut(id=r.pk, case=r.case_id, result=r.result, state="answered", case_state=case_state)
-
-
-# --- exits (WF-2) -----------------------------------------------------------------------------------
-class ExitIn(Schema):
-    post: int
-    trigger: str
-    reason: str = ""
-    signatures: int | None = None
-    votes_for: int | None = None
-    votes_cast: int | None = None
-    registered_voters: int | None = None
-
-
-class ExitOut(Schema):
-    id: int
-    state: str
-    post: int
-    cadre: int
-    trigger: str
-    audit_required: bool
-    audit_date: dt.date | None
-    end_date: dt.date | None
-    handover_due: dt.date | None
-    allowance_eligible: bool | None
-
-
-def _exit_out(e: Exit) -> ExitOut:
-    return ExitOut(
-        id=e.pk,
-        state=e.state,
-        post=e.post_id,
-        cadre=e.cadre_id,
-        trigger=e.trigger,
-        audit_required=e.audit_required,
-        audit_date=e.audit_date,
-        end_date=e.end_date,
-        handover_due=e.handover_due,
-        allowance_eligible=e.allowance_eligible,
-    )
-
-
-class ExitPage(Schema):
-    items: list[ExitOut]
-    total: int
-
-
-@exits_router.post("", response={201: ExitOut}, summary="提出离任")
-def create_exit(request: HttpRequest, body: ExitIn) -> Status[ExitOut]:
-    e = services.exit_create(
-        actor=request.user,
-        post_id=body.post,
-        trigger=body.trigger,
-        reason=body.reason,
-        signatures=body.signatures,
-        votes_for=body.votes_for,
-        votes_cast=body.votes_cast,
-        registered_voters=body.registered_voters,
-    )
-    return Status(201, _exit_out(e))
-
-
-@exits_router.get("", response=ExitPage, summary="离任事项(本辖区)")
-def list_exits(request: HttpRequest, page: int = 1, page_size: int = 50, state: str = "") -> ExitPage:
-    qs = selectors.exits_in_scope(actor=request.user)
-    if state:
-        qs = qs.filter(state=state)
-    items, total = paginate(qs.order_by("-id"), page, page_size)
-    return ExitPage(items=[_exit_out(e) for e in items], total=total)
-
-
-@exits_router.get("/{exit_id}", response=ExitOut, summary="一个离任事项")
-def get_exit(request: HttpRequest, exit_id: int) -> ExitOut:
-    return _exit_out(selectors.access_exit(actor=request.user, exit_id=exit_id))
-
-
-class AuditIn(Schema):
-    date: dt.date
-    findings: str
-    referred: bool = False
-
-
-@exits_router.post("/{exit_id}/audit-report", response=ExitOut, summary="离任经济责任审计报告")
-def audit_report(request: HttpRequest, exit_id: int, body: AuditIn) -> ExitOut:
-    return _exit_out(
-        services.exit_audit_report(
-            actor=request.user, exit_id=exit_id, date=body.date, findings=body.findings, referred=body.referred
-        )
-    )
-
-
-@exits_router.post("/{exit_id}/approve", response=ExitOut, summary="县级审核同意")
-def approve_exit(request: HttpRequest, exit_id: int) -> ExitOut:
-    return _exit_out(services.exit_approve(actor=request.user, exit_id=exit_id))
-
-
-class EndIn(Schema):
-    end_date: dt.date
-
-
-@exits_router.post("/{exit_id}/complete", response=ExitOut, summary="乡镇任免:办理离任")
-def complete_exit(request: HttpRequest, exit_id: int, body: EndIn) -> ExitOut:
-    return _exit_out(services.exit_complete(actor=request.user, exit_id=exit_id, end_date=body.end_date))
-
-
-class HandoverIn(Schema):
-    done_on: dt.date | None = None
-
-
-@exits_router.post("/{exit_id}/handover", response=ExitOut, summary="工作移交完成")
-def handover_exit(request: HttpRequest, exit_id: int, body: HandoverIn) -> ExitOut:
-    return _exit_out(services.exit_handover(actor=request.user, exit_id=exit_id, done_on=body.done_on))

@@ -4,7 +4,9 @@ CASE: nominated → joint_review → (R-ELIG-05, after the last department's rep
 rejected / soft_flag → (soft_flag: the township decides, with a reason) → cleared → publicity →
 in_office; an objection during publicity sends the case back to township_review.
 EXIT: proposed → (the exit audit report, R-FIN-03) county_review → decided → the township's
-decision ends the post (handover, R-ORG-10) → filed.
+decision ends the post (handover, R-ORG-10) → filed. A recall goes from the county's approval
+to the villagers' vote (statutory_procedure, 村组法 art.16): passed → decided, failed → in_office
+(the cadre stays; the exit is closed). The exit is filed only when the handover checklist is done.
 """
 
 from __future__ import annotations
@@ -69,6 +71,33 @@ def _after_publicity(obj: Any, facts: Mapping[str, Any]) -> str | None:
 def _audit_filed(obj: Any, facts: Mapping[str, Any]) -> str | None:
     if obj.audit_required and obj.audit_date is None:
         return str(_("专职干部(及财务、集体经济组织负责人)离任须先提交离任经济责任审计报告(R-FIN-03)"))
+    return None
+
+
+def _is_recall(obj: Any, facts: Mapping[str, Any]) -> str | None:
+    return None if obj.trigger == "recall" else str(_("只有罢免须经村民会议表决"))
+
+
+def _not_recall(obj: Any, facts: Mapping[str, Any]) -> str | None:
+    return str(_("罢免须经村民会议表决后才能离任")) if obj.trigger == "recall" else None
+
+
+def _recall_passed(obj: Any, facts: Mapping[str, Any]) -> str | None:
+    if not facts.get("passed"):
+        return str(_("罢免未获通过:须过半数登记选民投票,且得票过投票人数半数(村组法第十六条)"))
+    return None
+
+
+def _recall_failed(obj: Any, facts: Mapping[str, Any]) -> str | None:
+    return str(_("罢免已获通过")) if facts.get("passed") else None
+
+
+def _handover_complete(obj: Any, facts: Mapping[str, Any]) -> str | None:
+    from .rules import handover_missing
+
+    missing = handover_missing(obj.handover_items or [])
+    if missing:
+        return str(_("工作移交清单尚未完成:%(items)s(R-ORG-10)") % {"items": "、".join(i.label for i in missing)})
     return None
 
 
@@ -168,11 +197,46 @@ EXIT = Flow(
             E.DECIDED,
             _("县级审核同意"),
             who=county,
-            guards=(_audit_filed,),
+            guards=(_audit_filed, _not_recall),
             refused=_COUNTY,
         ),
+        Transition(
+            "approve_recall",
+            (E.PROPOSED, E.COUNTY_REVIEW),
+            E.STATUTORY,
+            _("县级审核同意,交村民会议表决"),
+            who=county,
+            guards=(_audit_filed, _is_recall),
+            refused=_COUNTY,
+        ),
+        Transition(
+            "vote_pass",
+            (E.STATUTORY,),
+            E.DECIDED,
+            _("罢免表决通过"),
+            who=township,
+            guards=(_recall_passed,),
+            refused=_TOWNSHIP,
+        ),
+        Transition(
+            "vote_fail",
+            (E.STATUTORY,),
+            E.RETAINED,
+            _("罢免表决未通过"),
+            who=township,
+            guards=(_recall_failed,),
+            refused=_TOWNSHIP,
+        ),
         Transition("complete", (E.DECIDED,), E.HANDOVER, _("乡镇任免:办理离任"), who=township, refused=_TOWNSHIP),
-        Transition("handover", (E.HANDOVER,), E.FILED, _("工作移交完成"), who=township, refused=_TOWNSHIP),
+        Transition(
+            "handover",
+            (E.HANDOVER,),
+            E.FILED,
+            _("工作移交完成,报县级备案"),
+            who=township,
+            guards=(_handover_complete,),
+            refused=_TOWNSHIP,
+        ),
         Transition(
             "withdraw",
             (E.PROPOSED, E.COUNTY_REVIEW),

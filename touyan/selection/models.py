@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from touyan.accounts.models import Department
+from touyan.cadres.models import PostCode
 
 USER = settings.AUTH_USER_MODEL
 
@@ -101,7 +102,7 @@ class Case(models.Model):
     cadre = models.ForeignKey("cadres.Person", on_delete=models.PROTECT, related_name="selection_cases")
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     purpose = models.CharField(_("选用类型"), max_length=24, choices=Purpose.choices)
-    post = models.CharField(_("拟任职务"), max_length=4)
+    post = models.CharField(_("拟任职务"), max_length=4, choices=PostCode.choices)
     full_time = models.BooleanField(_("专职"), default=False)
     professionalized = models.BooleanField(_("职业化(专业化)管理"), default=False)
     tier = models.PositiveSmallIntegerField(_("专业化档次"), null=True, blank=True)
@@ -172,11 +173,15 @@ class Trigger(models.TextChoices):
 
 class Exit(models.Model):
     """An exit from a post (WF-2): proposed → (离任经济责任审计 report, R-FIN-03) → county review →
-    decided → the township's decision ends the post → handover (R-ORG-10) → filed."""
+    (a recall: the villagers' vote, statutory_procedure → decided, or in_office when it fails) →
+    decided → the township's decision ends the post → handover with its checklist (R-ORG-10) →
+    filed."""
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("乡镇研究")
         COUNTY_REVIEW = "county_review", _("县级审核")
+        STATUTORY = "statutory_procedure", _("罢免表决")
+        RETAINED = "in_office", _("罢免未通过,留任")
         DECIDED = "decided", _("已批准")
         HANDOVER = "handover", _("工作移交")
         FILED = "filed", _("已备案")
@@ -187,12 +192,15 @@ class Exit(models.Model):
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     trigger = models.CharField(_("退出情形"), max_length=16, choices=Trigger.choices)
     reason = models.TextField(_("事由"))
-    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PROPOSED)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.PROPOSED)
     audit_required = models.BooleanField(_("须离任经济责任审计"), default=False)
     audit_date = models.DateField(_("审计报告日期"), null=True, blank=True)
     audit_findings = models.TextField(_("审计结论"), blank=True)
     audit_referred = models.BooleanField(_("移送纪检监察"), default=False)
-    # Recall (罢免, 村组法 art.16): signatures and the vote.
+    # Recall (罢免, 村组法 art.16): the petition (by voters or representatives) and the vote.
+    petition_by = models.CharField(_("联名方式"), max_length=16, blank=True)  # voters | representatives
+    representatives = models.PositiveIntegerField(_("村民代表人数"), null=True, blank=True)
+    vote_date = models.DateField(_("表决日期"), null=True, blank=True)
     signatures = models.PositiveIntegerField(_("联名人数"), null=True, blank=True)
     votes_for = models.PositiveIntegerField(_("赞成票"), null=True, blank=True)
     votes_cast = models.PositiveIntegerField(_("投票人数"), null=True, blank=True)
@@ -200,6 +208,7 @@ class Exit(models.Model):
     end_date = models.DateField(_("离任日期"), null=True, blank=True)
     handover_due = models.DateField(_("移交期限"), null=True, blank=True)
     handover_done_on = models.DateField(_("移交完成日期"), null=True, blank=True)
+    handover_items = models.JSONField(_("已移交事项"), default=list, blank=True)  # codes of rules.handover_checklist
     allowance_eligible = models.BooleanField(_("符合离任生活补贴条件"), null=True, blank=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -209,7 +218,9 @@ class Exit(models.Model):
         indexes = [models.Index(fields=["village", "state"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["post"], condition=~Q(state__in=["filed", "withdrawn"]), name="exit_one_open_per_post"
+                fields=["post"],
+                condition=~Q(state__in=["filed", "withdrawn", "in_office"]),
+                name="exit_one_open_per_post",
             )
         ]
         verbose_name = _("离任")

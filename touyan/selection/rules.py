@@ -60,6 +60,7 @@ class EligibilityPolicy:
     prof_min_collective_income: Decimal = Decimal("100000")
     prof_min_stars: int = 4
     young_age_max: int = 35
+    reserve_trained_years: int = 1  # R-TRN-06
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class Candidate:
     last_year_rank: tuple[int, int] | None = None  # (rank, out of) in the township, last year
     collective_income: Decimal | None = None
     stars: int | None = None
+    # R-TRN-06: trained ≥ `reserve_trained_years` as a reserve (training.selectors.reserve_long_enough)
+    from_reserves: bool = True
 
 
 def _years_ago(day: dt.date, years: int) -> dt.date:
@@ -171,7 +174,8 @@ def eligibility(
     """Every violation of the candidate for `purpose` (A7 GET /cadres/{id}/eligibility).
 
     All purposes: hard and soft bars (R-ELIG-02/03). Election, by-election, appointment: ages
-    (R-ELIG-06; 书记/主任 ≤ 60, others ≤ 65). professional_secretary (R-POS-03): holds the
+    (R-ELIG-06; 书记/主任 ≤ 60, others ≤ 65); to the secretary's post for one who does not hold
+    it, a reserve trained ≥ 1 year (R-TRN-06). professional_secretary (R-POS-03): holds the
     secretary's post; tenure ≥ 3 years, or ≥ 1 year for a full-time 大专+ graduate or under 35;
     last year's assessment in the township's top ½; collective income ≥ the minimum; Party
     organisation ≥ 4★, and 5★ for tier 1. young_professional (R-POS-04): under 35 and in a
@@ -192,6 +196,8 @@ def eligibility(
                     "age",
                 )
             )
+    if purpose in ("election", "by_election", "appointment") and post == "PS" and "PS" not in held:
+        out.extend(_new_secretary(c, policy))
     if purpose == "professional_secretary":
         out.extend(_professional_secretary(c, policy, today, age, held, tier))
     if purpose == "young_professional":
@@ -207,6 +213,20 @@ def eligibility(
         if not (proposed & TWO_COMMITTEES) - HEAD_POSTS or (post and post in HEAD_POSTS):
             out.append(Violation("R-POS-04", _("年轻专业化干部须为书记、主任以外的两委成员"), "post"))
     return out
+
+
+def _new_secretary(c: Candidate, policy: EligibilityPolicy) -> list[Violation]:
+    """R-TRN-06: a new secretary (not holding the post now) comes from the reserves, trained as a
+    reserve for at least `reserve_trained_years` (1) years."""
+    if c.from_reserves:
+        return []
+    return [
+        Violation(
+            "R-TRN-06",
+            _("新任党组织书记须从培养 %(n)s 年以上的后备干部中产生") % {"n": policy.reserve_trained_years},
+            "reserve",
+        )
+    ]
 
 
 def _professional_secretary(
@@ -311,6 +331,58 @@ def exit_needs_audit(post: str, full_time: bool) -> bool:
     return full_time or post in AUDITED_POSTS
 
 
+# Recall (罢免, 村组法 art.16, WF-2): law, not policy — the same in every county.
+RECALL_POSTS = frozenset({"VD", "VDD", "VM", "SD", "SM"})  # elected by the villagers
+RECALL_BY = ("voters", "representatives")
+
+
+def recall_petition_problems(
+    petition_by: str, signatures: int | None, registered_voters: int | None, representatives: int | None
+) -> dict[str, str]:
+    """WF-2 recall (村组法 art.16): the petition is signed by at least 1/5 of the registered voters
+    or at least 1/3 of the villagers' representatives. Field → Chinese message; empty = valid."""
+    errors: dict[str, str] = {}
+    if petition_by not in RECALL_BY:
+        return {"petition_by": _("请选择联名方式:voters(登记选民)或 representatives(村民代表)")}
+    electorate = registered_voters if petition_by == "voters" else representatives
+    field_name = "registered_voters" if petition_by == "voters" else "representatives"
+    if not electorate:
+        errors[field_name] = _("请填写登记选民数") if petition_by == "voters" else _("请填写村民代表人数")
+    if signatures is None:
+        errors["signatures"] = _("请填写联名人数")
+    if errors:
+        return errors
+    assert signatures is not None and electorate is not None
+    if signatures > electorate:
+        return {
+            "signatures": _("联名人数不能多于%(who)s人数")
+            % {"who": _("登记选民") if petition_by == "voters" else _("村民代表")}
+        }
+    if petition_by == "voters" and signatures * 5 < electorate:
+        errors["signatures"] = _("罢免须本村五分之一以上有选举权的村民联名(%(s)s / %(n)s 人)") % {
+            "s": signatures,
+            "n": electorate,
+        }
+    if petition_by == "representatives" and signatures * 3 < electorate:
+        errors["signatures"] = _("罢免须本村三分之一以上的村民代表联名(%(s)s / %(n)s 人)") % {
+            "s": signatures,
+            "n": electorate,
+        }
+    return errors
+
+
+def recall_vote_problems(registered: int, cast: int, votes_for: int) -> dict[str, str]:
+    """The vote's numbers must be possible: votes cast ≤ registered voters, votes for ≤ cast."""
+    errors: dict[str, str] = {}
+    if registered <= 0:
+        errors["registered_voters"] = _("登记选民数须大于 0")
+    elif cast > registered:
+        errors["votes_cast"] = _("投票人数不能多于登记选民数")
+    if votes_for > cast:
+        errors["votes_for"] = _("赞成票不能多于投票人数")
+    return errors
+
+
 def recall_passes(registered: int, cast: int, votes_for: int) -> bool:
     """WF-2 recall (村组法 art.16): more than half of the registered voters vote, and more than
     half of the votes cast are for it."""
@@ -324,7 +396,7 @@ class HandoverItem:
 
 
 def handover_checklist() -> list[HandoverItem]:
-    """R-ORG-10: what the outgoing cadre hands over."""
+    """R-ORG-10: what the outgoing cadre hands over within `handover_days` (10) of the decision."""
     return [
         HandoverItem("seals", _("公章、印鉴")),
         HandoverItem("books", _("账簿、票据、财务资料")),
@@ -332,6 +404,20 @@ def handover_checklist() -> list[HandoverItem]:
         HandoverItem("archives", _("档案资料")),
         HandoverItem("matters", _("未办结事项")),
     ]
+
+
+HANDOVER_CODES = ("seals", "books", "assets", "archives", "matters")
+
+
+def handover_missing(done: Iterable[str]) -> list[HandoverItem]:
+    """R-ORG-10: the checklist's items not yet handed over (the exit is filed only when none is)."""
+    have = set(done)
+    return [i for i in handover_checklist() if i.code not in have]
+
+
+def handover_overdue(due: dt.date | None, done_on: dt.date | None, today: dt.date) -> bool:
+    """R-ORG-10: the handover is overdue when it is not done by `handover_due` (the decision + 10 days)."""
+    return due is not None and done_on is None and today > due
 
 
 @dataclass

@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
@@ -32,6 +32,7 @@ from touyan.core.errors import NotFound
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region, RegionStat
+from touyan.training.selectors import reserve_long_enough
 
 from . import rules
 from .models import Case, DisciplineRecord, Exit, Review
@@ -174,6 +175,7 @@ def eligibility_policy(code: str, day: dt.date | None = None) -> rules.Eligibili
         prof_min_collective_income=p["prof_min_collective_income"],
         prof_min_stars=p["prof_min_stars"],
         young_age_max=p["young_age_max"],
+        reserve_trained_years=p["reserve_trained_years"],
     )
 
 
@@ -202,6 +204,7 @@ def candidate_facts(person: Person, today: dt.date) -> rules.Candidate:
         .first()
     )
     return rules.Candidate(
+        from_reserves=reserve_long_enough(person.pk, person.village_id, today),
         birth_date=person.birth_date,
         education_rank=EDUCATION_RANK.get(person.education, 0),
         college_rank=EDUCATION_RANK["college"],
@@ -217,7 +220,14 @@ def candidate_facts(person: Person, today: dt.date) -> rules.Candidate:
 @dataclass(frozen=True)
 class Eligibility:
     """The conditions a candidate fails (`violations`) and those the file holds no data for
-    (`unverified`: shown to the township to complete, not counted as failures)."""
+    (`unverified`: no star rating, collective income or final annual assessment on file).
+
+    Decision on `unverified` (A7's eligibility row, `{eligible, violations: [{rule, message}]}`,
+    defines no such field): a condition that cannot be checked is not met, so `eligible` is
+    False while any condition is unverified — the same answer the yearly list gives (it refuses
+    an unverified secretary) — and the API lists each such condition in `violations` (with
+    `bar: "unverified"`, so every reason for False is there with its rule id) and again in
+    `unverified`, for the township to complete the file."""
 
     person: Person
     purpose: str
@@ -233,7 +243,7 @@ class Eligibility:
 
     @property
     def eligible(self) -> bool:
-        return not self.violations
+        return not self.found
 
 
 def eligibility_of(
@@ -278,6 +288,81 @@ def access_exit(*, actor: Any, exit_id: int) -> Exit:
     if obj is None:
         raise NotFound(_("未找到该离任事项,或不在您的管辖范围内"))
     return obj
+
+
+def handover_overdue(*, actor: Any, today: dt.date | None = None) -> QuerySet[Exit]:
+    """R-ORG-10: exits whose handover is not done by its due date (the decision + 10 days), for the
+    county's workbench and to-dos; officials in scope."""
+    today = today or dt.date.today()
+    return exits_in_scope(actor=actor).filter(state=Exit.State.HANDOVER, handover_due__lt=today)
+
+
+def handover_open(*, actor: Any) -> QuerySet[Exit]:
+    return exits_in_scope(actor=actor).filter(state=Exit.State.HANDOVER)
+
+
+@dataclass(frozen=True)
+class DepartureCheck:
+    """R-PAY-10 as payroll decides it: eligible, why not, and from which month it would be paid."""
+
+    eligible: bool
+    problems: tuple[str, ...]
+    start_month: dt.date | None
+    monthly: Decimal
+
+
+def departure_check(person: Person, on: dt.date) -> DepartureCheck:
+    """The departure allowance's eligibility (R-PAY-10) by payroll's own rule and facts
+    (payroll.rules.departure.departure_amount over every post on the file), not a copy of it.
+    The application itself is payroll's flow (payroll:departure_new)."""
+    from touyan.payroll.rules.departure import departure_amount
+    from touyan.payroll.selectors.benefits import departure_facts_of, departure_policy_for
+
+    result = departure_amount(departure_facts_of(person), departure_policy_for(person.village_id, on))
+    return DepartureCheck(result.eligible, result.problems, result.start_month, result.monthly)
+
+
+@dataclass(frozen=True)
+class DepartureOffer:
+    eligible: bool
+    problems: list[str]
+    start_month: dt.date | None
+    applied: bool  # an application is in payroll (not rejected)
+    apply_url: str  # payroll's own application, on the cadre's village
+
+
+def departure_offer(e: Exit) -> DepartureOffer | None:
+    """What an exit's page offers once the post has ended: payroll's answer on the departure
+    allowance now, and the link to start payroll's application (R-PAY-10)."""
+    from django.urls import reverse
+
+    from touyan.payroll.models import DepartureAllowance
+
+    if e.end_date is None or e.trigger == "competency":
+        return None
+    check = departure_check(e.cadre, max(e.end_date, dt.date.today()))
+    applied = (
+        DepartureAllowance.objects.filter(person_id=e.cadre_id)
+        .exclude(state=DepartureAllowance.State.REJECTED)
+        .exists()
+    )
+    url = f"{reverse('payroll:departure_new')}?village={e.village_id}"
+    return DepartureOffer(check.eligible, list(check.problems), check.start_month, applied, url)
+
+
+def departure_offers(*, actor: Any) -> QuerySet[Exit]:
+    """Exits completed with the departure allowance found eligible whose cadre has no application
+    in payroll yet (or only a rejected one): the township's to-do to start it."""
+    from touyan.payroll.models import DepartureAllowance
+
+    applied = DepartureAllowance.objects.filter(person_id=OuterRef("cadre_id")).exclude(
+        state=DepartureAllowance.State.REJECTED
+    )
+    return (
+        exits_in_scope(actor=actor)
+        .filter(allowance_eligible=True, state__in=[Exit.State.HANDOVER, Exit.State.FILED])
+        .exclude(Exists(applied))
+    )
 
 
 # --- the county's quota board (R-POS-01/03/04) ----------------------------------------------------
@@ -354,6 +439,10 @@ class Workbench:
     overdue_reviews: int | None = None
     open_reviews: int | None = None
     soft_flags: int | None = None
+    handover_overdue: int | None = None  # R-ORG-10, county and township
+    handover_open: int | None = None  # township: handovers to finish
+    handover_next_due: dt.date | None = None
+    departure_offers: int | None = None  # township: departure allowances to start (R-PAY-10)
 
 
 def workbench(*, actor: Any, today: dt.date | None = None) -> Workbench | None:
@@ -361,9 +450,17 @@ def workbench(*, actor: Any, today: dt.date | None = None) -> Workbench | None:
         return Workbench(open_reviews=reviews_for(actor=actor, open_only=True).count())
     if not is_official(actor):
         return None
+    late = handover_overdue(actor=actor, today=today).count()
     if actor.role == Role.ADMIN or actor.is_superuser:
-        return Workbench(overdue_reviews=overdue_reviews(actor=actor, today=today).count())
-    return Workbench(soft_flags=cases_in_scope(actor=actor).filter(state=Case.State.SOFT_FLAG).count())
+        return Workbench(overdue_reviews=overdue_reviews(actor=actor, today=today).count(), handover_overdue=late)
+    pending = handover_open(actor=actor).order_by().aggregate(n=Count("id"), due=Min("handover_due"))
+    return Workbench(
+        soft_flags=cases_in_scope(actor=actor).filter(state=Case.State.SOFT_FLAG).count(),
+        handover_overdue=late,
+        handover_open=pending["n"],
+        handover_next_due=pending["due"],
+        departure_offers=departure_offers(actor=actor).count(),
+    )
 
 
 # --- the yearly professionalisation list -------------------------------------------------------------

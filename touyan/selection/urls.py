@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views as v
+from . import views_exit as x
 
 app_name = "selection"
 urlpatterns = [
@@ -21,8 +22,8 @@ urlpatterns = [
     path("lists/", v.prof_lists, name="prof_lists"),
     path("lists/propose/", v.prof_list_propose, name="prof_list_propose"),
     path("lists/<int:list_id>/approve/", v.prof_list_approve, name="prof_list_approve"),
-    path("exits/", v.exits, name="exits"),
-    path("exits/new/", v.exit_new, name="exit_new"),
-    path("exits/<int:exit_id>/", v.exit_page, name="exit"),
-    path("exits/<int:exit_id>/action/", v.exit_action, name="exit_action"),
+    path("exits/", x.exits, name="exits"),
+    path("exits/new/", x.exit_new, name="exit_new"),
+    path("exits/<int:exit_id>/", x.exit_page, name="exit"),
+    path("exits/<int:exit_id>/action/", x.exit_action, name="exit_action"),
 ]

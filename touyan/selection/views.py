@@ -4,7 +4,6 @@ board and overdue reviews, exits. Thin: page data from selectors, one service pe
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -21,16 +20,16 @@ from django.views.decorators.http import require_POST
 
 from touyan.accounts.models import Department, Role
 from touyan.accounts.requests import AuthedRequest
-from touyan.cadres.models import Post, PostCode
+from touyan.cadres.models import PostCode
 from touyan.cadres.rules import age_on
 from touyan.core.errors import DomainError, InvalidInput
 from touyan.core.urlparams import query_int
 from touyan.core.views import crumbs, web_errors
 from touyan.regions.current import current_region
 
-from . import rules, selectors, services
-from .flows import CASE, EXIT
-from .models import Case, Exit, Purpose, RecordKind, RecordLevel, Review, Trigger
+from . import selectors, services
+from .flows import CASE
+from .models import Case, Purpose, RecordKind, RecordLevel, Review
 
 TONES = {
     "nominated": "secondary",
@@ -44,6 +43,7 @@ TONES = {
     "withdrawn": "secondary",
     "proposed": "secondary",
     "county_review": "info",
+    "statutory_procedure": "info",
     "decided": "primary",
     "handover": "warning",
     "filed": "success",
@@ -394,126 +394,3 @@ def prof_list_approve(request: AuthedRequest, list_id: int) -> HttpResponse:
         return redirect("selection:prof_lists")
     messages.success(request, _("名单已审核备案"))
     return redirect(f"{reverse('selection:prof_lists')}?year={plist.year}")
-
-
-# --- exits ------------------------------------------------------------------------------------------
-@login_required
-@web_errors
-def exits(request: AuthedRequest) -> HttpResponse:
-    _officer(request)
-    qs = selectors.exits_in_scope(actor=request.user).order_by("-id")
-    prefix = _prefix(request)
-    if prefix:
-        qs = qs.filter(village__code__startswith=prefix)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "selection/exits.html",
-        {
-            "page": page,
-            "tones": TONES,
-            "can_open": request.user.role == Role.TOWNSHIP_OFFICER,
-            "breadcrumbs": crumbs((_("离任管理"), None)),
-        },
-    )
-
-
-@login_required
-@web_errors
-def exit_new(request: AuthedRequest) -> HttpResponse:
-    _officer(request)
-    from touyan.accounts.scope import scope_filter
-
-    posts = (
-        scope_filter(Post.objects.filter(end_date__isnull=True).exclude(post="RSV"), request.user, "village__code")
-        .select_related("person", "village")
-        .order_by("village_id", "post")[:1000]
-    )
-    if request.method == "POST":
-        try:
-            e = services.exit_create(
-                actor=request.user,
-                post_id=int(request.POST.get("post", "0") or 0),
-                trigger=request.POST.get("trigger", ""),
-                reason=request.POST.get("reason", ""),
-            )
-        except DomainError as exc:
-            _error(request, exc)
-        else:
-            messages.success(request, _("已提出离任"))
-            return redirect("selection:exit", exit_id=e.pk)
-    return render(
-        request,
-        "selection/exit_new.html",
-        {
-            "posts": posts,
-            "selected": request.GET.get("post", ""),
-            "triggers": Trigger.choices,
-            "breadcrumbs": crumbs((_("离任管理"), reverse("selection:exits")), (_("提出离任"), None)),
-        },
-    )
-
-
-EXIT_FIELDS = {
-    "report_audit": ("date", "findings", "referred"),
-    "approve": (),
-    "complete": ("end_date",),
-    "handover": (),
-    "withdraw": ("reason",),
-}
-
-
-@login_required
-@web_errors
-def exit_page(request: AuthedRequest, exit_id: int) -> HttpResponse:
-    e = selectors.access_exit(actor=request.user, exit_id=exit_id)
-    return render(
-        request,
-        "selection/exit.html",
-        {
-            "e": e,
-            "actions": [(t, EXIT_FIELDS[t.name]) for t in EXIT.available(request.user, e) if t.name in EXIT_FIELDS],
-            "checklist": rules.handover_checklist(),
-            "today": timezone.localdate(),
-            "tones": TONES,
-            "breadcrumbs": crumbs((_("离任管理"), reverse("selection:exits")), (e.cadre.name, None)),
-        },
-    )
-
-
-@login_required
-@require_POST
-@web_errors
-def exit_action(request: AuthedRequest, exit_id: int) -> HttpResponse:
-    name = request.POST.get("action", "")
-    try:
-        if name == "report_audit":
-            date = parse_date(request.POST.get("date", "") or "") or dt.date.today()
-            services.exit_audit_report(
-                actor=request.user,
-                exit_id=exit_id,
-                date=date,
-                findings=request.POST.get("findings", ""),
-                referred=request.POST.get("referred") == "on",
-            )
-        elif name == "approve":
-            services.exit_approve(actor=request.user, exit_id=exit_id)
-        elif name == "complete":
-            end = parse_date(request.POST.get("end_date", "") or "")
-            if end is None:
-                raise InvalidInput(errors={"end_date": _("请填写离任日期")})
-            services.exit_complete(actor=request.user, exit_id=exit_id, end_date=end)
-        elif name == "handover":
-            services.exit_handover(actor=request.user, exit_id=exit_id)
-        elif name == "withdraw":
-            services.exit_withdraw(actor=request.user, exit_id=exit_id, reason=request.POST.get("reason", ""))
-        else:
-            raise InvalidInput(errors={"action": _("无效的操作")})
-    except DomainError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, _("已办理"))
-    return redirect("selection:exit", exit_id=exit_id)
-
-
-__all__ = ["Exit"]

@@ -216,18 +216,19 @@ def test_eligibility_endpoint(api_client, sel, make_cadre) -> None:
     r = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary")
     assert r.status_code == 200
     body = r.json()
-    # Nothing on file yet for last year's assessment, the collective income or the stars: listed
-    # as unverified, not as failures.
-    assert body["eligible"] is True and body["violations"] == []
-    assert {(v["rule"], v["condition"]) for v in body["unverified"]} == {
-        ("R-POS-03", "assessment"),
-        ("R-POS-03", "collective_income"),
-        ("R-POS-03", "stars"),
+    # Nothing on file yet for last year's assessment, the collective income or the stars: not
+    # met, so not eligible; each listed with its rule id, as unverified (selectors.Eligibility).
+    unverified = {("R-POS-03", "assessment"), ("R-POS-03", "collective_income"), ("R-POS-03", "stars")}
+    assert body["eligible"] is False
+    assert {(v["rule"], v["condition"]) for v in body["unverified"]} == unverified
+    assert {(v["rule"], v["condition"], v["bar"]) for v in body["violations"]} == {
+        (*u, "unverified") for u in unverified
     }
     RegionStat.objects.create(region_id=VILLAGE_A1, year=TODAY.year - 1, collective_income=Decimal("50000"))
     body = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary").json()
     assert body["eligible"] is False
-    assert [(v["rule"], v["condition"]) for v in body["violations"]] == [("R-POS-03", "collective_income")]
+    failed = [(v["rule"], v["condition"]) for v in body["violations"] if v["bar"] != "unverified"]
+    assert failed == [("R-POS-03", "collective_income")]
     _professional_ready(person)
     body = c.get(f"/api/v1/cadres/{person.pk}/eligibility?purpose=professional_secretary").json()
     assert body == {
@@ -415,3 +416,27 @@ def test_default_ten_departments_end_to_end(api_client, personas, make_cadre) ->
         )
     body = town.get(f"/api/v1/selection/cases/{case_id}").json()
     assert body["state"] == "cleared" and len(body["opinions"]) == 10
+
+
+def test_eligibility_of_a_new_secretary_reads_the_reserve_pool(api_client, sel, make_cadre) -> None:
+    """R-TRN-06 through A7's eligibility row: a reserve since 2 months is refused with the rule id;
+    after 1 year in the pool (training's reserve_long_enough) the condition is met."""
+    from touyan.training.models import Reserve
+
+    person = make_cadre(posts=("VM",))
+    url = f"/api/v1/cadres/{person.pk}/eligibility?purpose=election&post=PS"
+    c = api_client(sel["township"])
+    body = c.get(url).json()
+    assert ("R-TRN-06", "reserve") in {(v["rule"], v["condition"]) for v in body["violations"]}
+    assert body["eligible"] is False
+    reserve = Reserve.objects.create(
+        person=person,
+        village_id=VILLAGE_A1,
+        target_post="PS",
+        source="capable_farmer",
+        since=TODAY - dt.timedelta(days=60),
+    )
+    assert "R-TRN-06" in {v["rule"] for v in c.get(url).json()["violations"]}
+    Reserve.objects.filter(pk=reserve.pk).update(since=TODAY - dt.timedelta(days=400))
+    body = c.get(url).json()
+    assert body == {"cadre": person.pk, "purpose": "election", "eligible": True, "violations": [], "unverified": []}

@@ -142,3 +142,15 @@ def test_publicity_and_audit() -> None:
     assert rules.exit_needs_audit("VM", True) and rules.exit_needs_audit("ACC", False)
     assert not rules.exit_needs_audit("VM", False)
     assert rules.recall_passes(100, 51, 26) and not rules.recall_passes(100, 50, 40)
+
+
+def test_a_new_secretary_comes_from_reserves_trained_a_year() -> None:
+    """R-TRN-06: for the secretary's post, one who does not hold it must have been a reserve
+    for ≥ 1 year (training.selectors.reserve_long_enough); a sitting secretary re-elected need not."""
+    newcomer = candidate(spans=(Span("VM", dt.date(2021, 4, 1), None),), from_reserves=False)
+    assert conditions(newcomer, "election", post="PS") == [("R-TRN-06", "reserve")]
+    (v,) = rules.eligibility(newcomer, POLICY, "by_election", TODAY, post="PS")
+    assert v.message == "新任党组织书记须从培养 1 年以上的后备干部中产生"
+    assert conditions(newcomer, "election", post="VM") == []
+    assert conditions(candidate(spans=(Span("VM", dt.date(2021, 4, 1), None),)), "election", post="PS") == []
+    assert conditions(candidate(from_reserves=False), "election", post="PS") == []  # already the secretary

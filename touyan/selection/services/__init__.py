@@ -1,4 +1,4 @@
-"""Writes of selection (WF-1, R-ELIG-01…05) and exit (WF-2, R-FIN-03, R-ORG-10).
+"""Writes of selection (WF-1, R-ELIG-01…05); the exit's (WF-2, R-FIN-03, R-ORG-10) are in exits.py.
 
 Every step goes through `core.workflow.transition` (lock, check, set, audit); the posts are
 created and ended by the cadres services, so the quotas (R-POS-01/03/04) and the county filing
@@ -21,29 +21,38 @@ from touyan.accounts.scope import in_scope
 from touyan.audit.services import audit_record, audit_record_many
 from touyan.cadres.models import PostCode
 from touyan.cadres.selectors import access_cadre
-from touyan.cadres.services import PostIn, post_appoint, post_end_for_exit, post_set_professional
+from touyan.cadres.services import PostIn, post_appoint, post_set_professional
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
 from touyan.regions.selectors import access_region
 
-from . import rules
-from .actions import SelectionAction
-from .flows import CASE, EXIT, PROF_LIST
-from .models import (
+from .. import rules
+from ..actions import SelectionAction
+from ..flows import CASE, PROF_LIST
+from ..models import (
     CareerMove,
     Case,
     DisciplineRecord,
-    Exit,
     ProfessionalEntry,
     ProfessionalList,
     Purpose,
     RecordKind,
     RecordLevel,
     Review,
-    Trigger,
 )
-from .selectors import access_case, access_exit, access_review, county_of, due_after, eligibility_for, is_official
+from ..selectors import access_case, access_review, county_of, due_after, eligibility_for, is_official
+from .exits import (  # noqa: F401  (the exit's writes, WF-2, live in services/exits.py)
+    END_REASON_OF,
+    exit_approve,
+    exit_audit_report,
+    exit_complete,
+    exit_create,
+    exit_handover,
+    exit_handover_items,
+    exit_recall_vote,
+    exit_withdraw,
+)
 
 OPEN_STATES = (
     Case.State.NOMINATED,
@@ -54,14 +63,6 @@ OPEN_STATES = (
     Case.State.PUBLICITY,
 )
 SOURCE_OF = {"election": "election", "by_election": "by_election"}
-END_REASON_OF = {
-    "resignation": "resigned",
-    "recall": "recalled",
-    "automatic": "other",
-    "organisational": "removed",
-    "competency": "other",
-    "age": "retired",
-}
 
 
 def _today() -> dt.date:
@@ -423,152 +424,6 @@ def case_appoint(*, actor: Any, case_id: int, start_date: dt.date) -> Case:
         region_code=case.village_id,
         changes={"start_date": start_date},
     )
-
-
-# --- exits (WF-2) -----------------------------------------------------------------------------------
-@transaction.atomic
-def exit_create(
-    *,
-    actor: Any,
-    post_id: int,
-    trigger: str,
-    reason: str,
-    signatures: int | None = None,
-    votes_for: int | None = None,
-    votes_cast: int | None = None,
-    registered_voters: int | None = None,
-) -> Exit:
-    """A8 POST /exits: the township opens an exit from a post, with its trigger."""
-    from touyan.cadres.models import Post
-
-    post = Post.objects.select_related("person", "village").filter(pk=post_id).first()
-    if post is None or not is_official(actor) or not in_scope(actor, post.village_id):
-        raise NotFound(_("未找到该任职,或不在您的管辖范围内"))
-    _require_officer(actor, post.village_id, township_only=True)
-    errors: dict[str, str] = {}
-    if trigger not in Trigger.values:
-        errors["trigger"] = _("退出情形无效,可选: %(v)s") % {"v": ", ".join(Trigger.values)}
-    if not (reason or "").strip():
-        errors["reason"] = _("请填写事由")
-    if trigger == Trigger.RECALL and None not in (votes_for, votes_cast, registered_voters):
-        assert votes_for is not None and votes_cast is not None and registered_voters is not None
-        if not rules.recall_passes(registered_voters, votes_cast, votes_for):
-            errors["votes_for"] = _("罢免须过半数登记选民投票、且得票过投票人数半数(村组法第十六条)")
-    if errors:
-        raise InvalidInput(errors=errors)
-    if post.end_date is not None:
-        raise Conflict(_("该任职已结束"), field="post")
-    if Exit.objects.filter(post=post).exclude(state__in=[Exit.State.FILED, Exit.State.WITHDRAWN]).exists():
-        raise Conflict(_("该任职已有在办的离任事项"), field="post")
-    obj = Exit.objects.create(
-        post=post,
-        cadre=post.person,
-        village=post.village,
-        trigger=trigger,
-        reason=reason.strip()[:2000],
-        # Leaving professional management (WF-7 → WF-2) keeps the post: no exit audit.
-        audit_required=trigger != Trigger.COMPETENCY and rules.exit_needs_audit(post.post, post.full_time),
-        signatures=signatures,
-        votes_for=votes_for,
-        votes_cast=votes_cast,
-        registered_voters=registered_voters,
-        created_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action=SelectionAction.EXIT_CREATE,
-        obj=obj,
-        region_code=post.village_id,
-        changes={"post": [None, post.pk], "trigger": [None, trigger]},
-    )
-    return obj
-
-
-def exit_audit_report(*, actor: Any, exit_id: int, date: dt.date, findings: str, referred: bool = False) -> Exit:
-    """A8 POST /exits/{id}/audit-report: the 离任经济责任审计 (R-FIN-03), by the county."""
-    obj = access_exit(actor=actor, exit_id=exit_id)
-    if not (findings or "").strip():
-        raise InvalidInput(errors={"findings": _("请填写审计结论")})
-    if date > _today():
-        raise InvalidInput(errors={"date": _("审计报告日期不能晚于今天")})
-    return transition(
-        EXIT,
-        actor=actor,
-        obj=obj,
-        name="report_audit",
-        set_fields={"audit_date": date, "audit_findings": findings.strip()[:4000], "audit_referred": referred},
-        region_code=obj.village_id,
-    )
-
-
-def exit_approve(*, actor: Any, exit_id: int) -> Exit:
-    """A8 POST /exits/{id}/approve: the county's approval; 409 while a required audit is missing."""
-    obj = access_exit(actor=actor, exit_id=exit_id)
-    return transition(EXIT, actor=actor, obj=obj, name="approve", region_code=obj.village_id)
-
-
-def _allowance_eligible(obj: Exit, end_date: dt.date) -> bool:
-    """R-PAY-10 (first look): left normally, at the age (60 men, 55 women); not recalled, removed
-    or ended automatically. The departure allowance itself is applied for in payroll."""
-    from touyan.cadres.rules import age_on
-
-    if obj.trigger in (Trigger.RECALL, Trigger.ORGANISATIONAL, Trigger.AUTOMATIC):
-        return False
-    limit = 60 if obj.cadre.gender == "male" else 55
-    return age_on(obj.cadre.birth_date, end_date) >= limit
-
-
-def exit_complete(*, actor: Any, exit_id: int, end_date: dt.date) -> Exit:
-    """A8 POST /exits/{id}/complete: the township's decision (乡镇任免): the post ends on
-    `end_date` (pay stops after that month), the county's filing desk shows the exit, and the
-    handover is due within `handover_days` (R-ORG-10). 409 before `decided`."""
-    obj = access_exit(actor=actor, exit_id=exit_id)
-    if end_date < obj.post.start_date:
-        raise InvalidInput(errors={"end_date": _("离任日期不能早于任职日期")})
-    days = policy_resolve(obj.village_id, end_date)["handover_days"]
-
-    def effect(locked: Exit) -> list[str]:
-        if locked.trigger == Trigger.COMPETENCY:
-            # WF-7: out of professional management from the next day, not out of office.
-            post_set_professional(
-                actor=actor, post_id=locked.post_id, professionalized=False, tier=None, since=end_date + dt.timedelta(1)
-            )
-        else:
-            post_end_for_exit(
-                actor=actor, post_id=locked.post_id, end_date=end_date, end_reason=END_REASON_OF[locked.trigger]
-            )
-        locked.end_date = end_date
-        locked.handover_due = end_date + dt.timedelta(days=days)
-        locked.allowance_eligible = _allowance_eligible(locked, end_date)
-        return ["end_date", "handover_due", "allowance_eligible"]
-
-    return transition(
-        EXIT,
-        actor=actor,
-        obj=obj,
-        name="complete",
-        effect=effect,
-        region_code=obj.village_id,
-        changes={"end_date": end_date},
-    )
-
-
-def exit_handover(*, actor: Any, exit_id: int, done_on: dt.date | None = None) -> Exit:
-    """R-ORG-10: the handover done (the checklist signed); the exit is filed."""
-    obj = access_exit(actor=actor, exit_id=exit_id)
-    return transition(
-        EXIT,
-        actor=actor,
-        obj=obj,
-        name="handover",
-        set_fields={"handover_done_on": done_on or _today()},
-        region_code=obj.village_id,
-    )
-
-
-def exit_withdraw(*, actor: Any, exit_id: int, reason: str) -> Exit:
-    obj = access_exit(actor=actor, exit_id=exit_id)
-    return transition(EXIT, actor=actor, obj=obj, name="withdraw", reason=reason, region_code=obj.village_id)
 
 
 # --- the yearly professionalisation list (S2 第十三条) ---------------------------------------------------
