@@ -34,7 +34,7 @@ from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
 
-from . import figures
+from . import cockpit_blocks, figures
 from .alerts import Alert, alerts_for
 from .figures.core import provinces_block
 from .navigation import current_region
@@ -57,6 +57,7 @@ ALERT_KIND_LABELS = {
     "weak_collective": gettext_lazy("集体经济薄弱"),
     "disclosure_overdue": gettext_lazy("公开逾期"),
     "objection_unanswered": gettext_lazy("异议逾期未答复"),
+    **cockpit_blocks.ALERT_KIND_LABELS,
 }
 ROLE_LABELS = dict(Role.choices)
 
@@ -221,6 +222,7 @@ def charts(d: dict[str, Any]) -> list[Chart]:
                 unit=_("件"),
             )
         )
+    out.extend(cockpit_blocks.extra_charts(d, Chart))
     children = d.get("children") or []
     if children:
         out.append(
@@ -262,6 +264,8 @@ KNOWN_BLOCKS = {
     "assessment",
     "payroll",
     "affairs",
+    "training",
+    "selection",
     "children",
 }
 
