@@ -58,10 +58,10 @@ def certificate_counts(region: Region, on: dt.date) -> dict[str, int]:
 
 def training_block(region: Region, on: dt.date) -> dict[str, Any]:
     """Training in on's year up to `on` (R-TRN-01/02, training.compliance): cadres in post during the
-    year (reserves aside), `trained` (on a training record of the year up to `on`), `short` (a shortfall so far), with shares and the
-    cadres short per rule; certificates (R-TRN-03); reserve sufficiency per village (R-TRN-06,
-    training.sufficiency): villages, those with enough reserves, short, secretary reserves held
-    against the required, posts without a reserve (一职一备)."""
+    year (reserves aside), `trained` (on a training record of the year up to `on`), `short` (a
+    shortfall so far), with shares and the cadres short per rule; certificates (R-TRN-03); reserve
+    sufficiency per village (R-TRN-06, training.sufficiency): villages, those with enough reserves,
+    short, secretary reserves held against the required, posts without a reserve (一职一备)."""
     rows = selectors.compliance(region=region, year=on.year, today=on)
     attended = set(
         Attendee.objects.filter(_under(region.prefix), year=on.year, date__lte=on)
