@@ -36,7 +36,6 @@ from touyan.regions.selectors import visible_path
 
 from . import cockpit_blocks, figures
 from .alerts import Alert, alerts_for
-from .figures.core import provinces_block
 from .navigation import current_region
 from .views_structure import XLSX, DayForm, _day, _shown
 
@@ -329,7 +328,8 @@ def cockpit_nation(request: AuthedRequest) -> HttpResponse:
     require(request.user, account_rules.CADRES_READ)
     form, on = _day(request)
     day = on or timezone.localdate()
-    rows = provinces_block(day)
+    national = figures.nation_rows(day)
+    rows = national["rows"]
     totals = {
         k: sum(r[k] for r in rows) for k in ("cadres", "full_time", "villages", "one_shoulder", "vacant_secretary")
     }
@@ -349,6 +349,7 @@ def cockpit_nation(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "one_shoulder_share": _pct(figures.share(totals["one_shoulder"], totals["villages"])),
+            "computed_at": _computed(national),
             "chart": chart,
             "data": chart_data([chart]),
             "form": _shown(form, day),

@@ -170,3 +170,27 @@ def dashboard_warm(*, actor: Any, code: str, on: dt.date | None = None) -> dict[
         if hit is not None:
             return dict(hit)
     return warm(region, day)
+
+
+NATION = "nation"
+
+
+def nation_warm(day: dt.date) -> dict[str, Any]:
+    """Compute and store the national overview of `day` (one row per province, `core.provinces_block`)."""
+    from .core import provinces_block
+
+    data = {"rows": provinces_block(day), "computed_at": timezone.now().isoformat(timespec="seconds")}
+    seconds = cache_seconds()
+    if seconds > 0:
+        cache.set(cache_key(NATION, day), data, seconds)
+    return data
+
+
+def nation_rows(day: dt.date) -> dict[str, Any]:
+    """The national overview for the national cockpit page (the caller has checked the actor's
+    national scope): the cached one of `day` when there is one, else computed now (and stored)."""
+    if cache_seconds() > 0:
+        hit = cache.get(cache_key(NATION, day))
+        if hit is not None:
+            return dict(hit)
+    return nation_warm(day)
