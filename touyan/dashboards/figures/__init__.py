@@ -17,7 +17,10 @@ Registering a block (from the providing app's `AppConfig.ready`, or from `dashbo
 
 Registering the same name again replaces the block (idempotent on reload). The built-in blocks
 (`core.py`, `mechanisms.py`) are registered in `DashboardsConfig.ready`: `cadres`, `villages`,
-`attendance`, `assessment`, `payroll`, `affairs`; `children` (one row per child region, for the
+`attendance`, `assessment`, `payroll`, `affairs` (its disclosure timeliness from
+`affairs.figures`), and from the apps below dashboards in the layers (they may not import it, so
+dashboards registers their functions) `training` (`training.figures.training_block`) and
+`selection` (`selection.figures.selection_block`); `children` (one row per child region, for the
 drill-down) is added by `dashboard()` itself.
 
 Conventions every block keeps (the API returns them as they are):
