@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from touyan.accounts.models import Role
+from touyan.affairs import figures as affairs_figures
 from touyan.assessment.models import Period, QuarterlyEvaluation
 from touyan.assessment.selectors.stats import grade_distribution
 from touyan.attendance import rules as attendance_rules
@@ -242,9 +244,12 @@ def weak_collective(region: Region, on: dt.date) -> Iterable[Alert]:
 
 def disclosures_overdue(region: Region, on: dt.date) -> Iterable[Alert]:
     """R-OPEN-01/02: periodic catalogue items of the last closed period not published by their
-    deadline (affairs.disclosures_due), per village and item; owner the village (its cadres)."""
+    deadline (affairs.disclosures_due), per village and item; owner the village (its cadres). Above
+    a county's size (DISCLOSURE_VILLAGE_LIMIT villages), one alert per township with its count
+    (affairs.figures.overdue_by_township, set-based); owner the township."""
     state = mechanisms.disclosure_state(region, on)
     if state is None:
+        yield from _disclosures_overdue_by_township(region, on)
         return
     for d in state.overdue:
         yield Alert(
@@ -258,10 +263,25 @@ def disclosures_overdue(region: Region, on: dt.date) -> Iterable[Alert]:
         )
 
 
+def _disclosures_overdue_by_township(region: Region, on: dt.date) -> Iterable[Alert]:
+    counts = affairs_figures.overdue_by_township(region.prefix, on)
+    names = dict(Region.objects.filter(code__in=counts).values_list("code", "name"))
+    for town in sorted(counts):
+        yield Alert(
+            kind="disclosure_overdue",
+            rule="R-OPEN-02",
+            region=town,
+            subject=_("%(t)s 所辖村(社区)共 %(n)s 项应公开事项逾期未公开")
+            % {"t": names.get(town, town), "n": counts[town]},
+            due_date=None,
+            owner_role=Role.TOWNSHIP_OFFICER,
+            resolution=_("督促各村经监委会审核后公开"),
+        )
+
+
 def objections_unanswered(region: Region, on: dt.date) -> Iterable[Alert]:
     """R-OPEN-03: objections still open after their reply date (`objection_reply_days`, 10)."""
-    rows = mechanisms.overdue_objections(region, on).values_list("village_id", "village__name", "filed_on", "reply_due")
-    for village, name, filed, due in rows:
+    for village, name, filed, due in affairs_figures.overdue_objections(region.prefix, on):
         yield Alert(
             kind="objection_unanswered",
             rule="R-OPEN-03",
@@ -286,6 +306,21 @@ SOURCES = {
 }
 
 
+def from_dicts(fn: Callable[[Region, dt.date], Iterable[dict[str, Any]]]) -> alerts.SourceFn:
+    """An app's alert source (dicts with Alert's keys: the app may not import dashboards) as one."""
+
+    def source(region: Region, on: dt.date) -> Iterable[Alert]:
+        return (Alert(**d) for d in fn(region, on))
+
+    return source
+
+
 def register_all() -> None:
+    """The built-in sources, then those of training and selection (their `figures.ALERTS`)."""
+    from touyan.selection import figures as selection_figures
+    from touyan.training import figures as training_figures
+
     for kind, fn in SOURCES.items():
         alerts.register(kind, fn)
+    for kind, app_fn in {**training_figures.ALERTS, **selection_figures.ALERTS}.items():
+        alerts.register(kind, from_dicts(app_fn))

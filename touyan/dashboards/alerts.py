@@ -24,7 +24,11 @@ rows under the region with a fixed number of queries (scope is checked by `alert
 The built-in sources (`alert_sources.py`): attendance shortfall and duty gaps (R-ATT-01), missing
 quarterly evaluations (R-ASMT-01), excellent share over the quota (R-ASMT-03), full-time cadres
 over the village quota (R-POS-01), pay floors broken (R-PAY-02), weak collective economies
-(R-PAY-12), disclosures overdue (R-OPEN-01/02) and objections unanswered (R-OPEN-03).
+(R-PAY-12), disclosures overdue (R-OPEN-01/02) and objections unanswered (R-OPEN-03); from
+`training.figures.ALERTS` training shortfalls (R-TRN-01/02), certificates expiring (R-TRN-03) and
+reserves short (R-TRN-06); from `selection.figures.ALERTS` joint reviews overdue (R-ELIG-04) and
+professionalized or young cadres over their share (R-POS-03/04). Those apps sit below dashboards in
+the layers, so their sources yield dicts with Alert's keys and `alert_sources.from_dicts` wraps them.
 """
 
 from __future__ import annotations

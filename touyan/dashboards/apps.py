@@ -13,6 +13,9 @@ class DashboardsConfig(AppConfig):
         register_all()
         # The built-in cockpit blocks and alert sources; other apps register theirs the same way
         # (see dashboards.figures and dashboards.alerts).
+        from touyan.selection import figures as selection_figures
+        from touyan.training import figures as training_figures
+
         from . import alert_sources, figures
         from .figures import core, mechanisms
 
@@ -23,6 +26,8 @@ class DashboardsConfig(AppConfig):
             ("assessment", mechanisms.assessment_block),
             ("payroll", mechanisms.payroll_block),
             ("affairs", mechanisms.affairs_block),
+            ("training", training_figures.training_block),
+            ("selection", selection_figures.selection_block),
         ):
             figures.register(name, fn)
         alert_sources.register_all()

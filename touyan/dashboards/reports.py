@@ -2,12 +2,15 @@
 
 Each report is a sheet computed from the same figures as the cockpit (`figures`, `alerts`), by a
 function `fn(region, on) -> Sheet` registered under a key; other apps add theirs the same way
-(`reports.register("training_ledger", _("培训台账"), fn)`). Aggregates per village or township only,
-and the alerts list: no ID or phone number is written.
+(`reports.register("training_ledger", _("培训台账"), fn)`). Rosters name cadres; no ID or phone number is
+written.
 
-Built in: the cockpit overview (驾驶舱汇总), the monthly attendance report per village (考勤月报,
-R-ATT-01, last month), the annual assessment results per township (年度考核结果, R-ASMT-02/03), the
-pay summary per village (工资汇总表, the latest month with payslips) and the alerts (预警清单).
+Built in: the cockpit overview (驾驶舱汇总), the roster (花名册), the monthly attendance report per
+village (考勤月报, R-ATT-01, last month), the quarterly summary (季度考核汇总), the annual assessment
+results per township (年度考核结果, R-ASMT-02/03), the pay summary per village (工资汇总表, the latest
+month with payslips), the training ledger (培训台账), the reserve roster (后备干部名册), the joint
+review summary (联审结果汇总, `reports_more`) and the alerts (预警清单). The task writes them as one
+XLSX workbook and as one PDF (`reports_pdf`), from the same sheets.
 """
 
 from __future__ import annotations
@@ -134,16 +137,25 @@ def alert_list(region: Region, on: dt.date) -> Sheet:
 
 
 def write_report(
-    region: Region, on: dt.date, path: Path, progress: Callable[[int, int], object] = lambda _d, _t: None
+    region: Region,
+    on: dt.date,
+    path: Path,
+    progress: Callable[[int, int], object] = lambda _d, _t: None,
+    pdf: Path | None = None,
 ) -> int:
-    """Every registered report as a sheet of one workbook at `path`; returns the number of sheets."""
+    """Every registered report as a sheet of one workbook at `path` (and, with `pdf`, as one PDF
+    there, from the same sheets); returns the number of sheets. Progress counts each sheet computed
+    and the PDF as one more step."""
     items = list(_REPORTS.items())
+    steps = len(items) + (1 if pdf else 0)
     book = xlsx_workbook(str(path))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#F2F2F2", "border": 1})
+    done: list[tuple[str, Sheet]] = []
     for i, (_key, (title, fn)) in enumerate(items):
-        progress(i, len(items))
+        progress(i, steps)
         sheet = fn(region, on)
+        done.append((str(title), sheet))
         ws = book.add_worksheet(str(title)[:31])
         ws.write(0, 0, f"{region.name} {title} {on.isoformat()}", bold)
         ws.write_row(2, 0, sheet.header, head)
@@ -153,7 +165,12 @@ def write_report(
         if sheet.note:
             ws.write(len(sheet.rows) + 4, 0, sheet.note)
     book.close()
-    progress(len(items), len(items))
+    if pdf is not None:
+        from .reports_pdf import write_pdf
+
+        progress(len(items), steps)
+        write_pdf(region, on, pdf, done)
+    progress(steps, steps)
     return len(items)
 
 
@@ -167,5 +184,16 @@ BUILT_IN: tuple[tuple[str, Any, ReportFn], ...] = (
 
 
 def register_all() -> None:
-    for key, title, fn in BUILT_IN:
+    """The built-in sheets, then the rosters and the newer mechanisms' (reports_more)."""
+    from .reports_more import MORE
+
+    for key, title, fn in (
+        *BUILT_IN[:1],
+        *MORE[:1],
+        *BUILT_IN[1:2],
+        *MORE[1:2],
+        *BUILT_IN[2:4],
+        *MORE[2:],
+        *BUILT_IN[4:],
+    ):
         register(key, title, fn)

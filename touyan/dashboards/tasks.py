@@ -1,4 +1,4 @@
-"""The standard-report task (reports.write_report) with its job's progress."""
+"""The standard-report task (reports.write_report: an XLSX workbook and a PDF) with its job's progress."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .figures import access_dashboard_region
 log = logging.getLogger(__name__)
 REPORT_KIND = "dashboards.report"
 REPORT_FILE = "report.xlsx"
+REPORT_PDF = "report.pdf"  # beside the workbook, from the same sheets
 
 
 @shared_task
@@ -31,7 +32,11 @@ def standard_report_task(job_id: int, region_code: str, on: str) -> int:
     try:
         region = access_dashboard_region(actor=job.created_by, code=region_code)
         n = reports.write_report(
-            region, dt.date.fromisoformat(on), path, progress=lambda d, t: job_progress(job, done=d, total=t)
+            region,
+            dt.date.fromisoformat(on),
+            path,
+            progress=lambda d, t: job_progress(job, done=d, total=t),
+            pdf=path.with_name(REPORT_PDF),
         )
     except DomainError as exc:
         job_fail(job, message=exc.message)

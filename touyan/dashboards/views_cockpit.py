@@ -36,9 +36,8 @@ from touyan.regions.models import Region
 from touyan.regions.rules import VILLAGE
 from touyan.regions.selectors import visible_path
 
-from . import figures
+from . import cockpit_blocks, figures
 from .alerts import Alert, alerts_for
-from .figures.core import provinces_block
 from .views_structure import XLSX, DayForm, _day, _shown
 
 PAY_POST_LABELS = {
@@ -58,6 +57,7 @@ ALERT_KIND_LABELS = {
     "weak_collective": gettext_lazy("集体经济薄弱"),
     "disclosure_overdue": gettext_lazy("公开逾期"),
     "objection_unanswered": gettext_lazy("异议逾期未答复"),
+    **cockpit_blocks.ALERT_KIND_LABELS,
 }
 ROLE_LABELS = dict(Role.choices)
 
@@ -222,6 +222,7 @@ def charts(d: dict[str, Any]) -> list[Chart]:
                 unit=_("件"),
             )
         )
+    out.extend(cockpit_blocks.extra_charts(d, Chart))
     children = d.get("children") or []
     if children:
         out.append(
@@ -263,6 +264,8 @@ KNOWN_BLOCKS = {
     "assessment",
     "payroll",
     "affairs",
+    "training",
+    "selection",
     "children",
 }
 
@@ -319,7 +322,8 @@ def cockpit_nation(request: AuthedRequest) -> HttpResponse:
     require(request.user, account_rules.CADRES_READ)
     form, on = _day(request)
     day = on or timezone.localdate()
-    rows = provinces_block(day)
+    national = figures.nation_rows(day)
+    rows = national["rows"]
     totals = {
         k: sum(r[k] for r in rows) for k in ("cadres", "full_time", "villages", "one_shoulder", "vacant_secretary")
     }
@@ -339,6 +343,7 @@ def cockpit_nation(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "one_shoulder_share": _pct(figures.share(totals["one_shoulder"], totals["villages"])),
+            "computed_at": _computed(national),
             "chart": chart,
             "data": chart_data([chart]),
             "form": _shown(form, day),

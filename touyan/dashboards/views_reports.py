@@ -21,8 +21,10 @@ from touyan.core.views import web_errors
 from . import reports
 from .actions import DashboardsAction
 from .figures import access_dashboard_region
-from .tasks import REPORT_KIND, standard_report_task
+from .tasks import REPORT_KIND, REPORT_PDF, standard_report_task
 from .views_structure import XLSX, _day
+
+PDF = "application/pdf"
 
 
 @login_required
@@ -67,15 +69,25 @@ def report_status(request: AuthedRequest, job_id: int) -> HttpResponse:
 
 @login_required
 def report_download(request: AuthedRequest, job_id: int) -> FileResponse:
-    """The workbook: only for the user who started the job; audited."""
+    """The workbook, or with ?format=pdf the PDF: only for the user who started the job; audited."""
     try:
         job = access_job(actor=request.user, job_id=job_id, kind=REPORT_KIND)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     path = job_file(job)
-    if path is None:
+    as_pdf = request.GET.get("format") == "pdf"
+    if path is not None and as_pdf:
+        path = path.with_name(REPORT_PDF)
+    if path is None or not path.is_file():
         raise Http404(_("文件不存在或已被清理"))
-    audit_record(actor=request.user, action=DashboardsAction.REPORT_DOWNLOAD, obj=job, region_code=job.region_code)
+    audit_record(
+        actor=request.user,
+        action=DashboardsAction.REPORT_DOWNLOAD,
+        obj=job,
+        region_code=job.region_code,
+        changes={"format": [None, "pdf" if as_pdf else "xlsx"]},
+    )
     stamp = timezone.localtime(job.finished_at or job.created_at).strftime("%Y%m%d-%H%M")
-    name = _("统计报表-%(c)s-%(t)s.xlsx") % {"c": job.region_code, "t": stamp}
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=XLSX)
+    ext, kind = ("pdf", PDF) if as_pdf else ("xlsx", XLSX)
+    name = _("统计报表-%(c)s-%(t)s") % {"c": job.region_code, "t": stamp} + f".{ext}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name, content_type=kind)

@@ -414,3 +414,9 @@ def line_totals(lines: list[PayLine]) -> dict[str, Decimal]:
     for x in lines:
         out[x.component] += x.amount
     return out
+
+
+def cjk_font() -> str:
+    """The name of the CJK font PDFs use (registered once per process; see `_register_font`): other
+    apps' PDFs (the standard reports) embed the same font."""
+    return _register_font()

@@ -374,6 +374,12 @@ def quota_board(*, actor: Any, prefix: str, today: dt.date | None = None) -> lis
     mine = scope_prefix(actor)
     if mine is None or not is_official(actor) or not prefix.startswith(mine):
         return []
+    return quota_rows(prefix=prefix, today=today)
+
+
+def quota_rows(*, prefix: str, today: dt.date) -> list[rules.QuotaRow]:
+    """The quota board under `prefix` with no scope check (the caller has checked it: quota_board,
+    the oversight cockpit)."""
     townships = list(
         Region.objects.filter(level=region_rules.TOWNSHIP, code__startswith=prefix)
         .order_by("code")

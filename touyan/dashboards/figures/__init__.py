@@ -17,7 +17,10 @@ Registering a block (from the providing app's `AppConfig.ready`, or from `dashbo
 
 Registering the same name again replaces the block (idempotent on reload). The built-in blocks
 (`core.py`, `mechanisms.py`) are registered in `DashboardsConfig.ready`: `cadres`, `villages`,
-`attendance`, `assessment`, `payroll`, `affairs`; `children` (one row per child region, for the
+`attendance`, `assessment`, `payroll`, `affairs` (its disclosure timeliness from
+`affairs.figures`), and from the apps below dashboards in the layers (they may not import it, so
+dashboards registers their functions) `training` (`training.figures.training_block`) and
+`selection` (`selection.figures.selection_block`); `children` (one row per child region, for the
 drill-down) is added by `dashboard()` itself.
 
 Conventions every block keeps (the API returns them as they are):
@@ -170,3 +173,27 @@ def dashboard_warm(*, actor: Any, code: str, on: dt.date | None = None) -> dict[
         if hit is not None:
             return dict(hit)
     return warm(region, day)
+
+
+NATION = "nation"
+
+
+def nation_warm(day: dt.date) -> dict[str, Any]:
+    """Compute and store the national overview of `day` (one row per province, `core.provinces_block`)."""
+    from .core import provinces_block
+
+    data = {"rows": provinces_block(day), "computed_at": timezone.now().isoformat(timespec="seconds")}
+    seconds = cache_seconds()
+    if seconds > 0:
+        cache.set(cache_key(NATION, day), data, seconds)
+    return data
+
+
+def nation_rows(day: dt.date) -> dict[str, Any]:
+    """The national overview for the national cockpit page (the caller has checked the actor's
+    national scope): the cached one of `day` when there is one, else computed now (and stored)."""
+    if cache_seconds() > 0:
+        hit = cache.get(cache_key(NATION, day))
+        if hit is not None:
+            return dict(hit)
+    return nation_warm(day)

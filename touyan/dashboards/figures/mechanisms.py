@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
 
+from touyan.affairs import figures as affairs_figures
 from touyan.affairs import rules as affairs_rules
 from touyan.affairs.models import DisclosureItem, Objection
 from touyan.affairs.selectors import DueItem, disclosures_due
@@ -34,8 +35,8 @@ from . import money, share
 from .core import code_range, team_posts, villages_of
 
 GRADES = tuple(Grade.values)
-# Above this many villages (a large county has ≈600) the per-village disclosure schedule is not
-# walked (a province has ≈30,000 villages × ≈50 catalogue items); the block says `disclosures: None`.
+# Above this many villages (a large county has ≈600) the alerts centre lists overdue disclosures per
+# township (counted set-based, affairs.figures) rather than item by item.
 DISCLOSURE_VILLAGE_LIMIT = 600
 
 
@@ -254,7 +255,7 @@ def _insurance(region: Region, on: dt.date) -> dict[str, Any]:
     return {"year": on.year, "full_time_cadres": n, "pension_insured": insured, "pension_share": share(insured, n)}
 
 
-# --- village affairs (R-OPEN-01…03) -----------------------------------------------------------
+# --- village affairs (R-OPEN-01…03): affairs.figures, set-based at every level ---------------
 
 
 @dataclass(frozen=True)
@@ -268,9 +269,9 @@ class Disclosures:
 
 
 def disclosure_state(region: Region, on: dt.date) -> Disclosures | None:
-    """R-OPEN-01/02 (affairs.disclosures_due): for each village and periodic catalogue item, its last
-    closed period; `missing` = not published yet; overdue = past its deadline. None above
-    DISCLOSURE_VILLAGE_LIMIT villages."""
+    """R-OPEN-01/02 item by item (affairs.disclosures_due), for the alerts of a county or smaller
+    (at most DISCLOSURE_VILLAGE_LIMIT villages); None above. The figures use `affairs_block`'s
+    set-based count at every level."""
     if villages_of(region).count() > DISCLOSURE_VILLAGE_LIMIT:
         return None
     villages = list(villages_of(region).order_by("code"))
@@ -297,21 +298,19 @@ def overdue_objections(region: Region, on: dt.date) -> Any:
 
 
 def affairs_block(region: Region, on: dt.date) -> dict[str, Any]:
-    """Disclosure timeliness (R-OPEN-01/02): `due` periodic items, `published` of them, `overdue`
-    (past the deadline, unpublished), `on_time_share` = (due − overdue) ÷ due — None above
-    DISCLOSURE_VILLAGE_LIMIT villages; items published up to `on`. Objections (R-OPEN-03): filed up
-    to `on`, still open, open past the reply date, answered after the reply date."""
-    state = disclosure_state(region, on)
-    disclosures: dict[str, Any] | None = None
-    if state is not None:
-        overdue = len(state.overdue)
-        disclosures = {
-            "due": state.due,
-            "published": state.due - len(state.missing),
-            "waiting": len(state.missing) - overdue,
-            "overdue": overdue,
-            "on_time_share": share(state.due - overdue, state.due),
-        }
+    """Disclosure timeliness (R-OPEN-01/02, affairs.figures.timeliness, at every level): `due`
+    (village, periodic item) pairs of the last closed periods, `published` of them, `waiting` (not
+    yet past the deadline), `overdue` (past the deadline, unpublished), `on_time_share` =
+    (due − overdue) ÷ due; items published up to `on`. Objections (R-OPEN-03): filed up to `on`,
+    still open, open past the reply date, answered after the reply date."""
+    t = affairs_figures.timeliness(region.prefix, on)
+    disclosures = {
+        "due": t.due,
+        "published": t.published,
+        "waiting": t.waiting,
+        "overdue": t.overdue,
+        "on_time_share": share(t.due - t.overdue, t.due),
+    }
     published = DisclosureItem.objects.filter(
         code_range(region.prefix), state=DisclosureItem.State.PUBLISHED, published_at__date__lte=on
     ).count()

@@ -136,17 +136,16 @@ def test_all_kinds_listed_and_ordered(county: dict[str, Any], api_client: Any) -
 
 
 def test_registry_plugs_in_a_source(county: dict[str, Any], api_client: Any) -> None:
+    # A kind of its own: "certificate_expiring" is training's real source (training.figures).
     def certificates(region: Region, on: dt.date) -> list[alerts.Alert]:
-        return [alerts.Alert("certificate_expiring", "R-TRN-05", V1, "证书将到期", on + dt.timedelta(days=30), "cadre")]
+        return [alerts.Alert("plugged_in", "R-TRN-05", V1, "证书将到期", on + dt.timedelta(days=30), "cadre")]
 
-    alerts.register("certificate_expiring", certificates)
+    alerts.register("plugged_in", certificates)
     try:
-        items = fetch(api_client(county["county_a_admin"]), TOWNSHIP_A1, "certificate_expiring")
-        assert [(a["kind"], a["due_date"], a["state"]) for a in items] == [
-            ("certificate_expiring", "2026-04-09", "open")
-        ]
+        items = fetch(api_client(county["county_a_admin"]), TOWNSHIP_A1, "plugged_in")
+        assert [(a["kind"], a["due_date"], a["state"]) for a in items] == [("plugged_in", "2026-04-09", "open")]
     finally:
-        alerts.unregister("certificate_expiring")
+        alerts.unregister("plugged_in")
 
 
 def test_scope_and_defaults(county: dict[str, Any], api_client: Any) -> None:

@@ -159,6 +159,41 @@ def test_national_overview_lists_the_provinces(county: dict[str, Any], login: An
     assert json.loads(found.group(1))["children"]["values"] == [9, 0]
 
 
+def test_national_overview_served_warm(county: dict[str, Any], login: Any, settings: Any) -> None:
+    """docs/operations.md: warm_cockpit also computes the national overview; the national page then
+    reads it from the cache (no aggregate over the country's posts), and a write makes it stale."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.TOUYAN_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    client = login(county["national"])
+    url = reverse("cockpit_current") + "?all=1&on=" + timezone.localdate().isoformat()
+    out = io.StringIO()
+    call_command("warm_cockpit", "--level", "province", stdout=out)
+    assert "全国" in out.getvalue()
+    with CaptureQueriesContext(connection) as warm:
+        page = client.get(url)
+    assert page.status_code == 200 and "数据计算于" in page.content.decode()
+    assert not any("cadres_post" in q["sql"] for q in warm.captured_queries)
+    cadre_create(
+        actor=county["county_a_admin"],
+        data=PersonIn(
+            name="新增",
+            id_number=id_number("19900101", False),
+            village=V1,
+            education="college",
+            political_status="party_member",
+            posts=[full("VDD")],
+        ),
+    )
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(url).status_code == 200
+    assert any("cadres_post" in q["sql"] for q in cold.captured_queries)
+    cache.clear()
+
+
 def test_workbench_counts_the_alerts(county: dict[str, Any], login: Any) -> None:
     """On each workbench (county and below): the alerts centre's line with its count."""
     page = login(county["township_a1"]).get("/").content.decode()

@@ -233,11 +233,12 @@ def test_a_constant_number_of_queries_per_level(county: dict[str, Any]) -> None:
         )  # fmt: skip
     after = {code: _queries(actor, code) for code in (PREFECTURE, COUNTY_A, TOWNSHIP_A1, V1)}
     assert after == before
-    assert max(after.values()) <= 60
+    assert max(after.values()) <= 75
 
 
 @pytest.mark.parametrize("code", [PREFECTURE, COUNTY_A, TOWNSHIP_A1, V1])
 def test_query_budget_per_level(county: dict[str, Any], django_assert_max_num_queries: Any, code: str) -> None:
-    """The whole dashboard in a bounded number of aggregate queries at every level."""
-    with django_assert_max_num_queries(50):
+    """The whole dashboard in a bounded number of aggregate queries at every level (with the
+    training and selection blocks: ≈20 more, the same at every level)."""
+    with django_assert_max_num_queries(75):
         figures.dashboard(actor=county["national"], code=code, on=LATER)

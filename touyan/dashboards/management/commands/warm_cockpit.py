@@ -1,6 +1,7 @@
-"""Compute the cockpit figures of every region at the given levels into the cache, so that the
-cockpit pages of large regions open warm (docs/operations.md "Cockpit figures"). Run it from cron
-or a scheduler more often than TOUYAN_DASHBOARD_CACHE_SECONDS; it does nothing when that is 0."""
+"""Compute the cockpit figures of every region at the given levels (and, without --prefix, the
+national overview) into the cache, so that the cockpit pages of large regions and of the nation open
+warm (docs/operations.md "Cockpit figures"). Run it from cron or a scheduler more often than
+TOUYAN_DASHBOARD_CACHE_SECONDS; it does nothing when that is 0."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
             return
         levels = options["level"] or [region_rules.PROVINCE, region_rules.PREFECTURE, region_rules.COUNTY]
         day = timezone.localdate()
+        if not options["prefix"]:
+            started = time.perf_counter()
+            figures.nation_warm(day)
+            self.stdout.write(f"全国: {time.perf_counter() - started:.2f} s")
         regions = Region.objects.filter(level__in=levels, code__startswith=options["prefix"]).order_by("code")
         for region in regions:
             started = time.perf_counter()
