@@ -232,6 +232,7 @@ class ComplianceOut(Schema):
     township_days: Decimal
     political_rotation_days: Decimal
     shortfalls: list[ShortfallOut]
+    pending: list[ShortfallOut]  # owed after trainings: learning reports, admonition talks (R-TRN-02)
 
 
 @router.get("/compliance", response=dict, summary="年度培训达标情况")
@@ -257,6 +258,7 @@ def get_compliance(request: HttpRequest, q: Query[ComplianceQuery]) -> dict[str,
             "township_days": _number(r.township_days),
             "political_rotation_days": _number(r.political_rotation_days),
             "shortfalls": [{"rule": s.rule, "code": s.code, "message": s.message} for s in r.shortfalls],
+            "pending": [{"rule": s.rule, "code": s.code, "message": s.message} for s in r.pending],
         }
         for r in rows[start:end]
     ]
