@@ -403,6 +403,9 @@ def get_sufficiency(request: HttpRequest, q: Query[SufficiencyQuery]) -> dict[st
             "required": r.required,
             "posts_without_reserve": list(r.posts_without_reserve),
             "short": r.short,
+            "local_talents": r.local_talents,
+            "local_talents_required": r.talents_required,
+            "local_talents_short": r.talents_short,
         }
         for r in rows[start:end]
     ]

@@ -327,6 +327,7 @@ class VillagePool:
     secretary_reserves: int
     post_holders: dict[str, int]  # other two-committee post → holders now
     post_reserves: dict[str, int]  # post → reserves for it
+    local_talents: int = 0  # reserves drawn from local talents (乡土人才)
 
 
 @dataclass(frozen=True)
@@ -334,22 +335,25 @@ class Sufficiency:
     required: int
     posts_without_reserve: tuple[str, ...]
     short: bool
+    talents_short: bool = False  # fewer local talents than asked (S4), shown apart from `short`
 
 
 OTHER_POSTS = ("PDS", "PCM", "VD", "VDD", "VM")
 
 
-def sufficiency(pool: VillagePool, *, per_prof_village: int, per_post: int = 1) -> Sufficiency:
+def sufficiency(pool: VillagePool, *, per_prof_village: int, per_post: int = 1, talents: int = 0) -> Sufficiency:
     """R-TRN-06: ≥ `per_prof_village` (2) secretary reserves for a professionalized village, one for
     any other; 一职一备 — each other two-committee post held has `per_post` reserve(s) for it. The
-    posts without any reserve are listed (the secretary's among them when it has none)."""
+    posts without any reserve are listed (the secretary's among them when it has none). S4: each
+    village keeps 1–2 local talents (`talents`, 1), reported apart (`talents_short`)."""
     required = per_prof_village if pool.professionalized else per_post
     missing = (("PS",) if pool.secretary_reserves == 0 and required else ()) + tuple(
         post
         for post in OTHER_POSTS
         if pool.post_holders.get(post, 0) and pool.post_reserves.get(post, 0) < per_post * pool.post_holders[post]
     )
-    return Sufficiency(required, missing, pool.secretary_reserves < required or bool(missing))
+    short = pool.secretary_reserves < required or bool(missing)
+    return Sufficiency(required, missing, short, pool.local_talents < talents)
 
 
 def trained_years(since: dt.date | None, on: dt.date) -> int:

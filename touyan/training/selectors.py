@@ -566,6 +566,9 @@ class SufficiencyRow:
     required: int
     posts_without_reserve: tuple[str, ...]
     short: bool
+    local_talents: int = 0
+    talents_required: int = 0
+    talents_short: bool = False
 
 
 def sufficiency(*, region: Region, today: dt.date | None = None) -> list[SufficiencyRow]:
@@ -592,15 +595,18 @@ def sufficiency(*, region: Region, today: dt.date | None = None) -> list[Suffici
         if post == "PS" and n_prof:
             prof.add(village)
     reserves: dict[str, dict[str, int]] = defaultdict(dict)
-    for village, post, n in (
+    talents: dict[str, int] = defaultdict(int)
+    for village, post, n, n_talent in (
         Reserve.objects.filter(village__code__startswith=prefix, since__lte=today)
         .filter(Q(until__isnull=True) | Q(until__gt=today))
         .values("village_id", "target_post")
-        .annotate(n=Count("id"))
-        .values_list("village_id", "target_post", "n")
+        .annotate(n=Count("id"), n_talent=Count("id", filter=Q(source=Reserve.Source.LOCAL_TALENT)))
+        .values_list("village_id", "target_post", "n", "n_talent")
         .order_by()
     ):
         reserves[village][post] = n
+        talents[village] += n_talent
+    need_talents = policy["local_talents_per_village"]
     out = []
     for code, name in villages:
         pool = rules.VillagePool(
@@ -608,9 +614,13 @@ def sufficiency(*, region: Region, today: dt.date | None = None) -> list[Suffici
             secretary_reserves=reserves[code].get("PS", 0) if code in reserves else 0,
             post_holders=holders.get(code, {}),
             post_reserves=reserves.get(code, {}),
+            local_talents=talents.get(code, 0),
         )
         result = rules.sufficiency(
-            pool, per_prof_village=policy["reserves_per_prof_village"], per_post=policy["reserves_per_post"]
+            pool,
+            per_prof_village=policy["reserves_per_prof_village"],
+            per_post=policy["reserves_per_post"],
+            talents=need_talents,
         )
         out.append(
             SufficiencyRow(
@@ -621,6 +631,9 @@ def sufficiency(*, region: Region, today: dt.date | None = None) -> list[Suffici
                 result.required,
                 result.posts_without_reserve,
                 result.short,
+                pool.local_talents,
+                need_talents,
+                result.talents_short,
             )
         )
     return out
