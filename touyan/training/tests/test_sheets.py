@@ -24,7 +24,7 @@ def _xlsx(
     rows: list[list[Any]], header: tuple[str, ...] = ("身份证号", "干部编号", "姓名", "参训天数", "考核结果")
 ) -> Any:
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     ws.append(list(header))
     for r in rows:
         ws.append(r)
@@ -92,7 +92,7 @@ def test_yearly_report_and_local_talents(personas, login, make_cadre) -> None:
     assert page.status_code == 200 and "年度培养报告" in page.content.decode()
     x = c.get(reverse("training:report_xlsx") + f"?region={TOWNSHIP_A1}&year=2026")
     sheet = openpyxl.load_workbook(io.BytesIO(x.content)).worksheets[0]
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    rows: list[list[Any]] = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][:3] == ["区域", "干部", "参训"]
     total = rows[-1]
     assert total[0] == "合计" and total[1] >= 1 and total[2] >= 1 and total[10] == 1
