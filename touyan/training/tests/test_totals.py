@@ -88,3 +88,48 @@ def test_poor_result_owes_an_admonition_talk_until_recorded(personas, api_client
     r = c.post(f"/api/v1/training/events/{event}/attendees/{sec.pk}/follow-up", body, content_type="application/json")
     assert r.status_code == 201
     assert _row(c, TOWNSHIP_A1, sec.pk)["pending"] == []
+
+
+def test_a_cadre_with_totals_in_two_villages_is_one_row_with_both(personas, api_client, make_cadre) -> None:
+    """A cadre who moved within the township during the year: one row, the trainings of both villages."""
+    from touyan.regions.models import Region
+    from touyan.training.totals import totals_refresh
+
+    c = api_client(personas["township_a1"])
+    member = make_cadre(posts=("PCM",))
+    _attend(c, _event(c, days=2), member.pk)
+    _attend(c, _event(c, days=3, start_date="2026-04-01", end_date="2026-04-03"), member.pk)
+    other = Region.objects.filter(code__startswith=TOWNSHIP_A1[:9], level="village").exclude(code=member.village_id)
+    first = Attendee.objects.filter(person=member).order_by("date").first()
+    assert first is not None and other.exists()
+    Attendee.objects.filter(pk=first.pk).update(village_id=other.first().pk)  # type: ignore[union-attr]
+    totals_refresh(person_ids=[member.pk], years=[2026])
+    assert TrainingTotal.objects.filter(person=member, year=2026).count() == 2
+    r = c.get(f"/api/v1/training/compliance?region={TOWNSHIP_A1}&year=2026")
+    rows = [i for i in r.json()["items"] if i["cadre"] == member.pk]
+    assert len(rows) == 1 and D(rows[0]["hours"]) == 40
+
+
+def test_surplus_carried_over_from_last_year(personas, api_client, make_cadre) -> None:
+    """R-TRN-01 [cfg]: with carry-over allowed, last year's hours above 56 count this year (up to the cap)."""
+    from .test_api import _policy
+
+    c = api_client(personas["township_a1"])
+    _policy(api_client(personas["national"]), TOWNSHIP_A1, {"carry_over_hours_max": "16"})
+    member = make_cadre(posts=("PCM",))
+    _attend(c, _event(c, days=9, start_date="2025-03-02", end_date="2025-03-10"), member.pk)  # 72 h: 16 over
+    _attend(c, _event(c, days=5, start_date="2026-03-02", end_date="2026-03-06"), member.pk)  # 40 h
+    row = _row(c, TOWNSHIP_A1, member.pk)
+    assert D(row["hours"]) == 56 and "hours" not in _codes(row["shortfalls"])
+
+
+def test_new_secretary_untrained_six_months_after_taking_office(personas, api_client, make_cadre) -> None:
+    import datetime as dt
+
+    c = api_client(personas["township_a1"])
+    sec = make_cadre(posts=("PS",))
+    trained = make_cadre(village="522301001002", posts=("PS",))
+    Post.objects.filter(person__in=[sec, trained], post="PS").update(start_date=dt.date(2026, 2, 1))
+    _attend(c, _event(c, level="county", days=1, start_date="2026-03-02", end_date="2026-03-02"), trained.pk)
+    assert "new_secretary" in _codes(_row(c, TOWNSHIP_A1, sec.pk)["shortfalls"])
+    assert "new_secretary" not in _codes(_row(c, TOWNSHIP_A1, trained.pk)["shortfalls"])
