@@ -16,12 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from touyan.core.errors import InvalidInput
-from touyan.core.views import AuthedRequest, crumbs, web_errors
+from touyan.core.views import crumbs, web_errors
 
 from . import selectors
 from .forms import RollImportForm
 from .rollimport import RollImportInvalid, read_roll_file, roll_import, roll_template
-from .views import _region, _require_reader, _xlsx, _year
+from .views import AuthedRequest, _region, _require_reader, _xlsx, _year
 from .yearly import ReportRow, development_report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
