@@ -56,7 +56,7 @@ def test_rows_written_around_the_services_are_counted(personas, api_client, make
     assert TrainingTotal.objects.get(person=member, year=2026).attendances == 2
 
 
-def test_learning_report_owed_after_concentrated_training(personas, api_client, cadre_user) -> None:
+def test_learning_report_owed_after_concentrated_training(personas, api_client, cadre_user, login) -> None:
     """R-TRN-02: a professionalized secretary owes a learning report after a concentrated training
     (shown as pending, apart from the shortfalls of training received); the report clears it."""
     c = api_client(personas["township_a1"])
@@ -67,6 +67,7 @@ def test_learning_report_owed_after_concentrated_training(personas, api_client, 
     row = _row(c, TOWNSHIP_A1, sec.cadre_id)
     assert _codes(row["pending"]) == {"learning_report"}
     assert "learning_report" not in _codes(row["shortfalls"])
+    assert "1 次集中培训后未提交学习体会" in login(sec).get("/training/me/?year=2026").content.decode()
     r = api_client(sec).post(
         f"/api/v1/training/events/{event}/feedback", {"text": "体会", "report": True}, content_type="application/json"
     )
