@@ -110,6 +110,7 @@ SENTENCES: dict[str, Any] = {
     "hours_per_day": _("培训一天折算的学时数。"),
     "rotation_days_per_year": _("村党组织书记每年参加轮训的天数。"),
     "reserves_per_prof_village": _("实行专业化管理的村,每村应储备的书记后备人选人数。"),
+    "local_talents_per_village": _("每个村至少动态储备的乡土人才人数(1-2名)。"),
     "id_mask_keep_first": _("列表中显示身份证号的前几位,其余以星号遮盖。"),
     "id_mask_keep_last": _("列表中显示身份证号的后几位。"),
     "audit_retention_years": _("审计日志至少保存的年数。"),

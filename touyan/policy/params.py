@@ -515,6 +515,7 @@ PARAMS: tuple[Param, ...] = (
     Param("rotation_days_per_year", int, 5, _("党组织书记年度轮训(天)"), "R-TRN-02", "trn", ge=0, le=60, unit=DAYS),
     Param("reserves_per_prof_village", int, 2, _("专业化村书记后备人数"), "R-TRN-06", "trn", ge=0, le=10),
     Param("reserves_per_post", int, 1, _("其他岗位后备人数(一职一备)"), "R-TRN-06", "trn", ge=0, le=10),
+    Param("local_talents_per_village", int, 1, _("每村储备乡土人才人数"), "R-TRN-06", "trn", ge=0, le=10),
     Param("reserve_trained_years", int, 1, _("新任书记须任后备年限"), "R-TRN-06", "trn", ge=0, le=10, unit="年"),
     Param("online_full_minutes", int, 30, _("网络课程满1学时的时长(分钟)"), "R-TRN-01", "trn", ge=1, le=600),
     Param("online_half_minutes", int, 15, _("网络课程计0.5学时的时长(分钟)"), "R-TRN-01", "trn", ge=1, le=600),

@@ -233,6 +233,7 @@ class ComplianceOut(Schema):
     township_days: Decimal
     political_rotation_days: Decimal
     shortfalls: list[ShortfallOut]
+    pending: list[ShortfallOut]  # owed after trainings: learning reports, admonition talks (R-TRN-02)
 
 
 @router.get("/compliance", response=dict, summary="年度培训达标情况")
@@ -258,6 +259,7 @@ def get_compliance(request: HttpRequest, q: Query[ComplianceQuery]) -> dict[str,
             "township_days": _number(r.township_days),
             "political_rotation_days": _number(r.political_rotation_days),
             "shortfalls": [{"rule": s.rule, "code": s.code, "message": s.message} for s in r.shortfalls],
+            "pending": [{"rule": s.rule, "code": s.code, "message": s.message} for s in r.pending],
         }
         for r in rows[start:end]
     ]
@@ -402,6 +404,9 @@ def get_sufficiency(request: HttpRequest, q: Query[SufficiencyQuery]) -> dict[st
             "required": r.required,
             "posts_without_reserve": list(r.posts_without_reserve),
             "short": r.short,
+            "local_talents": r.local_talents,
+            "local_talents_required": r.talents_required,
+            "local_talents_short": r.talents_short,
         }
         for r in rows[start:end]
     ]

@@ -70,3 +70,18 @@ class SecondmentForm(forms.Form):
     post_title = forms.CharField(label=_("挂任职务"), max_length=60, required=False)
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
     end_date = forms.DateField(label=_("结束日期"), widget=DATE)
+
+
+class RollImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("点名册文件"),
+        help_text=_("用下载的模板填写,保存为 .xlsx;不超过 2 MB、2000 行"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": _("请选择要导入的文件")},
+    )
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 文件(旧版 .xls 请先另存为 .xlsx)"))
+        return upload

@@ -318,3 +318,34 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme_id} {self.person_id}"
+
+
+class TrainingTotal(models.Model):
+    """A cadre's year of trainings in one village, summed (derived from `Attendee`, written by the
+    services with every roll change): what a region's compliance reads, so a province's year is one
+    pass over 150,000 rows instead of an aggregate over 1.5 million (bench/training_compliance.py).
+    `attendances` is the number of attendee rows summed (a stale total is found by the count)."""
+
+    person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="+", db_index=False)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    attendances = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=9, decimal_places=2, default=Decimal(0))
+    prefecture_days = models.DecimalField(max_digits=7, decimal_places=1, default=Decimal(0))
+    township_sessions = models.PositiveIntegerField(default=0)
+    township_days = models.DecimalField(max_digits=7, decimal_places=1, default=Decimal(0))
+    rotation_days = models.DecimalField(max_digits=7, decimal_places=1, default=Decimal(0))
+    county_courses = models.PositiveIntegerField(default=0)
+    reports_missing = models.PositiveIntegerField(default=0)  # central trainings without a learning report
+    follow_ups_missing = models.PositiveIntegerField(default=0)  # failed without an admonition talk recorded
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "village", "person"], name="trn_total_once")]
+        indexes = [
+            models.Index(
+                fields=["year", "village"], name="trn_total_year_village", opclasses=["int2_ops", "varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}"

@@ -23,6 +23,8 @@ PREFECTURE_UP = frozenset({"prefecture", "province", "national"})
 COUNTY_UP = frozenset({"county", "prefecture", "province", "national"})
 # Kinds that are not sessions of a level's course (the rotation is counted by itself; an exam is no course).
 NOT_A_SESSION = frozenset({"political_rotation", "exam"})
+# After a concentrated training (集中培训) a professionalized secretary files a learning report (R-TRN-02, S2).
+REPORT_KINDS = frozenset({"central"})
 SOCIAL_WORKER_KINDS = ("social_worker_senior", "social_worker", "social_worker_assistant")  # highest first
 
 
@@ -86,6 +88,8 @@ class CadreYear:
     previous_surplus: Decimal = ZERO  # hours above last year's requirement
     secretary_since: dt.date | None = None  # took office as secretary (a new secretary, R-TRN-01)
     first_training_after: dt.date | None = None  # first training on or after taking office
+    reports_missing: int = 0  # concentrated trainings without a learning report (R-TRN-02)
+    follow_ups_missing: int = 0  # poor results without an admonition talk and make-up study recorded
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ class Compliance:
     hours: Decimal
     required_hours: int
     shortfalls: tuple[Shortfall, ...] = field(default_factory=tuple)
+    pending: tuple[Shortfall, ...] = field(default_factory=tuple)  # owed after trainings (R-TRN-02)
 
 
 def required_hours(req: Requirements, posts: frozenset[str], party_member: bool) -> int:
@@ -108,6 +113,13 @@ def required_hours(req: Requirements, posts: frozenset[str], party_member: bool)
     if posts & COMMITTEE_POSTS:
         return req.hours_secretary
     return req.hours_member if party_member else 0
+
+
+def hours_only(posts: frozenset[str]) -> bool:
+    """Whether `compliance` reads a cadre's hours alone (anyone but a secretary: R-TRN-01's county
+    course and new-secretary rules and all of R-TRN-02 are a secretary's). A region's compliance
+    caches results by the facts read, so this must follow `compliance`."""
+    return not (posts & SECRETARY_POSTS)
 
 
 def months_after(day: dt.date, months: int) -> dt.date:
@@ -132,6 +144,8 @@ class Messages:
     prefecture_days: str
     township: str
     rotation: str
+    report: str
+    follow_up: str
 
     @classmethod
     def current(cls) -> Messages:
@@ -142,6 +156,8 @@ class Messages:
             prefecture_days=_("市级以上培训 %(d)s 天,不足 %(n)s 天"),
             township=_("乡镇培训 %(s)s 期 %(d)s 天,应不少于 %(ns)s 期累计 %(nd)s 天"),
             rotation=_("政治轮训 %(d)s 天,不足 %(n)s 天"),
+            report=_("%(n)s 次集中培训后未提交学习体会"),
+            follow_up=_("%(n)s 次培训考核不合格,未记录约谈和补学"),
         )
 
 
@@ -153,6 +169,9 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date, messages: Mes
       new secretary is trained within 6 months of taking office;
     - R-TRN-02 a professionalized secretary: prefecture (or higher) ≥ 3 days, township ≥ 2 sessions
       totalling ≥ 7 days; a head of a Party organisation: political rotation ≥ 5 days.
+
+    What a professionalized secretary still owes after trainings (learning reports, follow-ups)
+    is `pending` (see `follow_through`), apart from the shortfalls of training received.
     """
     m = messages or Messages.current()
     need = required_hours(req, c.posts, c.party_member)
@@ -212,7 +231,21 @@ def compliance(req: Requirements, c: CadreYear, *, as_of: dt.date, messages: Mes
                 m.rotation % {"d": _num(c.rotation_days), "n": _num(req.rotation_days)},
             )
         )
-    return Compliance(hours=hours, required_hours=need, shortfalls=tuple(out))
+    return Compliance(hours=hours, required_hours=need, shortfalls=tuple(out), pending=follow_through(c, m))
+
+
+def follow_through(c: CadreYear, m: Messages) -> tuple[Shortfall, ...]:
+    """R-TRN-02 (S2 第六条): after each concentrated training a professionalized secretary files a
+    learning report (学习体会); after poor results the township records an admonition talk and
+    make-up study. Each one missing is owed, shown beside the shortfalls."""
+    if not (c.professionalized and c.posts & SECRETARY_POSTS):
+        return ()
+    out = []
+    if c.reports_missing:
+        out.append(Shortfall("R-TRN-02", "learning_report", m.report % {"n": c.reports_missing}))
+    if c.follow_ups_missing:
+        out.append(Shortfall("R-TRN-02", "follow_up", m.follow_up % {"n": c.follow_ups_missing}))
+    return tuple(out)
 
 
 def surplus(req: Requirements, posts: frozenset[str], party_member: bool, hours: Decimal) -> Decimal:
@@ -294,6 +327,7 @@ class VillagePool:
     secretary_reserves: int
     post_holders: dict[str, int]  # other two-committee post → holders now
     post_reserves: dict[str, int]  # post → reserves for it
+    local_talents: int = 0  # reserves drawn from local talents (乡土人才)
 
 
 @dataclass(frozen=True)
@@ -301,22 +335,25 @@ class Sufficiency:
     required: int
     posts_without_reserve: tuple[str, ...]
     short: bool
+    talents_short: bool = False  # fewer local talents than asked (S4), shown apart from `short`
 
 
 OTHER_POSTS = ("PDS", "PCM", "VD", "VDD", "VM")
 
 
-def sufficiency(pool: VillagePool, *, per_prof_village: int, per_post: int = 1) -> Sufficiency:
+def sufficiency(pool: VillagePool, *, per_prof_village: int, per_post: int = 1, talents: int = 0) -> Sufficiency:
     """R-TRN-06: ≥ `per_prof_village` (2) secretary reserves for a professionalized village, one for
     any other; 一职一备 — each other two-committee post held has `per_post` reserve(s) for it. The
-    posts without any reserve are listed (the secretary's among them when it has none)."""
+    posts without any reserve are listed (the secretary's among them when it has none). S4: each
+    village keeps 1–2 local talents (`talents`, 1), reported apart (`talents_short`)."""
     required = per_prof_village if pool.professionalized else per_post
     missing = (("PS",) if pool.secretary_reserves == 0 and required else ()) + tuple(
         post
         for post in OTHER_POSTS
         if pool.post_holders.get(post, 0) and pool.post_reserves.get(post, 0) < per_post * pool.post_holders[post]
     )
-    return Sufficiency(required, missing, pool.secretary_reserves < required or bool(missing))
+    short = pool.secretary_reserves < required or bool(missing)
+    return Sufficiency(required, missing, short, pool.local_talents < talents)
 
 
 def trained_years(since: dt.date | None, on: dt.date) -> int:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from django.db import connection
-from django.db.models import Count, DecimalField, Min, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from touyan.accounts.models import Role
@@ -26,8 +25,8 @@ from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
-from . import rules
-from .models import Attendee, Certificate, Reserve, Secondment, TrainingEvent
+from . import rules, totals
+from .models import Attendee, Certificate, Reserve, Secondment, TrainingEvent, TrainingTotal
 
 ZERO = Decimal(0)
 
@@ -147,6 +146,7 @@ class ComplianceRow(NamedTuple):
     township_days: Decimal
     political_rotation_days: Decimal
     shortfalls: tuple[rules.Shortfall, ...]
+    pending: tuple[rules.Shortfall, ...] = ()  # owed after trainings: learning reports, follow-ups
 
 
 def requirements(policy: Any) -> rules.Requirements:
@@ -192,124 +192,207 @@ def _exact(value: Any, places: str) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal(places))
 
 
-SUM_FIELDS = ("hours", "prefecture_days", "township_sessions", "township_days", "rotation_days", "county_courses")
+NO_SUMS = (ZERO, ZERO, 0, ZERO, ZERO, 0, 0, 0)
+# One row per cadre in post in the region during the year: the posts (comma-joined, in no order), whether one is
+# a professionalized secretary's, the latest secretary's start, the person's name, village and
+# political status, and their totals of the year (and of the last, where surplus is carried).
+_POSTS_AGG = {"postgresql": "string_agg(p.post, ',')", "sqlite": "group_concat(p.post, ',')"}
+_TOTALS = (
+    "hours",
+    "prefecture_days",
+    "township_sessions",
+    "township_days",
+    "rotation_days",
+    "county_courses",
+    "reports_missing",
+    "follow_ups_missing",
+)
+_PREVIOUS_SQL = """LEFT JOIN {total} prev
+    ON prev.person_id = x.person_id AND prev.year = %s AND prev.village_id LIKE %s"""
+_YEAR_SQL = """
+SELECT x.person_id, c.name, c.village_id, c.political_status, x.posts, x.prof, x.ps_start,
+       t.hours, t.prefecture_days, t.township_sessions, t.township_days, t.rotation_days, t.county_courses,
+       t.reports_missing, t.follow_ups_missing, {previous_hours}
+FROM (
+    SELECT p.person_id, {posts} AS posts,
+           MAX(CASE WHEN p.post = 'PS' AND p.professionalized THEN 1 ELSE 0 END) AS prof,
+           MAX(CASE WHEN p.post = 'PS' THEN p.start_date END) AS ps_start
+    FROM {post} p
+    WHERE p.village_id LIKE %s AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date >= %s)
+      AND p.post <> 'RSV'
+    GROUP BY p.person_id
+) x
+JOIN {person} c ON c.id = x.person_id
+LEFT JOIN {total} t ON t.person_id = x.person_id AND t.year = %s AND t.village_id LIKE %s
+{previous}
+ORDER BY c.village_id, x.person_id
+"""
 
 
-def _year_sums(prefix: str, year: int) -> dict[int, tuple[Any, ...]]:
-    """One aggregate over the year's attendee rows of the region, by cadre: (person, hours,
-    prefecture days, township sessions, township days, rotation days, county-level courses)."""
-    money = DecimalField(max_digits=9, decimal_places=2)
-    zero = Value(Decimal(0), output_field=money)
-    session = Q(level="township") & ~Q(kind__in=rules.NOT_A_SESSION)
-    prefecture = Q(level__in=rules.PREFECTURE_UP) & ~Q(kind__in=rules.NOT_A_SESSION)
-    qs = (
-        Attendee.objects.filter(year=year, village__code__startswith=prefix)
-        .values("person_id")
-        .annotate(
-            hours=Coalesce(Sum("hours"), zero),
-            prefecture_days=Coalesce(Sum("days", filter=prefecture), zero),
-            township_sessions=Count("id", filter=session),
-            township_days=Coalesce(Sum("days", filter=session), zero),
-            rotation_days=Coalesce(Sum("days", filter=Q(kind="political_rotation")), zero),
-            county_courses=Count("id", filter=Q(level__in=rules.COUNTY_UP) & ~Q(kind="exam")),
-        )
-        .values_list("person_id", *SUM_FIELDS)
-        .order_by()
+def _year_rows(prefix: str, year: int, previous: bool) -> list[tuple[Any, ...]]:
+    """The rows of `_YEAR_SQL`, one per cadre (one statement; on SQLite the sums' Decimals are
+    restored). On PostgreSQL without JIT compilation (its planner overrated the join and spent more
+    time compiling than running it) and with room to sort in memory, for this statement only."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    totals.totals_current(prefix=prefix, year=year)
+    if previous:
+        totals.totals_current(prefix=prefix, year=year - 1)
+    pg = connection.vendor == "postgresql"
+    total = TrainingTotal._meta.db_table
+    sql = _YEAR_SQL.format(
+        posts=_POSTS_AGG["postgresql" if pg else "sqlite"],
+        post=Post._meta.db_table,
+        person=Person._meta.db_table,
+        total=total,
+        previous=_PREVIOUS_SQL.format(total=total) if previous else "",
+        previous_hours="prev.hours" if previous else "NULL",
     )
-    rows = _raw(qs)
-    if connection.vendor != "postgresql":
-        rows = [
-            (r[0], _exact(r[1], "0.01"), _exact(r[2], "0.1"), r[3], _exact(r[4], "0.1"), _exact(r[5], "0.1"), r[6])
-            for r in rows
-        ]
-    return {r[0]: r for r in rows}
+    like = prefix + "%"
+    params: list[Any] = [like, last, first, year, like] + ([year - 1, like] if previous else [])
+    with transaction.atomic(), connection.cursor() as cursor:
+        if pg:
+            cursor.execute("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)")
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        if pg:
+            cursor.execute("RESET jit")
+            cursor.execute("RESET work_mem")
+    rows = rows if pg else [_restored(r) for r in rows]
+    return _one_per_cadre(rows, prefix, year)
+
+
+def _one_per_cadre(rows: list[tuple[Any, ...]], prefix: str, year: int) -> list[tuple[Any, ...]]:
+    """A cadre whose year has totals in two villages of the region (moved during the year) comes
+    back once per total: keep one row and put the sums of all their totals in it (rare)."""
+    twice = {rows[i][0] for i in range(1, len(rows)) if rows[i][0] == rows[i - 1][0]}
+    if not twice:
+        return rows
+    sums: dict[tuple[int, int], tuple[Any, ...]] = {}
+    for row in (
+        TrainingTotal.objects.filter(person_id__in=twice, year__in=(year, year - 1), village__code__startswith=prefix)
+        .values("person_id", "year")
+        .annotate(**{f"sum_{f}": Sum(f) for f in _TOTALS})
+        .values_list("person_id", "year", *[f"sum_{f}" for f in _TOTALS])
+        .order_by()
+    ):
+        sums[(row[0], row[1])] = row[2:]
+    out: list[tuple[Any, ...]] = []
+    for r in rows:
+        if out and out[-1][0] == r[0]:
+            continue
+        if r[0] in twice:
+            this = sums.get((r[0], year), NO_SUMS)
+            before = sums.get((r[0], year - 1))
+            r = (*r[:7], *this, r[15] if r[15] is None else before[0] if before else None)
+        out.append(r)
+    return out
+
+
+def _restored(r: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A row from SQLite, whose sums of decimal columns come back as floats or ints."""
+    previous = None if r[15] is None else _exact(r[15], "0.01")
+    if r[7] is None:
+        return (*r[:15], previous)
+    hours, pref, town, rotation = (_exact(r[i], p) for i, p in ((7, "0.01"), (8, "0.1"), (10, "0.1"), (11, "0.1")))
+    return (*r[:7], hours, pref, r[9], town, rotation, *r[12:15], previous)
+
+
+def _new_secretary(start: Any, req: rules.Requirements, year: int) -> dt.date | None:
+    """The day a secretary took office if they count as new in the year (R-TRN-01: trained within
+    6 months; the latest start, since a later start is the one still due)."""
+    if start is None:
+        return None
+    if isinstance(start, str):  # SQLite
+        start = dt.date.fromisoformat(start[:10])
+    if start >= dt.date(year - 1, 1, 1) and rules.months_after(start, req.new_secretary_months) >= dt.date(year, 1, 1):
+        return start  # type: ignore[no-any-return]
+    return None
+
+
+def _first_trainings(new_secretary: dict[int, dt.date], since: dt.date) -> dict[int, dt.date]:
+    """The first training on or after taking office of each new secretary (few: those who took
+    office since last year)."""
+    first_after: dict[int, dt.date] = {}
+    if not new_secretary:
+        return first_after
+    for pid, day in Attendee.objects.filter(person_id__in=list(new_secretary), date__gte=since).values_list(
+        "person_id", "date"
+    ):
+        if day >= new_secretary[pid] and (pid not in first_after or day < first_after[pid]):
+            first_after[pid] = day
+    return first_after
 
 
 def compliance(*, region: Region, year: int, today: dt.date | None = None) -> list[ComplianceRow]:
-    """R-TRN-01/02 for every cadre in post in the region during the year (reserves aside): the
-    posts in one query, the year's sums in one aggregate (and last year's hours where surplus is
-    carried over), the requirements from the region's policy on the year's last day (or today)."""
+    """R-TRN-01/02 for every cadre in post in the region during the year (reserves aside): one
+    statement joins the year's posts (grouped by cadre) to the kept totals (`totals.py`) of the
+    year, and of the last where surplus is carried over; the requirements are the region's policy on
+    the year's last day (or today). The pure rule runs once per distinct set of facts (cadres with
+    the same posts and sums have the same result: 150,000 cadres have a few tens of thousands)."""
     today = today or dt.date.today()
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    as_of = min(last, today)
-    policy = policy_resolve(region.code, as_of)
-    req = requirements(policy)
-    prefix = region.prefix
-    posts: dict[int, set[str]] = defaultdict(set)
-    people: dict[int, tuple[str, str, bool]] = {}
-    professionalized: set[int] = set()
-    new_secretary: dict[int, dt.date] = {}
-    recent = dt.date(year - 1, 1, 1)
-    post_rows = _raw(
-        Post.objects.filter(village__code__startswith=prefix, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .exclude(post="RSV")
-        .values_list(
-            "person_id",
-            "post",
-            "professionalized",
-            "start_date",
-            "person__name",
-            "person__village_id",
-            "person__political_status",
-        )
-        .order_by("person__village_id", "person_id")  # the output's order, so no sort in Python
-    )
-    for pid, post, prof, start, name, village, status in post_rows:
-        if isinstance(start, str):  # SQLite, without the ORM's converters
-            start = dt.date.fromisoformat(start)
-        posts[pid].add(post)
-        people[pid] = (name, village, status in rules.PARTY_STATUSES)
-        if post == "PS":
-            if prof:
-                professionalized.add(pid)
-            if start >= recent and rules.months_after(start, req.new_secretary_months) >= first:
-                new_secretary[pid] = max(start, new_secretary.get(pid, start))
-    sums = _year_sums(prefix, year)
-    previous: dict[int, Decimal] = {}
-    if req.carry_over_max > 0:
-        previous = {
-            r["person_id"]: _dec(r["h"])
-            for r in Attendee.objects.filter(year=year - 1, village__code__startswith=prefix)
-            .values("person_id")
-            .annotate(h=Sum("hours"))
-            .order_by()
-        }
-    first_after: dict[int, dt.date] = {}
-    if new_secretary:  # few: the secretaries who took office since last year
-        for pid, day in Attendee.objects.filter(person_id__in=list(new_secretary), date__gte=recent).values_list(
-            "person_id", "date"
-        ):
-            if day >= new_secretary[pid] and (pid not in first_after or day < first_after[pid]):
-                first_after[pid] = day
-    out: list[ComplianceRow] = []
+    as_of = min(dt.date(year, 12, 31), today)
+    req = requirements(policy_resolve(region.code, as_of))
+    rows = _year_rows(region.prefix, year, previous=req.carry_over_max > 0)
+    new_secretary = {r[0]: d for r in rows if r[6] is not None and (d := _new_secretary(r[6], req, year))}
+    first_after = _first_trainings(new_secretary, dt.date(year - 1, 1, 1))
     messages = rules.Messages.current()
-    none = (0, ZERO, ZERO, 0, ZERO, ZERO, 0)
-    for pid, (name, village, party) in people.items():
-        _p, hours, pref, sessions, town, rotation, county = sums.get(pid, none)
-        held = frozenset(posts[pid])
-        surplus = ZERO
-        if pid in previous:
-            surplus = rules.surplus(req, held, party, previous[pid])
-        facts = rules.CadreYear(
-            posts=held,
-            professionalized=pid in professionalized,
-            party_member=party,
-            hours=hours,
-            prefecture_days=pref,
-            township_sessions=sessions,
-            township_days=town,
-            rotation_days=rotation,
-            county_courses=county,
-            previous_surplus=surplus,
-            secretary_since=new_secretary.get(pid),
-            first_training_after=first_after.get(pid),
-        )
-        result = rules.compliance(req, facts, as_of=as_of, messages=messages)
-        codes = tuple(sorted(held)) if len(held) > 1 else tuple(held)
-        row = (pid, name, village, codes, result.hours, result.required_hours, pref, sessions, town, rotation)
-        out.append(ComplianceRow(*row, result.shortfalls))
+    seen: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    posts_of: dict[str, tuple[tuple[str, ...], bool]] = {}
+    out: list[ComplianceRow] = []
+    append, get, party_statuses = out.append, seen.get, rules.PARTY_STATUSES  # a tight loop: 150,000 rows
+    for r in rows:
+        joined = r[4]
+        if joined not in posts_of:
+            codes = tuple(sorted(set(joined.split(","))))
+            posts_of[joined] = (codes, rules.hours_only(frozenset(codes)))
+        codes, hours_only = posts_of[joined]
+        s = NO_SUMS if r[7] is None else r[7:15]
+        party = r[3] in party_statuses
+        if hours_only:  # the rule reads their hours alone: the other sums do not split the cache
+            key: tuple[Any, ...] = (codes, party, s[0], r[15])
+        else:
+            pid = r[0]
+            key = (codes, party, bool(r[5]), s, r[15], new_secretary.get(pid), first_after.get(pid))
+        hit = get(key)
+        if hit is None:
+            facts = key[3] if not hours_only else (s[0], *NO_SUMS[1:])
+            c = _evaluate(req, codes, party, key, facts, r[15], as_of, messages)
+            hit = seen[key] = (c.hours, c.required_hours, c.shortfalls, c.pending)
+        append(ComplianceRow(r[0], r[1], r[2], codes, hit[0], hit[1], s[1], s[2], s[3], s[4], hit[2], hit[3]))
     return out
+
+
+def _evaluate(
+    req: rules.Requirements,
+    codes: tuple[str, ...],
+    party: bool,
+    key: tuple[Any, ...],
+    s: tuple[Any, ...],
+    previous_hours: Decimal | None,
+    as_of: dt.date,
+    messages: rules.Messages,
+) -> rules.Compliance:
+    """The pure rule on one cadre's facts (`key` as `compliance` builds it, `s` the sums)."""
+    held = frozenset(codes)
+    surplus = rules.surplus(req, held, party, previous_hours) if previous_hours is not None else ZERO
+    secretary = len(key) == 7
+    facts = rules.CadreYear(
+        posts=held,
+        professionalized=secretary and key[2],
+        party_member=party,
+        hours=s[0],
+        prefecture_days=s[1],
+        township_sessions=s[2],
+        township_days=s[3],
+        rotation_days=s[4],
+        county_courses=s[5],
+        reports_missing=s[6],
+        follow_ups_missing=s[7],
+        previous_surplus=surplus,
+        secretary_since=key[5] if secretary else None,
+        first_training_after=key[6] if secretary else None,
+    )
+    return rules.compliance(req, facts, as_of=as_of, messages=messages)
 
 
 def compliance_for(*, actor: Any, region_code: str, year: int, today: dt.date | None = None) -> list[ComplianceRow]:
@@ -482,6 +565,9 @@ class SufficiencyRow:
     required: int
     posts_without_reserve: tuple[str, ...]
     short: bool
+    local_talents: int = 0
+    talents_required: int = 0
+    talents_short: bool = False
 
 
 def sufficiency(*, region: Region, today: dt.date | None = None) -> list[SufficiencyRow]:
@@ -508,15 +594,18 @@ def sufficiency(*, region: Region, today: dt.date | None = None) -> list[Suffici
         if post == "PS" and n_prof:
             prof.add(village)
     reserves: dict[str, dict[str, int]] = defaultdict(dict)
-    for village, post, n in (
+    talents: dict[str, int] = defaultdict(int)
+    for village, post, n, n_talent in (
         Reserve.objects.filter(village__code__startswith=prefix, since__lte=today)
         .filter(Q(until__isnull=True) | Q(until__gt=today))
         .values("village_id", "target_post")
-        .annotate(n=Count("id"))
-        .values_list("village_id", "target_post", "n")
+        .annotate(n=Count("id"), n_talent=Count("id", filter=Q(source=Reserve.Source.LOCAL_TALENT)))
+        .values_list("village_id", "target_post", "n", "n_talent")
         .order_by()
     ):
         reserves[village][post] = n
+        talents[village] += n_talent
+    need_talents = policy["local_talents_per_village"]
     out = []
     for code, name in villages:
         pool = rules.VillagePool(
@@ -524,9 +613,13 @@ def sufficiency(*, region: Region, today: dt.date | None = None) -> list[Suffici
             secretary_reserves=reserves[code].get("PS", 0) if code in reserves else 0,
             post_holders=holders.get(code, {}),
             post_reserves=reserves.get(code, {}),
+            local_talents=talents.get(code, 0),
         )
         result = rules.sufficiency(
-            pool, per_prof_village=policy["reserves_per_prof_village"], per_post=policy["reserves_per_post"]
+            pool,
+            per_prof_village=policy["reserves_per_prof_village"],
+            per_post=policy["reserves_per_post"],
+            talents=need_talents,
         )
         out.append(
             SufficiencyRow(
@@ -537,6 +630,9 @@ def sufficiency(*, region: Region, today: dt.date | None = None) -> list[Suffici
                 result.required,
                 result.posts_without_reserve,
                 result.short,
+                pool.local_talents,
+                need_talents,
+                result.talents_short,
             )
         )
     return out

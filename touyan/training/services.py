@@ -41,6 +41,7 @@ from .models import (
     SecondmentLog,
     TrainingEvent,
 )
+from .totals import totals_refresh
 
 MAX_DAYS = Decimal(366)
 
@@ -179,6 +180,7 @@ def attendee_add(
             )  # fmt: skip
     except IntegrityError:  # added at the same moment by another request
         return Attendee.objects.get(event=event, person=person), False
+    totals_refresh(person_ids=[person.pk], years=[row.year])
     if event.kind not in (Kind.ONLINE, Kind.EXAM):
         official_business_mark(actor=actor, person_id=person.pk, days=_training_days(event, attended),
                                reason=_("培训:%(t)s") % {"t": event.title})  # fmt: skip
@@ -207,6 +209,7 @@ def _set_result(actor: Any, row: Attendee, passed: bool | None, result: str) -> 
     if result:
         row.result = result[:200]
     row.save(update_fields=["passed", "result"])
+    totals_refresh(person_ids=[row.person_id], years=[row.year])
     audit_record(
         actor=actor,
         action=TrainingAction.ATTENDEE_RESULT,
@@ -242,6 +245,7 @@ def feedback_submit(*, actor: Any, event_id: int, text: str, report: bool = Fals
     row.feedback = text.strip()[:4000]
     row.report_submitted = row.report_submitted or report
     row.save(update_fields=["feedback", "report_submitted"])
+    totals_refresh(person_ids=[row.person_id], years=[row.year])
     audit_record(actor=actor, action=TrainingAction.FEEDBACK, obj=row, region_code=row.village_id,
                  changes={"report": [None, row.report_submitted]})  # fmt: skip
     return row
@@ -260,6 +264,7 @@ def follow_up_record(
         raise InvalidInput(errors={"makeup": _("请填写补学安排")})
     f = FollowUp.objects.create(attendee=row, talk_on=talk_on, makeup=makeup.strip()[:200], note=note,
                                 recorded_by=actor)  # fmt: skip
+    totals_refresh(person_ids=[row.person_id], years=[row.year])
     audit_record(actor=actor, action=TrainingAction.FOLLOW_UP, obj=f, region_code=row.village_id,
                  changes={"talk_on": [None, talk_on], "makeup": [None, f.makeup]})  # fmt: skip
     return f

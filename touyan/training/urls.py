@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views as v
+from . import views_sheets as sheets
 
 app_name = "training"
 urlpatterns = [
@@ -13,6 +14,10 @@ urlpatterns = [
     path("events/<int:event_id>/", v.event, name="event"),
     path("events/<int:event_id>/roll-call/", v.roll_call, name="roll_call"),
     path("events/<int:event_id>/result/", v.result, name="result"),
+    path("events/<int:event_id>/roll-import/", sheets.roll_import_page, name="roll_import"),
+    path("events/<int:event_id>/roll-template.xlsx", sheets.roll_import_template, name="roll_template"),
+    path("report/", sheets.report, name="report"),
+    path("report.xlsx", sheets.report_xlsx, name="report_xlsx"),
     path("events/<int:event_id>/feedback/", v.feedback, name="feedback"),
     path("me/", v.me, name="me"),
     path("cadres/<int:cadre_id>/", v.cadre, name="cadre"),

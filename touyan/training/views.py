@@ -279,7 +279,7 @@ def compliance(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     region, year = _region(request), _year(request)
     rows = selectors.compliance(region=region, year=year)
-    short = [r for r in rows if r.shortfalls]
+    short = [r for r in rows if r.shortfalls or r.pending]
     show = short if request.GET.get("all") != "1" else rows
     return render(
         request,
@@ -316,6 +316,7 @@ def reserves(request: AuthedRequest) -> HttpResponse:
             "region": region,
             "rows": sorted(rows, key=lambda r: (not r.short, r.village))[:500],
             "short": sum(1 for r in rows if r.short),
+            "talents_short": sum(1 for r in rows if r.talents_short),
             "pool": pool,
             "post_labels": POST_LABELS,
             "today": timezone.localdate(),
