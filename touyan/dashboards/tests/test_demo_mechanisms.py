@@ -16,8 +16,8 @@ from touyan.affairs import rules
 from touyan.affairs.models import Objection
 from touyan.affairs.selectors import disclosures_due
 from touyan.cadres.models import Post
-from touyan.demo.loader import PREFECTURE, load_demo
 from touyan.dashboards import alerts, figures
+from touyan.demo.loader import PREFECTURE, load_demo
 from touyan.policy.selectors import policy_resolve_many
 from touyan.regions.models import Region
 from touyan.selection.models import Case, Review
