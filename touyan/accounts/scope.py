@@ -13,6 +13,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import Forbidden, NotFound
+from touyan.core.scoped import every_row
 from touyan.regions import rules as region_rules
 
 from . import rules
@@ -47,8 +48,7 @@ def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> Que
     if prefix is None:
         return qs.none()
     if prefix == NATIONAL:  # every row, on purpose (a fail-closed queryset would refuse it otherwise)
-        unscoped = getattr(qs, "unscoped", None)
-        return unscoped() if unscoped is not None else qs
+        return every_row(qs)
     return qs.filter(**{f"{field}__startswith": prefix})
 
 
