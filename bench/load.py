@@ -107,9 +107,9 @@ def print_server(folder: Path) -> None:
 
 
 def run(args: argparse.Namespace, env: dict[str, str], out: Path) -> None:
-    run_id = subprocess.run(
-        [str(PY), "bench/load_setup.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout.split()[-1]
+    sessions = out / "sessions.json"
+    setup_cmd = [str(PY), "bench/load_setup.py", "--sessions", str(sessions)]
+    run_id = subprocess.run(setup_cmd, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.split()[-1]
     for old in out.glob("timing-*.tsv"):
         old.unlink()
     server_env = env | {
@@ -127,7 +127,8 @@ def run(args: argparse.Namespace, env: dict[str, str], out: Path) -> None:
         locust = [args.locust, "-f", "bench/locustfile.py", "--headless", "-u", str(args.users)]
         locust += ["-r", str(args.spawn_rate), "--run-time", args.run_time, "--host", f"http://127.0.0.1:{args.port}"]
         locust += ["--csv", str(out / "load"), "--only-summary", "--stop-timeout", "10"]
-        subprocess.run(locust, cwd=ROOT, env=env | {"TOUYAN_LOAD_RUN": run_id}, check=False)
+        locust_env = env | {"TOUYAN_LOAD_RUN": run_id, "TOUYAN_LOAD_SESSIONS": str(sessions)}
+        subprocess.run(locust, cwd=ROOT, env=locust_env, check=False)
     finally:
         server.terminate()
         server.wait(timeout=30)

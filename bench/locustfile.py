@@ -17,6 +17,7 @@ county finance, the prefecture's auditor and administrator, and a village cadre 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -31,6 +32,36 @@ COUNTY = TOWNSHIP[:6] + "000000"
 PREFECTURE = TOWNSHIP[:4] + "00000000"
 VILLAGE = os.environ.get("TOUYAN_LOAD_VILLAGE", TOWNSHIP[:9] + "001")  # cadre_demo's village
 RUN = os.environ.get("TOUYAN_LOAD_RUN", "")  # the township's calculated pay run (bench/load_setup.py)
+# Signed-in sessions and the cadre's token made by bench/load_setup.py --sessions: most simulated users
+# start signed in (the middle of a working day); LOGIN_SHARE of them sign in through the login page.
+LOGIN_SHARE = float(os.environ.get("TOUYAN_LOAD_LOGIN_SHARE", "0.05"))
+READY: dict[str, Any] = {}
+if os.environ.get("TOUYAN_LOAD_SESSIONS"):
+    with open(os.environ["TOUYAN_LOAD_SESSIONS"], encoding="utf-8") as _fh:
+        READY = json.load(_fh)
+    RUN = RUN or str(READY.get("run", ""))
+
+
+def ready_session(username: str) -> str:
+    """A signed-in session of the login, one per simulated user; "" when none is left (or by chance,
+    LOGIN_SHARE of the time): that user signs in through the page."""
+    keys = READY.get("sessions", {}).get(username, [])
+    if not keys or random.random() < LOGIN_SHARE:
+        return ""
+    return str(keys.pop())
+
+
+def sign_in(client: Any, host: str, username: str) -> None:
+    key = ready_session(username)
+    if key:
+        client.cookies.set("sessionid", key)
+        return
+    page = client.get("/login/", name="/login/")
+    token = CSRF.search(page.text)
+    form = {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""}
+    client.post("/login/", form, headers={"Referer": f"{host}/login/"}, name="/login/ POST")
+
+
 TODAY = dt.date.today()
 LAST_MONTH = (TODAY.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -51,14 +82,7 @@ class Staff(HttpUser):
     username = ""
 
     def on_start(self) -> None:
-        page = self.client.get("/login/", name="/login/")
-        token = CSRF.search(page.text)
-        self.client.post(
-            "/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""},
-            headers={"Referer": f"{self.host}/login/"},
-            name="/login/ POST",
-        )
+        sign_in(self.client, self.host, self.username)
 
 
 class TownshipOfficer(Staff):
@@ -189,13 +213,12 @@ class VillageCadre(HttpUser):
     token = ""
 
     def on_start(self) -> None:
-        body = {"username": "cadre_demo", "password": PASSWORD}
-        r = self.client.post("/api/v1/auth/token", json=body, name="POST /api/v1/auth/token")
-        self.token = r.json().get("token", "") if r.ok else ""
-        page = self.client.get("/login/", name="/login/")
-        token = CSRF.search(page.text)
-        form = {"username": "cadre_demo", "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""}
-        self.client.post("/login/", form, headers={"Referer": f"{self.host}/login/"}, name="/login/ POST")
+        self.token = str(READY.get("token", "")) if random.random() >= LOGIN_SHARE else ""
+        if not self.token:
+            body = {"username": "cadre_demo", "password": PASSWORD}
+            r = self.client.post("/api/v1/auth/token", json=body, name="POST /api/v1/auth/token")
+            self.token = r.json().get("token", "") if r.ok else ""
+        sign_in(self.client, self.host, "cadre_demo")
 
     def api(self, url: str, name: str) -> None:
         self.client.get(url, headers={"Authorization": f"Bearer {self.token}"}, name=name)
