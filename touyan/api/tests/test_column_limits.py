@@ -12,9 +12,10 @@ Choices (`enum`) and dates (`format`) are bounded otherwise and left out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from django.apps import apps
 from django.db import models
 
@@ -94,3 +95,19 @@ def test_every_input_string_that_maps_to_a_column_is_limited_as_the_column() -> 
         if declared is None or declared > column:
             problems.append(f"{op}: {name} maxLength {declared}, column {column}")
     assert not problems, "\n".join(sorted(set(problems)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/v1/payroll/runs/1/advance", {"to": "village_notice", "note": "注" * 301}),  # the column holds 300
+        ("/api/v1/selection/cases", {"purpose": "x" * 25, "village": "1" * 13, "post": "PSXXX"}),
+    ],
+)
+def test_an_over_length_string_is_a_422_not_a_500(
+    url: str, body: dict[str, Any], personas: dict[str, Any], api_client: Callable[[Any], Any]
+) -> None:
+    r = api_client(personas["national"]).post(url, body, content_type="application/json")
+    assert r.status_code == 422, (r.status_code, r.content[:300])
+    assert r["Content-Type"].startswith("application/json")
