@@ -151,6 +151,10 @@ def main() -> None:
     env = dict(os.environ)
     if not env.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL must name a PostgreSQL database")
+    if not Path(args.locust).exists():
+        raise SystemExit(
+            f"no locust at {args.locust}: pip install -r requirements/bench.txt -c requirements/constraints.txt"
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(f"before: {machine()}")
