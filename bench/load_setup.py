@@ -1,6 +1,7 @@
 """Data for the load test (bench/load.py) beyond `load_demo`: the demo township's pay run of its
 latest locked month, opened and calculated by the county administrator and publicised by the
-township as the pages would (WF-8), so that the run page lists payslips and the cadre sees theirs. Idempotent; prints the run's id.
+township as the pages would (WF-8), so that the run page lists payslips and the cadre sees theirs.
+Idempotent; prints the run's id.
 
 With `--sessions FILE`, also signs in `--per-login` sessions for each demo login the locustfile uses
 (as Django's test client does, without the password hash) and one bearer token for the village cadre
