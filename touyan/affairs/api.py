@@ -66,7 +66,7 @@ class PageQuery(Schema):
 class DecisionIn(Schema):
     village: str = Field(max_length=12)
     title: str = Field(max_length=120)
-    category: str = "other"
+    category: str = Field("other", max_length=20)
     amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
 
 
@@ -220,7 +220,7 @@ def reject_decision(request: HttpRequest, decision_id: int, body: ReasonIn) -> S
 class ReviseIn(StepBody):
     step: int = 1
     reason: str = Field(max_length=300)
-    title: str = ""
+    title: str = Field("", max_length=120)
     amount: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
 
 
@@ -377,7 +377,7 @@ class TableIn(Schema):
 class ItemIn(Schema):
     village: str = Field(max_length=12)
     item: str = Field(max_length=16)
-    period: str = Field(max_length=12)
+    period: str = Field(max_length=10)
     title: str = Field(max_length=120)
     body: str = ""
     table: TableIn | None = None

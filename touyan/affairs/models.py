@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from touyan.core.scoped import FailClosedQuerySet
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -276,6 +278,8 @@ class Objection(models.Model):
     replied_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     replied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         ordering = ["state", "reply_due", "id"]

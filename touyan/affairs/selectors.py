@@ -26,6 +26,7 @@ from touyan.accounts.rules import is_village_cadre
 from touyan.accounts.scope import scope_filter
 from touyan.cadres.models import Person, PostCode
 from touyan.core.errors import NotFound
+from touyan.core.scoped import every_row
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 
@@ -40,7 +41,7 @@ def _scoped(qs: QuerySet[M], actor: Any, field: str = "village__code") -> QueryS
     if actor is None or not getattr(actor, "is_authenticated", False):
         return qs.none()
     if actor.is_superuser:
-        return qs
+        return every_row(qs)
     if actor.role == Role.CADRE:
         village = actor.region_id
         if not village or not relations.is_village_cadre(actor, village):

@@ -52,7 +52,7 @@ class QuarterlyOut(Schema):
 
 class CorrectionIn(Schema):
     score: Decimal = Field(max_digits=5, decimal_places=2)
-    reason: str
+    reason: str = Field(max_length=300)
 
 
 class TallyIn(Schema):

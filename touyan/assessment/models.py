@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from touyan.core.scoped import FailClosedQuerySet
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -92,6 +94,8 @@ class QuarterlyEvaluation(models.Model):
     finalized_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     finalized_at = models.DateTimeField(null=True, blank=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["person", "year", "quarter", "version"], name="quarterly_version_once"),
@@ -127,6 +131,8 @@ class AnnualAssessment(models.Model):
     policy_documents = models.JSONField(default=list)
     computed_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     computed_at = models.DateTimeField(auto_now=True)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="annual_once")]

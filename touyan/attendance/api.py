@@ -30,7 +30,7 @@ class RecordIn(Schema):
     cadre: Id
     date: RecordDate
     kind: str = Field("present", max_length=16)
-    channel: str = Field("web", max_length=16)
+    channel: str = Field("web", max_length=10)
     # The cadre's own web sign-in may send where they are, both or neither (A4): it is checked
     # against the village's fence where location_check is on, and never kept.
     latitude: Decimal | None = None

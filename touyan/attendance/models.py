@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from touyan.core.scoped import FailClosedQuerySet
+
 from .rules import FENCE_RADIUS_DEFAULT, FENCE_RADIUS_MAX, FENCE_RADIUS_MIN
 
 
@@ -56,6 +58,8 @@ class Presence(models.Model):
     distance_m = models.PositiveIntegerField(_("距离(米)"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "date"], name="presence_one_per_day")]
@@ -155,6 +159,8 @@ class LeaveRequest(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["village", "status"]), models.Index(fields=["person", "start_date"])]
@@ -228,6 +234,8 @@ class MonthResult(models.Model):
     shortfall_days = models.PositiveSmallIntegerField(_("差额天数"))
     unexcused_days = models.PositiveSmallIntegerField(_("旷工天数"))
     workdays_in_post = models.PositiveSmallIntegerField(_("在任工作日"))
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "month"], name="monthresult_once")]

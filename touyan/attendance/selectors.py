@@ -22,7 +22,7 @@ from touyan.regions.rules import CODE_LENGTH
 
 from . import rules
 from .models import BlockedPeriod, DutyAssignment, LeaveRequest, MonthLock, Presence, VillageFence
-from .workcalendar import month_calendar
+from .workcalendar import MonthCalendar, month_calendar
 
 EXCUSING = (LeaveRequest.Status.APPROVED, LeaveRequest.Status.RETURNED)
 
@@ -133,7 +133,7 @@ def _summary_sql(
     )
 
 
-def monthly_summary(*, prefix: str, year: int, month: int) -> list[SummaryRow]:
+def monthly_summary(*, prefix: str, year: int, month: int, calendar: MonthCalendar | None = None) -> list[SummaryRow]:
     """A4 (R-ATT-01) for every full-time cadre under the region prefix in one month.
 
     Set-based (issue #4: 150,000 cadres in seconds, no per-cadre query): the cadres' full-time posts
@@ -143,10 +143,12 @@ def monthly_summary(*, prefix: str, year: int, month: int) -> list[SummaryRow]:
     (cadres selected by a subquery on those posts; for the whole country ("") no selection at all) and
     presence dates only for the cadres whose month is not simple (part month in post, or leave): a few
     per cent, by id, COMPLEX_CHUNK a query. Those go through `rules.month_result`; a simple cadre's
-    month follows from the counts, and equal results share one frozen `MonthResult`."""
+    month follows from the counts, and equal results share one frozen `MonthResult`. A caller that
+    has the month's `calendar` already (the monthly page) passes it."""
     days = rules.month_days(year, month)
     first, last = days[0], days[-1]
-    cal = month_calendar(year, month)
+    known = calendar is not None and (calendar.year, calendar.month) == (year, month)
+    cal = calendar if known and calendar is not None else month_calendar(year, month)
     n_workdays = len(cal.workdays)
     posts_sql, counts_sql = _summary_sql(prefix=prefix, first=first, last=last, workdays=sorted(cal.workdays))
     with connection.cursor() as cursor:

@@ -66,12 +66,17 @@ from .workcalendar import MonthCalendar, month_calendar
 # --- 7. the monthly table (月度考勤, WF-8) ---
 
 
-def _summary(region: Region, month: dt.date) -> tuple[list[Any], dict[str, str]]:
-    """The A4 rows sorted by village and name (never by attendance), and each village's township."""
-    rows = monthly_summary(prefix=region.prefix, year=month.year, month=month.month)
+def _summary(
+    region: Region, month: dt.date, calendar: MonthCalendar | None = None, *, townships: bool = True
+) -> tuple[list[Any], dict[str, str]]:
+    """The A4 rows sorted by village and name (never by attendance), and each village's township
+    (read only when asked: a township's or a village's page does not show them)."""
+    rows = monthly_summary(prefix=region.prefix, year=month.year, month=month.month, calendar=calendar)
     rows.sort(key=lambda r: (r.village_id, r.name, r.person_id))
-    townships = dict(Region.objects.filter(code__in={r.village_id for r in rows}).values_list("code", "parent__name"))
-    return rows, townships
+    if not townships:
+        return rows, {}
+    names = dict(Region.objects.filter(code__in={r.village_id for r in rows}).values_list("code", "parent__name"))
+    return rows, names
 
 
 def _flagged(rows: list[Any], calendar: MonthCalendar, today: dt.date) -> tuple[int, set[int]]:
@@ -111,10 +116,11 @@ def monthly(request: AuthedRequest, code: str, month: dt.date) -> HttpResponse:
     highlighted; the township locks the month here (WF-8)."""
     region = region_or_404(request, code)
     require(request.user, account_rules.CADRES_READ)
-    rows, townships = _summary(region, month)
+    calendar = month_calendar(month.year, month.month)
+    show_township = region.level not in (region_rules.TOWNSHIP, region_rules.VILLAGE)
+    rows, townships = _summary(region, month, calendar, townships=show_township)
     today = timezone.localdate()
     last = month_days_of(month)[-1]
-    calendar = month_calendar(month.year, month.month)
     left, flagged = _flagged(rows, calendar, today)
     short_only = request.GET.get("short") == "1"
     shown = [r for r in rows if r.person_id in flagged] if short_only else rows
@@ -135,7 +141,7 @@ def monthly(request: AuthedRequest, code: str, month: dt.date) -> HttpResponse:
             "short_only": short_only,
             "finished": today > last,
             "workdays_left": left,
-            "show_township": region.level not in (region_rules.TOWNSHIP, region_rules.VILLAGE),
+            "show_township": show_township,
             "workdays": len(calendar.workdays),
             "min_days": policy_resolve(region.code, last)["min_days_per_month"],
             "prev": shift_month(month, -1),

@@ -25,14 +25,14 @@ router = Router(tags=["cadres"])
 
 
 class PostSchemaIn(Schema):
-    post: str = Field(max_length=8)
+    post: str = Field(max_length=4)
     start_date: PostDate
     end_date: PostDate | None = None
     full_time: bool = False
     professionalized: bool = False
     tier: int | None = None  # 1–3, checked with the other fields by the service
     term_year: int | None = Field(None, ge=1950, le=2100)
-    source: str = Field("election", max_length=20)
+    source: str = Field("election", max_length=12)
 
 
 class CadreIn(Schema):

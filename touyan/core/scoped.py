@@ -41,6 +41,11 @@ def in_request() -> bool:
     return _in_request.get()
 
 
+def every_row(qs: QuerySet[M]) -> QuerySet[M]:
+    """`qs` over every row on purpose: `.unscoped()` for a fail-closed queryset, else `qs` itself."""
+    return qs.unscoped() if isinstance(qs, FailClosedQuerySet) else qs
+
+
 class FailClosedQuerySet(QuerySet[M]):
     _unscoped_ok = False
 

@@ -60,7 +60,7 @@ class PayslipPage(Schema):
 
 class AdvanceIn(Schema):
     to: str = Field(max_length=24)
-    note: str = ""
+    note: str = Field("", max_length=300)
 
 
 @router.post("/runs", response={201: RunOut}, summary="开设某月工资批次")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from touyan.core.scoped import FailClosedQuerySet
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -63,6 +65,8 @@ class Payslip(models.Model):
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField(_("实发合计"), max_digits=12, decimal_places=2)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "person"], name="payslip_once")]
         indexes = [models.Index(fields=["person", "run"])]
@@ -103,6 +107,8 @@ class Adjustment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     run = models.ForeignKey(PayRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="adjustments")
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind} {self.amount}"
 
@@ -124,6 +130,8 @@ class BankAccount(models.Model):
     updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     def __str__(self) -> str:
         return f"{self.person_id} {self.account_masked}"
 
@@ -139,6 +147,8 @@ class Insurance(models.Model):
     health_check = models.BooleanField(_("健康体检"), default=False)
     accident = models.BooleanField(_("意外伤害保险"), default=False)
     updated_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="insurance_once")]
@@ -199,6 +209,8 @@ class DepartureAllowance(models.Model):
     note = models.CharField(_("说明"), max_length=300, blank=True)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.state}"

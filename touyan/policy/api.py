@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from touyan.regions.selectors import access_region
 
@@ -36,7 +37,7 @@ class PolicyOut(Schema):
 class PolicyIn(Schema):
     effective_from: dt.date
     params: dict[str, Any]
-    note: str = ""
+    note: str = Field("", max_length=300)
 
 
 class PolicyDocOut(Schema):

@@ -31,12 +31,12 @@ def current_region(request: HttpRequest) -> Region | None:
     if not user.is_authenticated:
         return None
     code = request.session.get(SESSION_KEY)
-    if code and in_scope(user, code):
+    if code and code != user.region_id and in_scope(user, code):
         region = Region.objects.filter(code=code).first()
         if region is not None:
             return region
     if user.region_id:
-        return Region.objects.filter(code=user.region_id).first()
+        return user.region  # the user's own (read once a request: the page's menu shows it too)
     return default_region(request)
 
 

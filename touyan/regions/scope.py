@@ -15,6 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import NotFound
+from touyan.core.scoped import every_row
 
 from . import rules as region_rules
 
@@ -69,8 +70,7 @@ def scope_filter(qs: QuerySet[M], user: Any, field: str = "region__code") -> Que
     if prefix is None:
         return qs.none()
     if prefix == NATIONAL:  # every row, on purpose (a fail-closed queryset would refuse it otherwise)
-        unscoped = getattr(qs, "unscoped", None)
-        return unscoped() if unscoped is not None else qs
+        return every_row(qs)
     qs = qs.filter(**{f"{field}__startswith": prefix})
     villages = assigned_villages(user)
     if villages is not None:  # a liaison's villages, and the township's own rows

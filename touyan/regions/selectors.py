@@ -106,12 +106,18 @@ def region_options(actor: Any, *, villages_only: bool = False, limit: int = 600)
     )
     qs = qs.order_by("code")
     levels: tuple[str, ...] = PICKER_LEVELS[0]
+    rows: list[tuple[str, str, str]] = []
     if not villages_only:
+        # The first levels whose regions fit: read up to limit + 1 of them at once (no count first).
         for candidate in PICKER_LEVELS:
             levels = candidate
-            if qs.filter(level__in=candidate)[: limit + 1].count() <= limit:
+            rows = list(qs.filter(level__in=candidate).values_list("code", "name", "level")[: limit + 1])
+            if len(rows) <= limit:
                 break
-    rows = list(qs.filter(level__in=levels).values_list("code", "name", "level")[: limit * 2])
+        else:
+            rows = []
+    if not rows:
+        rows = list(qs.filter(level__in=levels).values_list("code", "name", "level")[: limit * 2])
     options: list[tuple[str, Any]] = [] if villages_only else [("", _("全部(本辖区)"))]
     group: list[tuple[str, str]] = []
     label = ""

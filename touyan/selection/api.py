@@ -9,6 +9,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
+from pydantic import Field
 
 from touyan.cadres.rules import age_on
 from touyan.core.errors import InvalidInput, NotFound
@@ -70,13 +71,13 @@ def eligibility(request: HttpRequest, cadre_id: int, q: Query[EligibilityQuery])
 # --- cases (WF-1) -----------------------------------------------------------------------------------
 class CaseIn(Schema):
     cadre: int
-    purpose: str
-    village: str
-    post: str
+    purpose: str = Field(max_length=24)
+    village: str = Field(max_length=12)
+    post: str = Field(max_length=4)
     full_time: bool = False
     professionalized: bool = False
     tier: int | None = None
-    election_round: str = ""
+    election_round: str = Field("", max_length=40)
 
 
 class OpinionOut(Schema):
@@ -262,12 +263,12 @@ def publicize_case(request: HttpRequest, case_id: int, body: DateIn) -> StateOut
     return _state(services.case_publicize(actor=request.user, case_id=case_id, start_date=body.start_date))
 
 
-class ReasonIn(Schema):
+class CaseObjectionIn(Schema):
     reason: str = ""
 
 
 @router.post("/cases/{case_id}/object", response=StateOut, summary="公示异议,退回乡镇复核")
-def object_case(request: HttpRequest, case_id: int, body: ReasonIn) -> StateOut:
+def object_case(request: HttpRequest, case_id: int, body: CaseObjectionIn) -> StateOut:
     return _state(services.case_object(actor=request.user, case_id=case_id, reason=body.reason))
 
 
@@ -283,7 +284,7 @@ class EntryIn(Schema):
 
 
 class ProfListIn(Schema):
-    township: str
+    township: str = Field(max_length=12)
     year: int
     entries: list[EntryIn]
 
@@ -331,9 +332,9 @@ def approve_list(request: HttpRequest, list_id: int) -> ProfListOut:
 # --- career channels (S3 三个通道) --------------------------------------------------------------------
 class CareerIn(Schema):
     cadre: int
-    channel: str
+    channel: str = Field(max_length=20)
     date: dt.date
-    title: str = ""
+    title: str = Field("", max_length=100)
 
 
 class CareerOut(Schema):
@@ -472,7 +473,7 @@ def list_overdue(request: HttpRequest, page: int = 1, page_size: int = 50) -> Ov
 
 
 class AnswerIn(Schema):
-    result: str
+    result: str = Field(max_length=10)
     reason: str = ""
 
 

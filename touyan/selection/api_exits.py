@@ -22,7 +22,7 @@ exits_router = Router(tags=["exits"])
 # --- exits (WF-2) -----------------------------------------------------------------------------------
 class ExitIn(Schema):
     post: int
-    trigger: str
+    trigger: str = Field(max_length=16)
     reason: str = ""
     # A recall's petition (村组法 art.16): signed by ≥ 1/5 of the voters or ≥ 1/3 of the representatives.
     petition_by: str = Field("", max_length=16)
@@ -52,7 +52,7 @@ class ExitOut(Schema):
     state: str
     post: int
     cadre: int
-    trigger: str
+    trigger: str = Field(max_length=16)
     audit_required: bool
     audit_date: dt.date | None
     end_date: dt.date | None

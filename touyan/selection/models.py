@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from touyan.accounts.models import Department
 from touyan.cadres.models import PostCode
+from touyan.core.scoped import FailClosedQuerySet
 
 USER = settings.AUTH_USER_MODEL
 
@@ -66,6 +67,8 @@ class DisciplineRecord(models.Model):
     note = models.CharField(_("说明"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         ordering = ["person_id", "-date", "id"]

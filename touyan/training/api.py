@@ -36,8 +36,8 @@ KIND_ALIASES = {"rotation": "political_rotation", "training": "central", "course
 
 class EventIn(Schema):
     title: str = Field(max_length=120)
-    level: str
-    kind: str
+    level: str = Field(max_length=12)
+    kind: str = Field(max_length=32)
     start_date: dt.date
     end_date: dt.date
     days: Decimal = Field(ge=0, max_digits=5, decimal_places=1)
@@ -46,7 +46,7 @@ class EventIn(Schema):
     topic: str = Field(default="", max_length=200)
     place: str = Field(default="", max_length=120)
     courses: str = Field(default="", max_length=4000)
-    region: str | None = None
+    region: str | None = Field(None, max_length=12)
 
 
 class EventOut(Schema):
@@ -281,7 +281,7 @@ def _coverage(rows: list[selectors.ComplianceRow]) -> dict[str, Any]:
 
 class CertificateIn(Schema):
     cadre: int
-    kind: str
+    kind: str = Field(max_length=32)
     number: str = Field(max_length=60)
     issued_on: dt.date
     expires_on: dt.date | None = None
@@ -338,9 +338,9 @@ POST_ALIASES = {"secretary": "PS", "director": "VD", "member": "VM", "deputy_sec
 
 class ReserveIn(Schema):
     cadre: int
-    village: str
-    target_post: str = "PS"
-    source: str = "other"
+    village: str = Field(max_length=12)
+    target_post: str = Field("PS", max_length=4)
+    source: str = Field("other", max_length=20)
     since: dt.date
 
 
@@ -419,7 +419,7 @@ def get_sufficiency(request: HttpRequest, q: Query[SufficiencyQuery]) -> dict[st
 class SecondmentIn(Schema):
     cadre: int
     host: str = Field(max_length=120)
-    host_level: str
+    host_level: str = Field(max_length=10)
     start_date: dt.date
     end_date: dt.date
     post_title: str = Field(default="", max_length=60)
@@ -491,7 +491,7 @@ def appraise(request: HttpRequest, secondment_id: int, body: AppraisalIn) -> Sec
 class ProgrammeIn(Schema):
     title: str = Field(max_length=120)
     school: str = Field(max_length=120)
-    target_education: str
+    target_education: str = Field(max_length=12)
     start_date: dt.date
     years: Decimal = Field(default=Decimal("2.5"), ge=0, max_digits=3, decimal_places=1)
 

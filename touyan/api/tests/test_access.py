@@ -363,7 +363,20 @@ OBJECT_ROUTES: list[tuple[str, Callable[[dict[str, Any], str], str]]] = [
         lambda w, rel: f"/api/v1/assessments/quarterly/{w['evaluations'][rel].pk}",
     ),
     ("cadres:detail", lambda w, rel: f"/cadres/{w['people'][rel].pk}/"),
+    # More classes of route: a write page, a payslip, a bank account page, a region's month and a
+    # village's duty roster (the region routes take the relation's village).
+    ("cadres:edit", lambda w, rel: f"/cadres/{w['people'][rel].pk}/edit/"),
+    ("payroll:payslip", lambda w, rel: f"/payroll/payslips/{_slip_of(w['people'][rel]).pk}/"),
+    ("payroll:bank", lambda w, rel: f"/payroll/cadres/{w['people'][rel].pk}/bank/"),
+    ("attendance:monthly", lambda w, rel: f"/attendance/monthly/{w['people'][rel].village_id}/2026-03/"),
+    ("attendance:roster", lambda w, rel: f"/attendance/roster/{w['people'][rel].village_id}/2026-03/"),
 ]
+
+
+def _slip_of(person: Any) -> Any:
+    from touyan.payroll.models import Payslip
+
+    return Payslip.objects.get(person=person)
 
 
 @pytest.mark.django_db

@@ -27,6 +27,8 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
 schema.app = application
 
 _counted: dict[str, int] = {}
+_server_errors: list[str] = []
+_operations: set[str] = set()
 
 
 @pytest.fixture
@@ -71,15 +73,26 @@ def test_api_never_answers_a_server_error(case: Any, token: str) -> None:
     response = case.call(headers=headers)
     key = f"{case.method} {case.path}"
     _counted[key] = _counted.get(key, 0) + 1
+    _operations.add(case.operation.label)  # a case may send another method than its operation's
+    if response.status_code >= 500:
+        _server_errors.append(f"{key} {response.status_code}")
     case.validate_response(response, checks=[not_a_server_error], headers=headers)
     if response.status_code != 204:
         content_type = (response.headers.get("content-type") or [""])[0]
         assert content_type.startswith("application/json"), (key, response.status_code, content_type)
 
 
-def test_enough_cases_were_sent() -> None:
-    """The run above sent at least 1,000 cases (skipped when run alone, e.g. with -k)."""
+@pytest.mark.schemathesis
+def test_enough_cases_were_sent(capsys: pytest.CaptureFixture[str]) -> None:
+    """The run above sent at least 1,000 cases (skipped when run alone, e.g. with -k), and says
+    how many, on the terminal even under pytest's capture."""
     total = sum(_counted.values())
     if not _counted:
         pytest.skip("the schemathesis cases did not run in this session")
+    with capsys.disabled():
+        print(
+            f"\nschemathesis: {total} cases over {len(_operations)} operations ({len(_counted)} method × path), "
+            f"seed fixed (derandomize), {len(_server_errors)} server errors"
+        )
     assert total >= 1000, f"only {total} cases over {len(_counted)} operations"
+    assert not _server_errors, _server_errors[:20]

@@ -69,7 +69,7 @@ def access_own_payslip_in_run(*, actor: User, run_id: int) -> Payslip:
 def access_payslip(*, actor: User, payslip_id: int) -> Payslip:
     """One payslip: a village cadre gets only their own, once publicised; officials get those
     of villages in their scope. NotFound otherwise (outsiders learn nothing)."""
-    qs = Payslip.objects.select_related("run", "run__region", "person", "village", "village__parent")
+    qs: QuerySet[Payslip] = Payslip.objects.select_related("run", "run__region", "person", "village", "village__parent")
     if is_village_cadre(actor):
         qs = qs.filter(person_id=actor.cadre_id or -1, run__state__in=CADRE_VISIBLE)
     else:

@@ -152,7 +152,10 @@ def run_payslips(*, run: PayRun, village: str, page_number: Any) -> dict[str, An
     )
     if village:
         slips = slips.filter(village_id=village)
-    page: Page[Any] = Paginator(slips, 50).get_page(page_number)
+    paginator = Paginator(slips, 50)
+    # The count is the village totals' (no second COUNT over the run's payslips).
+    paginator.count = sum(v["n"] for v in villages if not village or v["village_id"] == village)  # type: ignore[misc]
+    page: Page[Any] = paginator.get_page(page_number)
     known = {c for _k, comps in COLUMNS for c in comps}
     rows = []
     for slip in page:

@@ -1,0 +1,7 @@
+"""Settings for the load test (bench/load.py) only: the project's settings with the server-timing
+middleware (bench/timing.py) first. Never used outside the bench."""
+
+from config.settings.base import *  # noqa: F403
+
+MIDDLEWARE = ["bench.timing.ServerTimingMiddleware", *MIDDLEWARE]  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
