@@ -56,6 +56,7 @@ NOT_YET = {
     "training.Reserve",
     "training.Enrolment",
     "training.Mentorship",
+    "training.TrainingTotal",
 }
 
 
