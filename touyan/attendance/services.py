@@ -26,12 +26,14 @@ from touyan.cadres.models import Person
 from touyan.cadres.selectors import access_cadre, current_posts
 from touyan.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from touyan.core.statements import fetch_one, guarded_insert_available, insert_guarded_with_event, insert_with_event
+from touyan.core.workflow import transition
 from touyan.policy.selectors import policy_resolve
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
 from touyan.regions.selectors import access_region
 
 from . import rules
+from .flows import LEAVE, remaining_levels
 from .models import (
     BlockedPeriod,
     CalendarDay,
@@ -579,7 +581,7 @@ def _leave_for_update(actor: Any, leave_id: int) -> LeaveRequest:
 
 @transaction.atomic
 def leave_decide(*, actor: Any, leave_id: int, approve: bool, note: str = "") -> LeaveRequest:
-    """Approve or reject at the current level; approval moves to the next level or
+    """Approve or reject at the current level (flows.LEAVE); approval moves to the next level or
     grants the leave. A liaison record (2–3 days) is noted, it does not hold the leave."""
     leave = _leave_for_update(actor, leave_id)
     if not can_decide(actor, leave):
@@ -587,65 +589,66 @@ def leave_decide(*, actor: Any, leave_id: int, approve: bool, note: str = "") ->
             raise Forbidden(_("同一人不能连续办理两级审批,请由其他人员办理"))
         raise Forbidden(_("该请假当前不由您审批"))
     level = leave.next_level
-    LeaveApproval.objects.create(
-        leave=leave, level=level, approver=actor, decision="approve" if approve else "reject", note=note[:300]
+    remaining = remaining_levels(leave) if approve else []
+
+    def record(locked: LeaveRequest) -> None:  # after the checks: the approval row is the step's
+        decision = "approve" if approve else "reject"
+        LeaveApproval.objects.create(leave=locked, level=level, approver=actor, decision=decision, note=note[:300])
+        if approve and not remaining and "liaison_record" in locked.route:
+            LeaveApproval.objects.create(
+                leave=locked, level="liaison_record", approver=None, decision="record", note=_("报包村干部备案")
+            )
+
+    decided: LeaveRequest = transition(
+        LEAVE,
+        actor=actor,
+        obj=leave,
+        name="approve" if approve else "reject",
+        set_fields={"next_level": remaining[0] if remaining else ""},
+        effect=record,
+        changes={"level": [level, None]},
+        reason=note,
+        region_code=leave.village_id,
     )
-    old = leave.status
-    if not approve:
-        leave.status, leave.next_level = LeaveRequest.Status.REJECTED, ""
-    else:
-        remaining = [lv for lv in leave.route[leave.route.index(level) + 1 :] if lv != "liaison_record"]
-        if remaining:
-            leave.next_level = remaining[0]
-        else:
-            leave.status, leave.next_level = LeaveRequest.Status.APPROVED, ""
-            if "liaison_record" in leave.route:
-                LeaveApproval.objects.create(
-                    leave=leave, level="liaison_record", approver=None, decision="record", note=_("报包村干部备案")
-                )
-    leave.save(update_fields=["status", "next_level"])
-    if leave.status == LeaveRequest.Status.APPROVED:
+    if decided.status == LeaveRequest.Status.APPROVED:
         month_result_refresh(
             person_id=leave.person_id, village_code=leave.village_id, start=leave.start_date, end=leave.end_date
         )
-    audit_record(
-        actor=actor,
-        action="attendance.leave." + ("approve" if approve else "reject"),
-        obj=leave,
-        region_code=leave.village_id,
-        reason=note,
-        changes={"status": [old, leave.status], "level": [level, None]},
-    )
-    return leave
+    return decided
+
+
+def may_return(actor: Any, leave: LeaveRequest) -> bool:
+    """销假 (R-ATT-03) is the cadre's own or an official's of the village."""
+    return _is_self(actor, leave.person) or _is_officer_of(actor, leave.village_id)
 
 
 @transaction.atomic
 def leave_return(*, actor: Any, leave_id: int, returned_on: dt.date) -> LeaveRequest:
-    """销假 (R-ATT-03): report back. Days after the end without presence are unexcused."""
+    """销假 (R-ATT-03, flows.LEAVE): report back. Days after the end without presence are unexcused."""
     leave = _leave_for_update(actor, leave_id)
-    if not (_is_self(actor, leave.person) or _is_officer_of(actor, leave.village_id)):
+    if not may_return(actor, leave):
         raise Forbidden(_("只能由本人或乡镇销假"))
     if leave.status != LeaveRequest.Status.APPROVED:
         raise InvalidInput(errors={"status": _("只有已批准的请假可以销假")})
     if returned_on < leave.start_date:
         raise InvalidInput(errors={"returned_on": _("销假日期不能早于请假开始日期")})
-    leave.status, leave.returned_on = LeaveRequest.Status.RETURNED, returned_on
     approved_end = leave.end_date
+    end_date, days = leave.end_date, leave.days
     if returned_on <= leave.end_date:  # back early: the leave ends the day before
-        leave.end_date = max(leave.start_date, returned_on - dt.timedelta(days=1))
-        leave.days = (leave.end_date - leave.start_date).days + 1
-    leave.save(update_fields=["status", "returned_on", "end_date", "days"])
+        end_date = max(leave.start_date, returned_on - dt.timedelta(days=1))
+        days = (end_date - leave.start_date).days + 1
+    returned: LeaveRequest = transition(
+        LEAVE,
+        actor=actor,
+        obj=leave,
+        name="return",
+        set_fields={"returned_on": returned_on, "end_date": end_date, "days": days},
+        region_code=leave.village_id,
+    )
     month_result_refresh(
         person_id=leave.person_id, village_code=leave.village_id, start=leave.start_date, end=approved_end
     )
-    audit_record(
-        actor=actor,
-        action="attendance.leave.return",
-        obj=leave,
-        region_code=leave.village_id,
-        changes={"returned_on": [None, returned_on]},
-    )
-    return leave
+    return returned
 
 
 @transaction.atomic

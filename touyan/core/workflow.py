@@ -82,6 +82,10 @@ class Transition:
     # What the Forbidden message says when `who` refuses ("该步骤由县财政办理").
     refused: str | Promise = ""
     reason_required: bool = False
+    # Where the step's target depends on the object (a leave's route: the last level's approval
+    # grants it, an earlier one passes it on in the same state): fn(locked obj) -> state; `target`
+    # stays the state the step can reach, for `sources_of` and the pages.
+    target_of: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -192,9 +196,10 @@ def transition(
         if problem is not None:
             raise problem
         old = flow.state_of(locked)
-        setattr(locked, flow.state_field, t.target)
+        target = t.target if t.target_of is None else t.target_of(locked)
+        setattr(locked, flow.state_field, target)
         fields = {flow.state_field}
-        audit_changes: dict[str, Any] = {flow.state_field: [old, t.target]}
+        audit_changes: dict[str, Any] = {flow.state_field: [old, target]}
         for key, value in (set_fields or {}).items():
             before = getattr(locked, key)
             setattr(locked, key, value)

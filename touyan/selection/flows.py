@@ -258,17 +258,13 @@ def county_of_list(actor: Any, obj: Any) -> bool:
 
 
 # The township's list of professionalised secretaries (专业化书记名单), filed by the county.
+_LIST = _("名单由县级组织部门审核备案")
 PROF_LIST = Flow(
     model=ProfessionalList,
     action_prefix="selection.list",
     transitions=(
         Transition(
-            "approve",
-            (L.PROPOSED,),
-            L.APPROVED,
-            _("审核备案专业化书记名单"),
-            who=county_of_list,
-            refused=_("名单由县级组织部门审核备案"),
+            "approve", (L.PROPOSED,), L.APPROVED, _("审核备案专业化书记名单"), who=county_of_list, refused=_LIST
         ),
     ),
 )

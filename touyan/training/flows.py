@@ -13,6 +13,7 @@ from .models import Enrolment
 from .selectors import is_officer
 
 E = Enrolment.State
+_OFFICERS = _("毕业由乡镇党委干部或组织部管理员登记")
 
 
 def officer(actor: Any, obj: Any) -> bool:
@@ -23,14 +24,5 @@ def officer(actor: Any, obj: Any) -> bool:
 ENROLMENT = Flow(
     model=Enrolment,
     action_prefix="training.enrolment",
-    transitions=(
-        Transition(
-            "graduate",
-            (E.ENROLLED,),
-            E.GRADUATED,
-            _("登记毕业"),
-            who=officer,
-            refused=_("毕业由乡镇党委干部或组织部管理员登记"),
-        ),
-    ),
+    transitions=(Transition("graduate", (E.ENROLLED,), E.GRADUATED, _("登记毕业"), who=officer, refused=_OFFICERS),),
 )
