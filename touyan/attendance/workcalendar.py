@@ -13,19 +13,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 import chinese_calendar
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import CalendarDay
 from .rules import month_days
 
 HOLIDAY_NAMES = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节",
-    "Anti-Fascist 70th Day": "抗战胜利纪念日",
+    "New Year's Day": gettext_lazy("元旦"),
+    "Spring Festival": gettext_lazy("春节"),
+    "Tomb-sweeping Day": gettext_lazy("清明节"),
+    "Labour Day": gettext_lazy("劳动节"),
+    "Dragon Boat Festival": gettext_lazy("端午节"),
+    "National Day": gettext_lazy("国庆节"),
+    "Mid-autumn Festival": gettext_lazy("中秋节"),
+    "Anti-Fascist 70th Day": gettext_lazy("抗战胜利纪念日"),
 }
 
 
@@ -65,7 +67,7 @@ def month_calendar(year: int, month: int) -> MonthCalendar:
                 holiday = chinese_calendar.get_holiday_detail(day)[1]
                 if holiday:
                     name = HOLIDAY_NAMES.get(str(holiday), str(holiday))
-                    notes[day] = f"{name}调休上班" if is_work else name
+                    notes[day] = _("%(name)s调休上班") % {"name": name} if is_work else str(name)
         if is_work:
             workdays.add(day)
     return MonthCalendar(year, month, frozenset(workdays), confirmed, notes)
