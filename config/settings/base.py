@@ -290,3 +290,6 @@ TOUYAN_OBJECTION_RATE = os.environ.get("TOUYAN_OBJECTION_RATE", "20/3600")
 TOUYAN_TRUSTED_PROXY_HOPS = int(os.environ.get("TOUYAN_TRUSTED_PROXY_HOPS", "0"))
 # The address the QR codes hold (e.g. https://cun.example.gov.cn); empty: the request's own host.
 TOUYAN_PUBLIC_BASE_URL = os.environ.get("TOUYAN_PUBLIC_BASE_URL", "")
+# How long the cockpit's figures and the alerts may be served from the cache (0: computed for every
+# page; docs/operations.md "How the figures stay fresh").
+TOUYAN_DASHBOARD_CACHE_SECONDS = max(0, int(os.environ.get("TOUYAN_DASHBOARD_CACHE_SECONDS", "0")))

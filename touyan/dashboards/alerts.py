@@ -38,9 +38,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from django.core.cache import cache
+from django.utils.translation import get_language
+
 from touyan.regions.models import Region
 
-from .figures import access_dashboard_region
+from .figures import access_dashboard_region, cache_key, cache_seconds
 
 OPEN = "open"
 OVERDUE = "overdue"
@@ -88,8 +91,22 @@ def stated(alert: Alert, on: dt.date) -> Alert:
 
 def collect(region: Region, on: dt.date, kinds: Iterable[str] = ()) -> list[Alert]:
     """Every registered source's alerts under the region on `on`, ordered by due date (at once
-    first), kind and region — no score, no ranking."""
+    first), kind and region — no score, no ranking. With TOUYAN_DASHBOARD_CACHE_SECONDS set, the
+    whole list of (region, day) is kept as long as the cockpit's figures and made stale by the
+    same writes (figures.invalidate), so the workbench, the alerts centre and the API share it."""
     wanted = set(kinds)
+    seconds = cache_seconds()
+    if seconds <= 0:
+        return _collect(region, on, wanted)
+    key = cache_key(f"alerts:{get_language()}:{region.code}", on)  # the texts are in the page's language
+    every: list[Alert] | None = cache.get(key)
+    if every is None:
+        every = _collect(region, on, set())
+        cache.set(key, every, seconds)
+    return [a for a in every if a.kind in wanted] if wanted else list(every)
+
+
+def _collect(region: Region, on: dt.date, wanted: set[str]) -> list[Alert]:
     out: list[Alert] = []
     for kind, fn in _SOURCES.items():
         if wanted and kind not in wanted:

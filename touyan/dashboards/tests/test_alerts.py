@@ -176,3 +176,33 @@ def test_floor_broken(county: dict[str, Any], api_client: Any) -> None:
     assert [a["region"] for a in fetch(api_client(county["township_a1"]), TOWNSHIP_A1, "floor_broken")] == [COUNTY_A]
     r = client.get(f"/api/v1/dashboards/{COUNTY_A}?on={ON.isoformat()}")
     assert r.json()["payroll"]["standard"]["breaches"] == 1
+
+
+def test_cached_alerts_are_shared_and_made_stale_by_a_write(county: dict[str, Any], api_client: Any, settings) -> None:
+    """With TOUYAN_DASHBOARD_CACHE_SECONDS set the sources run once per (region, day, language) and
+    a later request reads the list from the cache; a cadre-file write (figures.invalidate) makes
+    it stale, so the next request collects afresh."""
+    from django.core.cache import cache
+
+    from touyan.dashboards import figures
+
+    settings.TOUYAN_DASHBOARD_CACHE_SECONDS = 300
+    cache.clear()
+    calls: list[str] = []
+
+    def counted(region: Region, on: dt.date) -> list[alerts.Alert]:
+        calls.append(region.code)
+        return [alerts.Alert("counted", "R-TRN-05", V1, "证书将到期", on + dt.timedelta(days=30), "cadre")]
+
+    alerts.register("counted", counted)
+    try:
+        client = api_client(county["county_a_admin"])
+        first = fetch(client, TOWNSHIP_A1, "counted")
+        assert fetch(client, TOWNSHIP_A1, "counted") == first and fetch(client, TOWNSHIP_A1) != []
+        assert calls == [TOWNSHIP_A1]
+        figures.invalidate()
+        assert fetch(client, TOWNSHIP_A1, "counted") == first
+        assert calls == [TOWNSHIP_A1, TOWNSHIP_A1]
+    finally:
+        alerts.unregister("counted")
+        cache.clear()
