@@ -63,6 +63,8 @@ def cases(township: str) -> list[tuple[str, str, str]]:
             out.append((town, "payslip /payroll/payslips/<id>/", f"/payroll/payslips/{slip.pk}/"))
     out.append(("cadre_demo", "my payslips /payroll/me/ (cadre)", "/payroll/me/"))
     out.append((town, "workbench / (township)", "/"))
+    out.append((f"admin_{county}", "workbench / (county)", "/"))
+    out.append((f"admin_{township[:4]}", "workbench / (prefecture)", "/"))
     return out
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -221,6 +222,7 @@ def _month_end(year: int, month: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
+@lru_cache(maxsize=4096)  # pure, and asked for the same few codes once per village and item
 def parse_period(raw: str) -> Period:
     """Parse a period code; ValueError with a Chinese message when it is not one."""
     text = (raw or "").strip().upper()

@@ -251,15 +251,16 @@ def disclosures_overdue(region: Region, on: dt.date) -> Iterable[Alert]:
     if state is None:
         yield from _disclosures_overdue_by_township(region, on)
         return
+    subject, resolution = _("%(v)s “%(t)s”(%(p)s)逾期未公开"), _("经监委会审核后公开")
     for d in state.overdue:
         yield Alert(
             kind="disclosure_overdue",
             rule="R-OPEN-02",
             region=d.village.code,
-            subject=_("%(v)s “%(t)s”(%(p)s)逾期未公开") % {"v": d.village.name, "t": d.title, "p": d.period},
+            subject=subject % {"v": d.village.name, "t": d.title, "p": d.period},
             due_date=d.deadline,
             owner_role=Role.CADRE,
-            resolution=_("经监委会审核后公开"),
+            resolution=resolution,
         )
 
 
