@@ -59,7 +59,7 @@ def write_sessions(path: str, township: str, per_login: int, run_id: int) -> Non
 
     from django.conf import settings
     from django.test import Client, RequestFactory
-    from touyan.core.demo import DEMO_PASSWORD
+    from touyan.demo.loader import DEMO_PASSWORD
 
     from touyan.accounts.models import User
     from touyan.accounts.services import token_issue
