@@ -30,6 +30,10 @@ FAIL_CLOSED = {
     "selection.DisciplineRecord",
     "affairs.Objection",
     "cadres.Post",
+    "selection.Case",
+    "selection.Exit",
+    "selection.ProfessionalEntry",
+    "selection.CareerMove",
 }
 
 # About a person too, not converted yet (their selectors scope every read; converting them is
@@ -46,10 +50,6 @@ NOT_YET = {
     "attendance.DutyAssignment",
     "cadres.HistoricalPerson",
     "cadres.HistoricalPost",
-    "selection.Case",
-    "selection.Exit",
-    "selection.ProfessionalEntry",
-    "selection.CareerMove",
     "training.Attendee",
     "training.Certificate",
     "training.Secondment",
