@@ -34,6 +34,13 @@ FAIL_CLOSED = {
     "selection.Exit",
     "selection.ProfessionalEntry",
     "selection.CareerMove",
+    "training.Attendee",
+    "training.Certificate",
+    "training.Reserve",
+    "training.Secondment",
+    "training.Enrolment",
+    "training.Mentorship",
+    "training.TrainingTotal",
 }
 
 # About a person too, not converted yet (their selectors scope every read; converting them is
@@ -50,13 +57,6 @@ NOT_YET = {
     "attendance.DutyAssignment",
     "cadres.HistoricalPerson",
     "cadres.HistoricalPost",
-    "training.Attendee",
-    "training.Certificate",
-    "training.Secondment",
-    "training.Reserve",
-    "training.Enrolment",
-    "training.Mentorship",
-    "training.TrainingTotal",
 }
 
 
