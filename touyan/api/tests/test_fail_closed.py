@@ -42,6 +42,12 @@ FAIL_CLOSED = {
     "training.Mentorship",
     "training.TrainingTotal",
     "attendance.DutyAssignment",
+    "assessment.PeriodExemption",
+    "assessment.CompetencyEvaluation",
+    "assessment.Consequence",
+    "assessment.Pledge",
+    "assessment.TargetPlan",
+    "assessment.PioneerEntry",
 }
 
 # About a person too, not converted yet (their selectors scope every read; converting them is
@@ -49,12 +55,6 @@ FAIL_CLOSED = {
 NOT_YET = {
     "accounts.User",
     "affairs.SupervisionRecord",
-    "assessment.PeriodExemption",
-    "assessment.CompetencyEvaluation",
-    "assessment.Consequence",
-    "assessment.Pledge",
-    "assessment.TargetPlan",
-    "assessment.PioneerEntry",
     "cadres.HistoricalPerson",
     "cadres.HistoricalPost",
 }
