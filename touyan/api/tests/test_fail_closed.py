@@ -48,13 +48,13 @@ FAIL_CLOSED = {
     "assessment.Pledge",
     "assessment.TargetPlan",
     "assessment.PioneerEntry",
+    "affairs.SupervisionRecord",
 }
 
 # About a person too, not converted yet (their selectors scope every read; converting them is
 # follow-up work): the test keeps the list from growing silently.
 NOT_YET = {
     "accounts.User",
-    "affairs.SupervisionRecord",
     "cadres.HistoricalPerson",
     "cadres.HistoricalPost",
 }
