@@ -324,6 +324,8 @@ class SupervisionRecord(models.Model):
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["-date", "-id"]
         indexes = [

@@ -61,6 +61,8 @@ class PeriodExemption(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["period", "person"], name="period_exemption_once")]
         verbose_name = _("考核例外")
@@ -178,6 +180,8 @@ class CompetencyEvaluation(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "year", "half"], name="competency_once")]
 
@@ -205,6 +209,8 @@ class Consequence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     done_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     done_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "kind", "source"], name="consequence_once")]
@@ -238,6 +244,8 @@ class Pledge(models.Model):
     score = models.DecimalField(_("评议得分"), max_digits=5, decimal_places=2, null=True, blank=True)
     withdrawal_reason = models.CharField(_("撤回说明"), max_length=300, blank=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="pledge_once")]
 
@@ -262,6 +270,8 @@ class TargetPlan(models.Model):
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.DRAFT)
     result_score = models.DecimalField(_("年终核查"), max_digits=5, decimal_places=2, null=True, blank=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "year"], name="target_once")]
 
@@ -279,6 +289,8 @@ class PioneerEntry(models.Model):
     points = models.DecimalField(_("分值"), max_digits=5, decimal_places=2)
     evidence = models.CharField(_("依据"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         indexes = [models.Index(fields=["person", "date"])]

@@ -126,6 +126,8 @@ class DutyAssignment(models.Model):
     person = models.ForeignKey("cadres.Person", on_delete=models.CASCADE, related_name="duties")
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["village", "date", "person"], name="duty_once")]
         indexes = [models.Index(fields=["village", "date"])]

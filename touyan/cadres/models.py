@@ -12,9 +12,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 
 from touyan.core.scoped import FailClosedQuerySet
+
+
+class FailClosedHistoricalQuerySet(FailClosedQuerySet, HistoricalQuerySet):  # type: ignore[misc]
+    """A file's or a post's past versions (`Model.history`): as personal as the record, fail closed."""
+
+
+class FailClosedHistory(models.Model):
+    """Base of the historical models: their own manager fails closed like the record's."""
+
+    objects = FailClosedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
 
 
 class Gender(models.TextChoices):
@@ -131,7 +145,11 @@ class Person(models.Model):
     photo = models.FileField(_("照片"), upload_to="photos/%Y/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["id_enc", "phone_enc", "name_search", "updated_at", "id_tail_hash"])
+    history = HistoricalRecords(
+        excluded_fields=["id_enc", "phone_enc", "name_search", "updated_at", "id_tail_hash"],
+        bases=[FailClosedHistory],
+        historical_queryset=FailClosedHistoricalQuerySet,
+    )
 
     # Fail closed (issue 21): during a request a query over every file raises unless it says .unscoped().
     objects = FailClosedQuerySet.as_manager()
@@ -169,7 +187,9 @@ class Post(models.Model):
     source = models.CharField(_("产生方式"), max_length=12, choices=Source.choices, default=Source.ELECTION)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[FailClosedHistory], historical_queryset=FailClosedHistoricalQuerySet)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         ordering = ["person_id", "start_date", "id"]

@@ -123,6 +123,8 @@ class Case(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["village", "state"])]
@@ -216,6 +218,8 @@ class Exit(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["village", "state"])]
@@ -264,6 +268,8 @@ class ProfessionalEntry(models.Model):
     person = models.ForeignKey("cadres.Person", on_delete=models.PROTECT, related_name="+")
     tier = models.PositiveSmallIntegerField(_("档次"))
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["tier", "id"]
         constraints = [models.UniqueConstraint(fields=["list", "person"], name="prof_entry_once")]
@@ -287,6 +293,8 @@ class CareerMove(models.Model):
     date = models.DateField(_("日期"))
     title = models.CharField(_("职务(岗位)"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         ordering = ["-date", "id"]

@@ -15,6 +15,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from touyan.core.scoped import FailClosedQuerySet
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -87,6 +89,8 @@ class Attendee(models.Model):
     recorded_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["event_id", "id"]
         constraints = [models.UniqueConstraint(fields=["event", "person"], name="trn_attendee_once")]
@@ -139,6 +143,8 @@ class Certificate(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["person_id", "issued_on", "id"]
         constraints = [models.UniqueConstraint(fields=["kind", "number"], name="trn_certificate_number_once")]
@@ -175,6 +181,8 @@ class Secondment(models.Model):
     present_days = models.PositiveSmallIntegerField(_("计为公出的工作日"), default=0)
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -224,6 +232,8 @@ class Reserve(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         ordering = ["village_id", "target_post", "since", "id"]
         constraints = [
@@ -256,6 +266,8 @@ class Mentorship(models.Model):
     since = models.DateField(_("开始日期"))
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     def __str__(self) -> str:
         return f"{self.reserve_id} {self.leader}"
@@ -313,6 +325,8 @@ class Enrolment(models.Model):
     created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["programme", "person"], name="trn_enrolment_once")]
 
@@ -338,6 +352,8 @@ class TrainingTotal(models.Model):
     county_courses = models.PositiveIntegerField(default=0)
     reports_missing = models.PositiveIntegerField(default=0)  # central trainings without a learning report
     follow_ups_missing = models.PositiveIntegerField(default=0)  # failed without an admonition talk recorded
+
+    objects = FailClosedQuerySet.as_manager()  # personal data: fail closed (core.scoped)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["year", "village", "person"], name="trn_total_once")]
