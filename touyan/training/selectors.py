@@ -57,8 +57,7 @@ def access_region(*, actor: Any, code: str) -> Region:
     """A region in the actor's scope (a cadre's scope is their own village), as
     `regions.selectors.access_region` (outside it NotFound, a malformed code InvalidInput);
     a role that reads no development records is refused first (403)."""
-    if not (is_reader(actor) or is_village_cadre(actor)):
-        raise Forbidden(_("您的角色无权查看培养记录"))
+    require_reader_or_own(actor)
     return region_in_scope(actor=actor, code=code)
 
 
