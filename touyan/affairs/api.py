@@ -19,6 +19,7 @@ from pydantic import Field
 from touyan.core.bounds import Count, Id, RecordDate, Year
 from touyan.core.pagination import Page, PageSize, paginate
 from touyan.policy.selectors import policy_resolve
+from touyan.regions.selectors import narrow_to_region
 
 from . import rules, selectors, services, throttle
 from .models import Decision, DisclosureItem, Expenditure, Objection
@@ -151,8 +152,7 @@ def create_decision(request: HttpRequest, body: DecisionIn) -> Status[DecisionOu
 @router.get("/decisions", response=dict, summary="四议两公开事项列表")
 def list_decisions(request: HttpRequest, q: Query[PageQuery]) -> dict[str, Any]:
     qs = selectors.decisions_in_scope(actor=request.user)
-    if q.village:
-        qs = qs.filter(village_id=q.village)
+    qs, _village = narrow_to_region(qs, actor=request.user, code=q.village, field="village__code", param="village")
     if q.state:
         qs = qs.filter(state=q.state)
     items, total = paginate(qs, q.page, q.page_size)
@@ -330,8 +330,7 @@ def create_spend(request: HttpRequest, body: SpendIn) -> Status[SpendOut]:
 @router.get("/expenditures", response=dict, summary="村级支出列表(村账乡代管)")
 def list_spend(request: HttpRequest, q: Query[PageQuery]) -> dict[str, Any]:
     qs = selectors.expenditures_in_scope(actor=request.user)
-    if q.village:
-        qs = qs.filter(village_id=q.village)
+    qs, _village = narrow_to_region(qs, actor=request.user, code=q.village, field="village__code", param="village")
     if q.state:
         qs = qs.filter(state=q.state)
     items, total = paginate(qs, q.page, q.page_size)
@@ -426,8 +425,7 @@ def create_item(request: HttpRequest, body: ItemIn) -> Status[ItemOut]:
 @router.get("/disclosures", response=dict, summary="公开事项列表")
 def list_items(request: HttpRequest, q: Query[PageQuery]) -> dict[str, Any]:
     qs = selectors.items_in_scope(actor=request.user)
-    if q.village:
-        qs = qs.filter(village_id=q.village)
+    qs, _village = narrow_to_region(qs, actor=request.user, code=q.village, field="village__code", param="village")
     if q.state:
         qs = qs.filter(state=q.state)
     items, total = paginate(qs, q.page, q.page_size)
@@ -489,8 +487,7 @@ def _objection_out(o: Objection, today: dt.date) -> ObjectionOut:
 @router.get("/objections", response=dict, summary="群众异议(待答复在前)")
 def list_objections(request: HttpRequest, q: Query[PageQuery]) -> dict[str, Any]:
     qs = selectors.objections_in_scope(actor=request.user)
-    if q.village:
-        qs = qs.filter(village_id=q.village)
+    qs, _village = narrow_to_region(qs, actor=request.user, code=q.village, field="village__code", param="village")
     if q.state:
         qs = qs.filter(state=q.state)
     items, total = paginate(qs, q.page, q.page_size)

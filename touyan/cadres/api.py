@@ -14,7 +14,7 @@ from touyan.core.bounds import PartyDate, PostDate
 from touyan.core.errors import NotFound
 from touyan.core.pagination import Page, PageSize, paginate
 from touyan.core.text import Name, Text
-from touyan.regions.selectors import access_region
+from touyan.regions.selectors import region_filter
 
 from . import rules
 from .models import Person, Post
@@ -192,7 +192,8 @@ def create_cadre(request: HttpRequest, body: CadreIn) -> Status[CadreOut]:
 
 @router.get("", response=CadrePage, summary="花名册(脱敏)")
 def list_cadres(request: HttpRequest, filters: Query[CadreQuery]) -> CadrePage:
-    region = access_region(actor=request.user, code=filters.region).prefix if filters.region else None
+    chosen = region_filter(actor=request.user, code=filters.region)  # outside the scope: 404
+    region = chosen.prefix if chosen is not None else None
     data = filters.model_dump(exclude={"page", "page_size", "region"})
     qs = roster(actor=request.user, filters=RosterFilters(region=region, **data)).with_estimated_count()
     items, total = paginate(qs, filters.page, filters.page_size)

@@ -23,7 +23,7 @@ from touyan.core.errors import Conflict, DomainError, InvalidInput, TooManyAttem
 from touyan.core.urlparams import query_int
 from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
-from touyan.regions.selectors import access_region, region_options
+from touyan.regions.selectors import region_filter, region_options
 
 from . import rules
 from .forms import EndPostForm, NewPersonForm, PersonForm, PostForm, RevealForm, RosterFilterForm
@@ -75,8 +75,8 @@ def _filters(form: RosterFilterForm) -> RosterFilters:
 def roster_page(request: AuthedRequest) -> HttpResponse:
     form = RosterFilterForm(request.GET or None)
     form.fields["region"].choices = region_options(request.user)  # type: ignore[attr-defined]
-    if request.GET.get("region"):
-        chosen = access_region(actor=request.user, code=request.GET["region"])  # outside the scope: 404
+    chosen = region_filter(actor=request.user, code=request.GET.get("region"))  # outside the scope: 404
+    if chosen is not None:
         # A large scope lists only the upper levels; any region inside the scope is still a valid filter.
         form.fields["region"].choices = [  # type: ignore[attr-defined]
             *form.fields["region"].choices,  # type: ignore[attr-defined]

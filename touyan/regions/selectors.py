@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import InvalidInput, NotFound
@@ -12,6 +12,8 @@ from touyan.core.errors import InvalidInput, NotFound
 from . import rules
 from .models import Region, RegionStat
 from .scope import assigned_villages, require_in_scope, scope_prefix
+
+M = TypeVar("M", bound=Model)
 
 
 def parse_code(raw: str, field: str = "region") -> str:
@@ -29,6 +31,26 @@ def access_region(*, actor: Any, code: str, field: str = "region") -> Region:
     if region is None:
         raise NotFound(_("未找到区划代码 %(code)s") % {"code": code})
     return region
+
+
+def region_filter(*, actor: Any, code: str | None, param: str = "region") -> Region | None:
+    """A list's region filter (`?region=<code>`, `?village=<code>`): None when no code is given;
+    the region when it lies in the actor's scope; outside it NotFound (outsiders learn nothing);
+    a malformed code InvalidInput on the field `param`."""
+    code = (code or "").strip()
+    return access_region(actor=actor, code=code, field=param) if code else None
+
+
+def narrow_to_region(
+    qs: QuerySet[M], *, actor: Any, code: str | None, field: str = "region__code", param: str = "region"
+) -> tuple[QuerySet[M], Region | None]:
+    """The one scoped-list filter: an in-scope queryset narrowed to the region named by `code`
+    (rows whose `field`, a lookup path ending in a region code, lies under it), and that region;
+    unchanged and None when no code is given. Refusals as `region_filter`."""
+    region = region_filter(actor=actor, code=code, param=param)
+    if region is None:
+        return qs, None
+    return qs.filter(**{f"{field}__startswith": region.prefix}), region
 
 
 def region_children(*, actor: Any, region: Region) -> QuerySet[Region]:

@@ -14,6 +14,7 @@ from pydantic import Field
 from touyan.cadres.rules import age_on
 from touyan.core.errors import InvalidInput, NotFound
 from touyan.core.pagination import paginate
+from touyan.regions.selectors import access_region, region_filter
 
 from . import rules, selectors, services
 from .api_exits import exits_router  # noqa: F401  (/api/v1/exits, WF-2)
@@ -202,7 +203,9 @@ def create_case(request: HttpRequest, body: CaseIn) -> Status[StateOut]:
 
 @router.get("/cases", response=CasePage, summary="选用案件(本辖区)")
 def list_cases(request: HttpRequest, q: Query[CaseQuery]) -> CasePage:
-    items, total = paginate(selectors.board(actor=request.user, prefix=q.region, state=q.state), q.page, q.page_size)
+    region = region_filter(actor=request.user, code=q.region)
+    prefix = region.prefix if region is not None else None
+    items, total = paginate(selectors.board(actor=request.user, prefix=prefix, state=q.state), q.page, q.page_size)
     return CasePage(
         items=[
             CaseRow(
@@ -361,8 +364,6 @@ def record_career(request: HttpRequest, body: CareerIn) -> Status[CareerOut]:
 
 @router.get("/careers/figures", response=FiguresOut, summary="三个通道的人数")
 def career_figures(request: HttpRequest, region: str, year: int | None = None) -> FiguresOut:
-    from touyan.regions.selectors import access_region
-
     code = access_region(actor=request.user, code=region).prefix
     figures = selectors.career_figures(actor=request.user, prefix=code, year=year)
     if not figures:

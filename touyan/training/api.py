@@ -18,6 +18,7 @@ from pydantic import Field
 from touyan.accounts.rules import is_village_cadre
 from touyan.core.errors import Forbidden
 from touyan.core.pagination import page_bounds
+from touyan.regions.selectors import narrow_to_region
 
 from . import selectors, services
 from .models import Attendee, Certificate, Reserve, Secondment, TrainingEvent
@@ -324,8 +325,7 @@ def list_certificates(request: HttpRequest, q: Query[ListQuery]) -> dict[str, An
     qs = selectors.certificates_in_scope(actor=request.user)
     if q.cadre:
         qs = qs.filter(person_id=q.cadre)
-    if q.village:
-        qs = qs.filter(village_id=q.village)
+    qs, _village = narrow_to_region(qs, actor=request.user, code=q.village, field="village__code", param="village")
     start, end = page_bounds(q.page, q.page_size)
     return {"items": [_cert_out(c).dict() for c in qs[start:end]], "total": qs.count()}
 
@@ -375,8 +375,7 @@ def list_reserves(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
     qs = selectors.reserves_in_scope(actor=request.user)
     if q.cadre:
         qs = qs.filter(person_id=q.cadre)
-    if q.village:
-        qs = qs.filter(village_id=q.village)
+    qs, _village = narrow_to_region(qs, actor=request.user, code=q.village, field="village__code", param="village")
     start, end = page_bounds(q.page, q.page_size)
     return {"items": [_reserve_out(r).dict() for r in qs[start:end]], "total": qs.count()}
 

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 
 from touyan.accounts.models import Role
 from touyan.accounts.rules import is_village_cadre
-from touyan.accounts.scope import in_scope, require_in_scope, scope_filter, scope_prefix
+from touyan.accounts.scope import in_scope, scope_filter, scope_prefix
 from touyan.cadres.models import Person, Post
 from touyan.cadres.selectors import current_posts as current_posts_on
 from touyan.core.errors import Forbidden, NotFound
 from touyan.policy.selectors import policy_resolve, policy_resolve_many
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
+from touyan.regions.selectors import access_region as region_in_scope
 
 from . import rules, totals
 from .models import Attendee, Certificate, Reserve, Secondment, TrainingEvent, TrainingTotal
@@ -53,22 +54,11 @@ def require_reader_or_own(actor: Any) -> None:
 
 
 def access_region(*, actor: Any, code: str) -> Region:
-    """A region in the actor's scope (a cadre: their own village), or NotFound."""
-    try:
-        full = region_rules.normalize_code(code)
-    except region_rules.BadCode as exc:
-        raise NotFound(_("未找到该区域,或不在您的管辖范围内")) from exc
-    if is_village_cadre(actor):
-        if full != actor.region_id:
-            raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
-    elif not is_reader(actor):
-        raise Forbidden(_("您的角色无权查看培养记录"))
-    else:
-        require_in_scope(actor, full)
-    region = Region.objects.filter(code=full).first()
-    if region is None:
-        raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
-    return region
+    """A region in the actor's scope (a cadre's scope is their own village), as
+    `regions.selectors.access_region` (outside it NotFound, a malformed code InvalidInput);
+    a role that reads no development records is refused first (403)."""
+    require_reader_or_own(actor)
+    return region_in_scope(actor=actor, code=code)
 
 
 # --- events ---------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from touyan.core.errors import DomainError, Forbidden, InvalidInput, NotFound
 from touyan.core.sheets import xlsx_workbook
 from touyan.core.views import crumbs, web_errors
 from touyan.policy.selectors import policy_resolve
+from touyan.regions.selectors import narrow_to_region
 
 from . import rules, selectors, services
 from .forms import CertificateForm, EventForm, FeedbackForm, ReserveForm, ResultForm, SecondmentForm
@@ -136,9 +137,14 @@ def _candidates(request: AuthedRequest, event: Any, on_roll: set[int]) -> list[A
     """Cadres the organiser may put on the roll: those in post in their region (a village filter
     for a large one)."""
     prefix = selectors.scope_prefix(request.user) or ""
-    village = (request.GET.get("village") or "").strip()
     qs = current_posts().exclude(person_id__in=on_roll).select_related("person", "village")
-    qs = qs.filter(village__code__startswith=village if village.startswith(prefix) and village else prefix)
+    qs, _village = narrow_to_region(
+        qs.filter(village__code__startswith=prefix),
+        actor=request.user,
+        code=request.GET.get("village"),
+        field="village__code",
+        param="village",
+    )
     seen: dict[int, Any] = {}
     for p in qs.order_by("village_id", "person_id")[: ROLL_MAX * 2]:
         row = seen.setdefault(p.person_id, {"person": p.person, "village": p.village, "posts": []})

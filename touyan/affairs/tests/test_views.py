@@ -288,3 +288,14 @@ def test_english_ui_names_the_catalogue_items_and_the_pages_in_english(login, vi
         assert "M01 Village decisions on major matters" in powers
     finally:
         translation.activate(settings.LANGUAGE_CODE)  # the English requests leave English active in this thread
+
+
+@pytest.mark.parametrize("name", ["affairs:decisions", "affairs:spending", "affairs:items", "affairs:objections"])
+def test_village_filter_narrows_and_refuses_outside_or_malformed(login, village, name) -> None:
+    """?village= narrows the list (regions.selectors.narrow_to_region): another township's village
+    is a 404, a malformed code a 400."""
+    c = login(village["township"])
+    url = reverse(name)
+    assert c.get(f"{url}?village={village['code']}").status_code == 200
+    assert c.get(f"{url}?village=522302001001").status_code == 404
+    assert c.get(f"{url}?village=abc").status_code == 400

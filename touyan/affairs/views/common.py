@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from touyan.core.errors import DomainError, InvalidInput
+from touyan.regions.selectors import narrow_to_region, region_filter
 
 from ..selectors import villages_in_scope
 
@@ -33,6 +35,7 @@ TONES = {
     "answered": "success",
 }
 MAX_CHOICES = 2000
+M = TypeVar("M", bound=Model)
 
 
 def village_choices(request: HttpRequest) -> list[tuple[str, str]]:
@@ -43,9 +46,19 @@ def village_choices(request: HttpRequest) -> list[tuple[str, str]]:
     ]
 
 
-def village_filter(request: HttpRequest) -> str:
-    code = (request.GET.get("village") or "").strip()
-    return code if code.isdigit() and len(code) == 12 else ""
+def village_filtered(request: HttpRequest, qs: QuerySet[M]) -> tuple[QuerySet[M], str]:
+    """The list's ?village= filter (`regions.selectors.narrow_to_region`: outside the user's
+    villages a 404, a malformed code a 400), and the code of the village it names ("" for none)."""
+    narrowed, village = narrow_to_region(
+        qs, actor=request.user, code=request.GET.get("village"), field="village__code", param="village"
+    )
+    return narrowed, village.code if village is not None else ""
+
+
+def village_code(request: HttpRequest) -> str:
+    """The code of the village named by ?village= (checked as `village_filtered`), or ""."""
+    village = region_filter(actor=request.user, code=request.GET.get("village"), param="village")
+    return village.code if village is not None else ""
 
 
 def show_error(request: HttpRequest, form: forms.Form | None, exc: DomainError) -> None:

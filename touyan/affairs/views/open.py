@@ -30,16 +30,13 @@ from .. import relations, rules, selectors, services
 from ..flows import ITEM
 from ..forms import IncomeImportForm, ItemForm, ReplyForm, SupervisionForm
 from ..models import DisclosureItem, Objection
-from .common import TONES, show_error, village_choices, village_filter
+from .common import TONES, show_error, village_choices, village_code, village_filtered
 
 
 @login_required
 @web_errors
 def items(request: AuthedRequest) -> HttpResponse:
-    qs = selectors.items_in_scope(actor=request.user)
-    village = village_filter(request)
-    if village:
-        qs = qs.filter(village_id=village)
+    qs, village = village_filtered(request, selectors.items_in_scope(actor=request.user))
     state = request.GET.get("state", "")
     if state in DisclosureItem.State.values:
         qs = qs.filter(state=state)
@@ -189,10 +186,7 @@ def pay_notice(request: AuthedRequest) -> HttpResponse:
 @web_errors
 def objections(request: AuthedRequest) -> HttpResponse:
     """The objection queue: open ones first, the overdue marked (R-OPEN-03)."""
-    qs = selectors.objections_in_scope(actor=request.user)
-    village = village_filter(request)
-    if village:
-        qs = qs.filter(village_id=village)
+    qs, village = village_filtered(request, selectors.objections_in_scope(actor=request.user))
     state = request.GET.get("state", "open")
     if state in Objection.State.values:
         qs = qs.filter(state=state)
@@ -238,7 +232,7 @@ def objection_answer(request: AuthedRequest, objection_id: int) -> HttpResponse:
 def powers(request: AuthedRequest) -> HttpResponse:
     """The micro-power list in force for the user's region, each flow drawn (R-DEC-04)."""
     choices = village_choices(request)
-    code = village_filter(request) or (choices[0][0] if choices else request.user.region_id)
+    code = village_code(request) or (choices[0][0] if choices else request.user.region_id)
     entries = [
         {"e": e, "boxes": rules.flow_layout(e.steps), "height": rules.flow_height(len(e.steps))}
         for e in policy_resolve(code)["micro_power_catalogue"]
@@ -368,10 +362,7 @@ def collective_template(request: AuthedRequest) -> HttpResponse:
 @login_required
 @web_errors
 def supervision(request: AuthedRequest) -> HttpResponse:
-    qs = selectors.supervision_in_scope(actor=request.user)
-    village = village_filter(request)
-    if village:
-        qs = qs.filter(village_id=village)
+    qs, village = village_filtered(request, selectors.supervision_in_scope(actor=request.user))
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
         request,

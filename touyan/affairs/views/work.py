@@ -29,7 +29,7 @@ from .. import relations, rules, selectors, services
 from ..flows import DECISION, SPEND
 from ..forms import DecisionForm, ReasonForm, SignForm, SpendForm, StepForm
 from ..models import Decision, DecisionStep, Expenditure, Objection
-from .common import TONES, show_error, village_choices, village_filter
+from .common import TONES, show_error, village_choices, village_filtered
 
 
 @login_required
@@ -72,10 +72,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @web_errors
 def decisions(request: AuthedRequest) -> HttpResponse:
-    qs = selectors.decisions_in_scope(actor=request.user)
-    village = village_filter(request)
-    if village:
-        qs = qs.filter(village_id=village)
+    qs, village = village_filtered(request, selectors.decisions_in_scope(actor=request.user))
     state = request.GET.get("state", "")
     if state in Decision.State.values:
         qs = qs.filter(state=state)
@@ -274,10 +271,7 @@ def step_file(request: AuthedRequest, decision_id: int, step: int) -> HttpRespon
 @web_errors
 def spending(request: AuthedRequest) -> HttpResponse:
     """The township's accountant view (村账乡代管): every village's spending, what waits for whom."""
-    qs = selectors.expenditures_in_scope(actor=request.user)
-    village = village_filter(request)
-    if village:
-        qs = qs.filter(village_id=village)
+    qs, village = village_filtered(request, selectors.expenditures_in_scope(actor=request.user))
     state = request.GET.get("state", "")
     if state in Expenditure.State.values:
         qs = qs.filter(state=state)

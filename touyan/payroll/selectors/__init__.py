@@ -11,7 +11,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from touyan.accounts.rules import is_village_cadre
-from touyan.accounts.scope import scope_filter
+from touyan.accounts.scope import officials_only, scope_filter
 from touyan.core.errors import NotFound
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
@@ -37,8 +37,7 @@ def _scoped(qs: QuerySet[M], actor: User, field: str = "village__code") -> Query
 
 def region_for_officials(*, actor: User, code: str) -> Region:
     """A region in scope for the pages of officials; a village cadre sees none of them."""
-    if is_village_cadre(actor):
-        raise NotFound(_("未找到该区域,或不在您的管辖范围内"))
+    officials_only(actor)
     return access_region(actor=actor, code=code)
 
 

@@ -18,7 +18,7 @@ from touyan.accounts import rules as account_rules
 from touyan.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from touyan.regions import rules as region_rules
 from touyan.regions.models import Region
-from touyan.regions.selectors import access_region, region_options, visible_path
+from touyan.regions.selectors import access_region, region_filter, region_options, visible_path
 
 from ..selectors.pages import cadre_choices
 
@@ -84,9 +84,9 @@ def year_of(raw: str | None, default: int) -> int:
 
 
 def filtered(request: AuthedRequest) -> tuple[Region | None, str]:
-    """The list's ?region= filter: a region in scope (else 404), and the code as given."""
+    """The list's ?region= filter (`regions.selectors.region_filter`), and the code as given."""
     code = request.GET.get("region") or ""
-    return (region_of(request, code) if code else None), code
+    return region_filter(actor=request.user, code=code), code
 
 
 def village_options(request: AuthedRequest) -> list[tuple[str, Any]]:

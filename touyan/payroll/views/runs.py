@@ -23,13 +23,14 @@ from django.views.decorators.http import require_POST
 from touyan.accounts import rules as account_rules
 from touyan.accounts.models import Role
 from touyan.accounts.rules import is_village_cadre
-from touyan.accounts.scope import require
+from touyan.accounts.scope import officials_only, require
 from touyan.core.errors import Conflict, InvalidInput, NotFound
 from touyan.core.jobs import access_job, job_start
 from touyan.core.models import Job
 from touyan.core.queue import enqueue
 from touyan.core.views import crumbs, web_errors
 from touyan.regions import rules as region_rules
+from touyan.regions.selectors import region_filter
 
 from .. import outputs
 from ..flows import PAYRUN
@@ -144,8 +145,7 @@ def runs(request: AuthedRequest) -> HttpResponse:
 @web_errors
 def run_open(request: AuthedRequest) -> HttpResponse:
     """WF-8: open the month's run of a township or county (payrun_open)."""
-    if is_village_cadre(request.user):
-        raise NotFound(_("未找到该页面"))
+    officials_only(request.user)
     return _open(request)
 
 
@@ -211,7 +211,8 @@ def run_detail(request: AuthedRequest, run_id: int) -> HttpResponse:
     facts = _notice_facts(run)
     actions = _actions(request, run, facts)
     can_calc = PAYRUN.can(request.user, run, "calculate")
-    village = request.GET.get("village") or ""
+    chosen = region_filter(actor=request.user, code=request.GET.get("village"), param="village")
+    village = chosen.code if chosen is not None else ""
     context = run_payslips(run=run, village=village, page_number=request.GET.get("page")) | {
         "run": run,
         "stages": run_stages(run, STAGES),
