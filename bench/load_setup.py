@@ -59,10 +59,10 @@ def write_sessions(path: str, township: str, per_login: int, run_id: int) -> Non
 
     from django.conf import settings
     from django.test import Client, RequestFactory
-    from touyan.demo.loader import DEMO_PASSWORD
 
     from touyan.accounts.models import User
     from touyan.accounts.services import token_issue
+    from touyan.demo.loader import DEMO_PASSWORD
 
     logins = [f"town_{township[:9]}", f"admin_{township[:6]}", f"finance_{township[:6]}"]
     logins += [f"audit_{township[:4]}", f"admin_{township[:4]}", "cadre_demo"]
