@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
@@ -491,7 +492,7 @@ def list_objections(request: HttpRequest, q: Query[PageQuery]) -> dict[str, Any]
     if q.state:
         qs = qs.filter(state=q.state)
     items, total = paginate(qs, q.page, q.page_size)
-    today = dt.date.today()
+    today = timezone.localdate()
     return {"items": [_objection_out(o, today).dict() for o in items], "total": total}
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from touyan.accounts.models import Role
 from touyan.accounts.scope import in_scope
@@ -31,7 +32,7 @@ def posts_in(actor: Any, village_code: str, day: dt.date | None = None) -> froze
     if not _authenticated(actor) or actor.role != Role.CADRE or not actor.cadre_id:
         return frozenset()
     cache: dict[tuple[str, dt.date], frozenset[str]] = actor.__dict__.setdefault("_affairs_posts", {})
-    day = day or dt.date.today()
+    day = day or timezone.localdate()
     key = (village_code, day)
     if key not in cache:
         cache[key] = frozenset(

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, field_validator
@@ -159,7 +160,7 @@ def _post_out(p: Post) -> PostOut:
 
 
 def cadre_out(person: Person, posts: list[Post], today: dt.date | None = None) -> CadreOut:
-    day = today or dt.date.today()
+    day = today or timezone.localdate()
     current = [p.post for p in posts if rules.is_current(rules.Span(p.post, p.start_date, p.end_date), day)]
     return CadreOut(
         id=person.pk, name=person.name, id_number_masked=person.id_masked, gender=person.gender,

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 from xml.etree import ElementTree as ET
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -515,7 +516,7 @@ class _RowReader:
 
     def __init__(self) -> None:
         self.choices = {key: _choices(key) for key in CHOICES}
-        self.today = dt.date.today()
+        self.today = timezone.localdate()
         self._codes: dict[tuple[str, str], str | None] = {}  # the same few spellings repeat on every row
         self._posts: dict[str, tuple[list[str], list[str]]] = {}
         self._yes_no: dict[str, bool | None] = {}

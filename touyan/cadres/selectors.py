@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from zhconv import convert
 
@@ -34,7 +35,7 @@ def id_tail_hash(number_or_tail: str) -> str:
 
 
 def current_posts(day: dt.date | None = None) -> QuerySet[Post]:
-    day = day or dt.date.today()
+    day = day or timezone.localdate()
     return Post.objects.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
@@ -225,7 +226,7 @@ def _unfiltered(filters: RosterFilters) -> bool:
 def roster(*, actor: Any, filters: RosterFilters, today: dt.date | None = None) -> RosterQuerySet:
     """The roster (花名册): scoped, filtered, sorted; posts and region names in a fixed
     number of queries whatever the page size."""
-    day = today or dt.date.today()
+    day = today or timezone.localdate()
     # The actor's scope is the prefix scope_prefix() gives, expressed as a code range rather than the
     # LIKE of scope_filter: a second condition on village_id would make PostgreSQL misjudge how many
     # rows match, and sort a whole county where walking the index for one page is enough.

@@ -4,7 +4,6 @@ Thin: every read goes through selectors, every write through services."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -86,7 +86,7 @@ def roster_page(request: AuthedRequest) -> HttpResponse:
     qs = roster(actor=request.user, filters=filters).with_estimated_count()
     size = query_int(request.GET.get("page_size"), default=20, lo=1, hi=200) or 20
     page = Paginator(qs, size).get_page(request.GET.get("page"))
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = []
     for person in page:
         codes = [p.post for p in person.current_posts]  # type: ignore[attr-defined]
@@ -115,7 +115,7 @@ def detail(request: AuthedRequest, cadre_id: int) -> HttpResponse:
 
 
 def _detail(request: AuthedRequest, person: Any, **forms: Any) -> HttpResponse:
-    today = dt.date.today()
+    today = timezone.localdate()
     posts = list(person.posts.order_by("-start_date", "-id"))
     spans = [rules.Span(p.post, p.start_date, p.end_date) for p in posts]
     current = [p for p in posts if rules.is_current(rules.Span(p.post, p.start_date, p.end_date), today)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, BeforeValidator, Field
 
@@ -42,7 +43,7 @@ def _years_from(day: dt.date, years: int) -> dt.date:
 
 
 def record_window(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    day = today or dt.date.today()
+    day = today or timezone.localdate()
     return _years_from(day, -RECORD_YEARS_BACK), _years_from(day, RECORD_YEARS_AHEAD)
 
 
@@ -56,13 +57,13 @@ def _record_date(value: dt.date) -> dt.date:
 
 
 def _party_date(value: dt.date) -> dt.date:
-    if not dt.date(1921, 7, 1) <= value <= dt.date.today():
+    if not dt.date(1921, 7, 1) <= value <= timezone.localdate():
         raise ValueError(_("入党时间须在 1921-07-01 至今天之间"))
     return value
 
 
 def _post_date(value: dt.date) -> dt.date:
-    high = _years_from(dt.date.today(), RECORD_YEARS_AHEAD)
+    high = _years_from(timezone.localdate(), RECORD_YEARS_AHEAD)
     if not dt.date(1950, 1, 1) <= value <= high:
         raise ValueError(_("任职日期须在 1950-01-01 至 %(b)s 之间") % {"b": high.isoformat()})
     return value
@@ -74,7 +75,7 @@ PostDate = Annotated[dt.date, AfterValidator(_post_date)]
 
 
 def month_bounds(today: dt.date | None = None) -> tuple[int, int]:
-    return FIRST_YEAR, (today or dt.date.today()).year + 1
+    return FIRST_YEAR, (today or timezone.localdate()).year + 1
 
 
 def check_month(first: dt.date, field: str = "month") -> dt.date:

@@ -11,6 +11,8 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 # Province-level codes in use (GB/T 2260), plus 71/81/82 for Taiwan, Hong Kong, Macao.
@@ -56,7 +58,7 @@ def parse_id(raw: str, today: dt.date | None = None) -> IdFacts:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError as exc:
         raise BadIdNumber("身份证号中的出生日期无效") from exc
-    if not EARLIEST_BIRTH <= birth <= (today or dt.date.today()):
+    if not EARLIEST_BIRTH <= birth <= (today or timezone.localdate()):
         raise BadIdNumber("身份证号中的出生日期不合理")
     if check_char(number[:17]) != number[17]:
         raise BadIdNumber("身份证号校验位错误,请核对")
@@ -122,7 +124,7 @@ def candidates(masked: str, *, gender: str | None = None, age: int | None = None
     masked = normalize(masked)
     if len(masked) != 18:
         raise BadIdNumber("身份证号应为 18 位")
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     if birth_date is not None:
         dates = [birth_date]
     else:

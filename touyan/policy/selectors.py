@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from touyan.regions import rules as region_rules
 
@@ -57,7 +58,7 @@ def merged_for(code: str | None, on: dt.date, extra: rules.Layer | None = None) 
 
 def policy_resolve(region_code: str | None, on: dt.date | None = None) -> ResolvedPolicy:
     """The parameters in force for a region on a day, with where each came from."""
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     code = region_rules.normalize_code(region_code) if region_code else None
     merged = merged_for(code, day)
     return ResolvedPolicy(
@@ -83,7 +84,7 @@ MANY_REGIONS = 2000  # above this many regions, policy_resolve_many reads all do
 
 def policy_resolve_many(region_codes: list[str], on: dt.date | None = None) -> dict[str, ResolvedPolicy]:
     """policy_resolve for many regions in one query (set-based batch work)."""
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     known: dict[tuple[str, str], tuple[str, ...]] = {}
     levels = region_rules.LEVELS
     # One level up, as region_rules.parent_code: the significant prefix of the level above, zero-padded.

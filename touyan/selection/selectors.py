@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts import rules as account_rules
@@ -155,7 +156,7 @@ def review_state(review: Review, today: dt.date) -> str:
 def overdue_reviews(*, actor: Any, today: dt.date | None = None) -> QuerySet[Review]:
     """R-ELIG-04 / WF-1: reviews past their due date without an answer, escalated to the county
     (its workbench). County (or higher) admins in scope."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if not is_official(actor) or (actor.role != Role.ADMIN and not actor.is_superuser):
         return Review.objects.none()
     qs = Review.objects.filter(result="", due_date__lt=today, case__state=Case.State.JOINT_REVIEW)
@@ -258,7 +259,7 @@ def eligibility_of(
 def eligibility_for(
     person: Person, purpose: str, *, post: str = "", tier: int | None = None, today: dt.date | None = None
 ) -> Eligibility:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     violations = rules.eligibility(
         candidate_facts(person, today),
         eligibility_policy(person.village_id, today),
@@ -293,7 +294,7 @@ def access_exit(*, actor: Any, exit_id: int) -> Exit:
 def handover_overdue(*, actor: Any, today: dt.date | None = None) -> QuerySet[Exit]:
     """R-ORG-10: exits whose handover is not done by its due date (the decision + 10 days), for the
     county's workbench and to-dos; officials in scope."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return exits_in_scope(actor=actor).filter(state=Exit.State.HANDOVER, handover_due__lt=today)
 
 
@@ -340,7 +341,7 @@ def departure_offer(e: Exit) -> DepartureOffer | None:
 
     if e.end_date is None or e.trigger == "competency":
         return None
-    check = departure_check(e.cadre, max(e.end_date, dt.date.today()))
+    check = departure_check(e.cadre, max(e.end_date, timezone.localdate()))
     applied = (
         DepartureAllowance.objects.filter(person_id=e.cadre_id)
         .exclude(state=DepartureAllowance.State.REJECTED)
@@ -370,7 +371,7 @@ def quota_board(*, actor: Any, prefix: str, today: dt.date | None = None) -> lis
     """Per township under `prefix`: villages, full-time cadres against the quota, professionalised
     secretaries against ½ of the villages, young professional cadres against 30 %, with alerts.
     A fixed number of grouped queries whatever the number of townships."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     mine = scope_prefix(actor)
     if mine is None or not is_official(actor) or not prefix.startswith(mine):
         return []
@@ -481,7 +482,7 @@ def list_candidates(*, actor: Any, township: Region, year: int, today: dt.date |
     """The township's current secretaries with their R-POS-03 check (a township has a few dozen)."""
     from .models import ProfessionalList
 
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     if not is_official(actor) or scope_prefix(actor) is None or not township.code.startswith(scope_prefix(actor) or ""):
         return []
     plist = ProfessionalList.objects.filter(township=township, year=year).first()

@@ -6,8 +6,6 @@ selectors, one service per POST."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -171,7 +169,7 @@ def _vote(request: AuthedRequest, exit_id: int) -> None:
 def _step(request: AuthedRequest, exit_id: int, name: str) -> None:
     p = request.POST
     if name == "report_audit":
-        date = parse_date(p.get("date", "") or "") or dt.date.today()
+        date = parse_date(p.get("date", "") or "") or timezone.localdate()
         services.exit_audit_report(
             actor=request.user,
             exit_id=exit_id,

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.accounts.models import Role
@@ -319,7 +320,7 @@ def compliance(*, region: Region, year: int, today: dt.date | None = None) -> li
     year, and of the last where surplus is carried over; the requirements are the region's policy on
     the year's last day (or today). The pure rule runs once per distinct set of facts (cadres with
     the same posts and sums have the same result: 150,000 cadres have a few tens of thousands)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     as_of = min(dt.date(year, 12, 31), today)
     req = requirements(policy_resolve(region.code, as_of))
     rows = _year_rows(region.prefix, year, previous=req.carry_over_max > 0)
@@ -498,7 +499,7 @@ class QuotaRow:
 def secondment_quotas(*, region: Region, year: int, today: dt.date | None = None) -> list[QuotaRow]:
     """R-TRN-05 for every township of the region in the year: its professionalized secretaries and
     the secretaries it seconded to city and to township agencies (two aggregate queries)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     policy = policy_resolve(region.code, min(today, dt.date(year, 12, 31)))
     prefix = region.prefix
     towns = list(
@@ -563,7 +564,7 @@ class SufficiencyRow:
 def sufficiency(*, region: Region, today: dt.date | None = None) -> list[SufficiencyRow]:
     """R-TRN-06 for every village of the region: its professionalized secretary, its reserves by
     post and its other posts' holders, in three aggregate queries."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     policy = policy_resolve(region.code, today)
     prefix = region.prefix
     villages = list(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from touyan.regions.models import Region
 
@@ -53,7 +54,7 @@ def _key(region: Region) -> Callable[[str], str]:
 
 def development_report(*, region: Region, year: int, today: dt.date | None = None) -> tuple[list[ReportRow], ReportRow]:
     """The rows (by village, or by township above a township) and the region's total."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     on = min(today, dt.date(year, 12, 31))
     key = _key(region)
     prefix = region.prefix

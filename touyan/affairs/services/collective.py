@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from touyan.audit.services import audit_record
@@ -224,7 +225,7 @@ def supervision_create(
         errors["cadre"] = _("谈话须指明干部")
     if not (subject or "").strip():
         errors["subject"] = _("请填写事由")
-    if date > dt.date.today():
+    if date > timezone.localdate():
         errors["date"] = _("日期不能晚于今天")
     if errors:
         raise InvalidInput(errors=errors)

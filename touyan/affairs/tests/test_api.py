@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from touyan.affairs.models import Decision, DisclosureItem, Objection
 from touyan.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _post(client: Client, path: str, body: dict[str, Any]) -> Any:

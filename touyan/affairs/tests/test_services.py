@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from conftest import VILLAGE_A1
 from touyan.affairs import selectors, services
@@ -17,7 +18,7 @@ from touyan.core.errors import InvalidInput
 from touyan.policy.selectors import policy_resolve
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _close(village, category: str = "collective_reward"):

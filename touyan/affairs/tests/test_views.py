@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from touyan.accounts.access import table
 from touyan.affairs import services
@@ -22,7 +22,7 @@ from touyan.affairs.services import StepIn
 from touyan.regions.models import RegionStat
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _published(

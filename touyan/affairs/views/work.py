@@ -5,7 +5,6 @@ buttons shown are the flows' `available` answers."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -128,7 +127,7 @@ def _step_form(decision: Decision, steps: dict[int, DecisionStep]) -> StepForm |
     nxt = rules.next_step(set(steps), decision.merged_1_2)
     if decision.state in ("closed", "rejected") or nxt is None:
         return None
-    return StepForm(initial={"step": nxt, "sc_signed": True, "date": dt.date.today()})
+    return StepForm(initial={"step": nxt, "sc_signed": True, "date": timezone.localdate()})
 
 
 @login_required

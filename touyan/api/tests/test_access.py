@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from conftest import COUNTY_A, COUNTY_B, PASSWORD, TOWNSHIP_A1, TOWNSHIP_A2, TOWNSHIP_B1, VILLAGE_A1, VILLAGE_B1
 from touyan.accounts.access import OWN, REGION, VILLAGE, Reach, Rule, table
@@ -318,7 +319,7 @@ def test_a_village_cadre_reads_only_their_own_records(world: dict[str, Any]) -> 
     assert c.get(f"/api/v1/payroll/runs/{world['runs'][TOWNSHIP_A2].pk}/payslips").status_code == 404
     # the village's duty book: their own village yes, another no
     # (the day's book itself opens to the cadre on duty that day: the page's own rule, not the table's)
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert c.get(f"/attendance/duty-book/{VILLAGE_A1}/{today}/").get(REFUSED_HEADER) is None
     assert c.get(f"/attendance/roster/{VILLAGE_A1}/2026-03/").status_code == 200
     assert c.get(f"/attendance/roster/{VILLAGE_A1_2}/2026-03/").status_code in (403, 404)

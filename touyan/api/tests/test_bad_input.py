@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from conftest import COUNTY_A, TOWNSHIP_A1, VILLAGE_A1, make_id
 from touyan.accounts.models import User
@@ -167,7 +168,7 @@ def test_dates_far_from_today(officer: Client, make_cadre: Callable[..., Any]) -
     """Finding 6: attendance on 0001-01-01 and a party-join date of 9999-12-31 were accepted; date
     arithmetic near year 1 was a 500."""
     person = make_cadre()
-    for day in ("0001-01-01", "9999-12-31", (dt.date.today() - dt.timedelta(days=365 * 11)).isoformat()):
+    for day in ("0001-01-01", "9999-12-31", (timezone.localdate() - dt.timedelta(days=365 * 11)).isoformat()):
         r = _json(officer, "POST", "/api/v1/attendance/records", {"cadre": person.pk, "date": day})
         _422(r, "date")
         r = _json(

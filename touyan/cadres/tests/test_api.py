@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from conftest import PASSWORD, VILLAGE_A1, VILLAGE_B1, make_id
 from touyan.audit.models import AuditEvent
@@ -44,7 +45,7 @@ def test_create_accepts_the_gb11643_example(api_client, personas) -> None:
     assert r.status_code == 201, r.content
     out = r.json()
     assert out["gender"] == "female" and "birth_date" not in out  # R-DATA-05: the age only
-    assert out["age"] == age_on(dt.date(1949, 12, 31), dt.date.today())
+    assert out["age"] == age_on(dt.date(1949, 12, 31), timezone.localdate())
     assert out["id_number_masked"] == "110105***********X"
     assert out["village"] == VILLAGE_A1 and out["one_shoulder"] is None
     assert out["posts"][0]["post"] == "PS" and out["posts"][0]["tier"] == 2

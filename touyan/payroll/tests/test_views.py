@@ -359,7 +359,7 @@ def test_reward_pages(login, personas, make_cadre) -> None:
 @pytest.mark.django_db
 def test_departure_pages(login, personas) -> None:
     person = CadreFactory.create(former=True, name="孙老书记")
-    CountyStatsFactory.create(year=dt.date.today().year - 1)
+    CountyStatsFactory.create(year=timezone.localdate().year - 1)
     officer, county = login(personas["township_a1"]), login(personas["county_a_admin"])
     r = officer.post("/payroll/departures/new/", {"village": VILLAGE_A1, "cadre": person.pk})
     assert r.status_code == 302

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from conftest import COUNTY_A, VILLAGE_A1
 from touyan.assessment.models import AnnualAssessment, StarRating
@@ -16,7 +17,7 @@ from touyan.selection import selectors
 from touyan.selection.models import Case, Review
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 VILLAGE_A1B = "522301001002"
 
 

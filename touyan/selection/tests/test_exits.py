@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from conftest import TOWNSHIP_A1, VILLAGE_A1
 from touyan.cadres.models import Filing, Post
@@ -16,7 +17,7 @@ from touyan.core.errors import Conflict, InvalidInput
 from touyan.selection import rules, selectors, services
 from touyan.selection.models import Exit
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 # --- pure rules (the law's numbers) ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from touyan.selection import services
 from touyan.selection.models import Case, Review
@@ -95,7 +96,7 @@ def test_leaving_professional_management_keeps_the_post(sel, make_cadre) -> None
     e = services.exit_create(actor=sel["township"], post_id=post.pk, trigger="competency", reason="胜任率低于80%")
     assert not e.audit_required
     services.exit_approve(actor=sel["county"], exit_id=e.pk)
-    end = dt.date.today()
+    end = timezone.localdate()
     services.exit_complete(actor=sel["township"], exit_id=e.pk, end_date=end)
     current = Post.objects.get(person=person, end_date__isnull=True)
     assert current.post == "PS" and not current.professionalized and current.start_date == end + dt.timedelta(1)

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import TOWNSHIP_A1
 from touyan.accounts.access import table
@@ -138,7 +139,7 @@ def test_exit_page_actions(login, sel, make_cadre) -> None:
     county.post(reverse("selection:exit_action", args=[e.pk]), {"action": "approve"})
     e.refresh_from_db()
     assert e.state == "proposed"
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     county.post(
         reverse("selection:exit_action", args=[e.pk]), {"action": "report_audit", "date": today, "findings": "无问题"}
     )
@@ -146,7 +147,7 @@ def test_exit_page_actions(login, sel, make_cadre) -> None:
     town.post(reverse("selection:exit_action", args=[e.pk]), {"action": "complete", "end_date": today})
     e.refresh_from_db()
     post.refresh_from_db()
-    assert e.state == "handover" and post.end_date == dt.date.today()
+    assert e.state == "handover" and post.end_date == timezone.localdate()
     page = town.get(reverse("selection:exit", args=[e.pk])).content.decode()
     assert "工作移交清单" in page and "公章、印鉴" in page
     # R-ORG-10: not filed while an item of the checklist is missing; the page says which.
@@ -162,7 +163,7 @@ def test_exit_page_actions(login, sel, make_cadre) -> None:
 def test_workbench_shows_selection_work(login, sel, make_cadre) -> None:
     """WF-1: the county's workbench shows overdue reviews; a reviewer's shows their open ones."""
     _submitted(sel, make_cadre, 2)
-    Review.objects.update(due_date=dt.date.today() - dt.timedelta(days=1))
+    Review.objects.update(due_date=timezone.localdate() - dt.timedelta(days=1))
     home = login(sel["county"]).get(reverse("home")).content.decode()
     assert "逾期未反馈的部门联审" in home and reverse("selection:overdue") in home
     mine = login(sel["police"]).get(reverse("home")).content.decode()
@@ -184,7 +185,7 @@ def test_professional_list_page(login, sel, make_cadre) -> None:
     assert person.name in page and "没有上一年度的年度考核结果" in page
     r = town.post(
         reverse("selection:prof_list_propose"),
-        {"township": TOWNSHIP_A1, "year": dt.date.today().year, f"tier_{person.pk}": "2"},
+        {"township": TOWNSHIP_A1, "year": timezone.localdate().year, f"tier_{person.pk}": "2"},
     )
     assert r.status_code == 302 and not ProfessionalList.objects.exists()  # not eligible: refused with the reasons
     assert login(sel["county"]).get(reverse("selection:prof_lists")).status_code == 200
