@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
 
 
 class BackupError(Exception):
@@ -72,7 +73,7 @@ def _migrations(alias: str) -> list[str]:
 
 def default_target(alias: str = DEFAULT_DB_ALIAS) -> Path:
     folder = Path(getattr(settings, "TOUYAN_BACKUP_DIR", None) or Path(settings.BASE_DIR) / "backups")
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     return folder / f"touyan-{stamp}.{'sqlite3' if _vendor(alias) == 'sqlite' else 'dump'}"
 
 
