@@ -19,7 +19,10 @@ from touyan.cadres.selectors import cadres_in_scope
 from touyan.cadres.services import id_hash
 from touyan.core import idnumber
 from touyan.core.errors import InvalidInput
-from touyan.core.sheets import xlsx_unpacked_size, xlsx_workbook
+from touyan.core.sheetimport import RowProblem, RowsInvalid, read_table
+from touyan.core.sheetimport import cell_text as _text
+from touyan.core.sheetimport import header_text as _header
+from touyan.core.sheets import xlsx_workbook
 
 from .rules.benefits import ACCOUNT_KINDS, CARD, PASSBOOK, check_account
 
@@ -39,24 +42,12 @@ HEADER_OF = {"id_number": "身份证号", "cadre": "干部编号", "name": "姓�
 KIND_WORDS = {"": CARD, "银行卡": CARD, "卡": CARD, "一卡通": CARD, "存折": PASSBOOK, "折": PASSBOOK}
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    row: int  # the spreadsheet's row number
-    column: str  # the Chinese header
-    message: str
-
-
-class BankImportInvalid(InvalidInput):
+class BankImportInvalid(RowsInvalid):
     """The file has errors; `rows` lists them. Nothing was written."""
 
     def __init__(self, rows: list[RowProblem]) -> None:
-        self.rows = sorted(set(rows), key=lambda p: (p.row, p.column, p.message))
-        errors: dict[str, list[str]] = {}
-        for p in self.rows:
-            errors.setdefault(f"rows.{p.row}.{p.column or '-'}", []).append(p.message)
         super().__init__(
-            _("文件有 %(n)d 处错误,未导入任何账号;请按错误报告修改后重新导入") % {"n": len(self.rows)},
-            errors=errors,
+            rows, _("文件有 %(n)d 处错误,未导入任何账号;请按错误报告修改后重新导入") % {"n": len(set(rows))}
         )
 
 
@@ -71,32 +62,10 @@ class BankRow:
     kind_text: str
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _header(value: Any) -> str:
-    return _text(value).replace("*", "").replace(" ", "").replace("\u3000", "")
-
-
 def read_bank_file(data: bytes) -> list[BankRow]:
     """The data rows of the first sheet (nothing is matched here); a file that cannot be read or
     has no 账号 column → InvalidInput naming `file`."""
-    from openpyxl import load_workbook
-
-    if len(data) > MAX_BYTES or xlsx_unpacked_size(data) > MAX_UNPACKED:
-        raise InvalidInput(errors={"file": _("文件过大,请分批导入(每次不超过 %(n)s 行)") % {"n": MAX_ROWS}})
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise InvalidInput(errors={"file": _("无法读取该文件,请用下载的模板另存为 .xlsx 后再上传")}) from exc
-    sheet = book.worksheets[0]
-    table = [list(r) for _i, r in zip(range(MAX_ROWS + 12), sheet.iter_rows(values_only=True), strict=False)]
-    book.close()
+    table = read_table(data, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED)
     at = next((i for i, r in enumerate(table[:10]) if any(_header(c) in COLUMNS["account"] for c in r)), None)
     if at is None:
         raise InvalidInput(errors={"file": _("找不到表头:应有“身份证号”(或“干部编号”)、“开户行”和“账号”列")})

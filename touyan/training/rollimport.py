@@ -20,7 +20,10 @@ from touyan.cadres.selectors import cadres_in_scope
 from touyan.cadres.services import id_hash
 from touyan.core import idnumber
 from touyan.core.errors import InvalidInput
-from touyan.core.sheets import xlsx_unpacked_size, xlsx_workbook
+from touyan.core.sheetimport import RowProblem, RowsInvalid, read_table
+from touyan.core.sheetimport import cell_text as _text
+from touyan.core.sheetimport import header_text as _header
+from touyan.core.sheets import xlsx_workbook
 
 from . import selectors, services
 
@@ -38,25 +41,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 PASSED_WORDS: dict[str, bool | None] = {"": None, "合格": True, "通过": True, "不合格": False, "未通过": False}
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    row: int  # the spreadsheet's row number
-    column: str  # the Chinese header
-    message: str
-
-
-class RollImportInvalid(InvalidInput):
+class RollImportInvalid(RowsInvalid):
     """The file has errors; `rows` lists them. Nothing was written."""
 
     def __init__(self, rows: list[RowProblem]) -> None:
-        self.rows = sorted(set(rows), key=lambda p: (p.row, p.column, p.message))
-        errors: dict[str, list[str]] = {}
-        for p in self.rows:
-            errors.setdefault(f"rows.{p.row}.{p.column or '-'}", []).append(p.message)
-        super().__init__(
-            _("文件有 %(n)d 处错误,未登记任何人;请按错误报告修改后重新导入") % {"n": len(self.rows)},
-            errors=errors,
-        )
+        super().__init__(rows, _("文件有 %(n)d 处错误,未登记任何人;请按错误报告修改后重新导入") % {"n": len(set(rows))})
 
 
 @dataclass(frozen=True)
@@ -70,31 +59,8 @@ class RollRow:
     result: str
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _header(value: Any) -> str:
-    return _text(value).replace("*", "").replace(" ", "").replace("\u3000", "")
-
-
 def _table(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    if len(data) > MAX_BYTES or xlsx_unpacked_size(data) > MAX_UNPACKED:
-        raise InvalidInput(errors={"file": _("文件过大,请分批导入(每次不超过 %(n)s 行)") % {"n": MAX_ROWS}})
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise InvalidInput(errors={"file": _("无法读取该文件,请用下载的模板另存为 .xlsx 后再上传")}) from exc
-    sheet = book.worksheets[0]
-    table = [list(r) for _i, r in zip(range(MAX_ROWS + 12), sheet.iter_rows(values_only=True), strict=False)]
-    book.close()
-    return table
+    return read_table(data, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, max_unpacked=MAX_UNPACKED)
 
 
 def read_roll_file(data: bytes) -> list[RollRow]:
